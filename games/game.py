@@ -1,0 +1,230 @@
+"""Two-player normal-form games between local governments.
+
+A :class:`Game` holds the payoff matrices of the row and the column government, their names,
+the labels of their strategies and the *cooperation matrix*: for each pure profile, the
+(discounted) share of rounds in which both governments cooperate. Strategy 0 is cooperate and
+strategy 1 defect in every 2×2 stage game, so the default cooperation matrix is
+``[[1, 0], [0, 0]]`` (DESIGN §3).
+
+A game is immutable: its arrays are read-only copies and every transformation returns a new
+game. It does not solve itself; the solvers are functions of a game in :mod:`solver`.
+
+Examples
+--------
+>>> from games import Game
+>>> g = Game([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+>>> g.shape
+(2, 2)
+>>> g.strategies
+(('C', 'D'), ('C', 'D'))
+>>> g.cooperation.tolist()
+[[1.0, 0.0], [0.0, 0.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Game"]
+
+
+def _matrix(values: Any, what: str) -> np.ndarray:
+    try:
+        array = np.array(values, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{what} must be a matrix of numbers: {err}") from err
+    if array.ndim != 2:
+        raise ValueError(f"{what} must be a 2-dimensional matrix, got {array.ndim} dimension(s)")
+    if array.shape[0] < 1 or array.shape[1] < 1:
+        raise ValueError(f"{what} must be at least 1×1, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{what} must hold finite numbers (no NaN or infinity)")
+    array.setflags(write=False)
+    return array
+
+
+def _labels(labels: Sequence[str] | None, count: int, who: str) -> tuple[str, ...]:
+    if labels is None:
+        return ("C", "D") if count == 2 else tuple(f"s{i}" for i in range(count))
+    labels = tuple(str(label) for label in labels)
+    if len(labels) != count:
+        raise ValueError(f"{who} has {count} strategies but {len(labels)} labels")
+    if len(set(labels)) != len(labels) or any(not label for label in labels):
+        raise ValueError(f"{who}'s strategy labels must be distinct and non-empty: {labels}")
+    return labels
+
+
+@dataclass(frozen=True, eq=False)
+class Game:
+    """A two-player normal-form game with labelled strategies.
+
+    Parameters
+    ----------
+    row_payoffs, col_payoffs : array_like
+        Payoff matrices of the row and the column player, of equal shape (m, n), m, n ≥ 1,
+        finite numbers. Entry ``[i, j]`` is the payoff when row plays i and column plays j.
+    players : pair of str, optional
+        Names of the two players (for a cluster link, the two local governments).
+    strategies : pair of sequences of str, optional
+        Strategy labels of each player; ``("C", "D")`` for 2 strategies by default.
+    cooperation : array_like, optional
+        The share of rounds with mutual cooperation under each pure profile, in [0, 1]. By
+        default 1 at profile (0, 0) (both cooperate) and 0 elsewhere.
+    name : str, optional
+        A short description ("prisoner's dilemma", "Yongkang–Wuyi hardware").
+
+    Raises
+    ------
+    ValueError
+        If a matrix is not 2-dimensional, is empty, holds a non-finite number, the shapes
+        differ, labels do not match the number of strategies, or the cooperation matrix is
+        outside [0, 1].
+
+    Examples
+    --------
+    >>> g = Game([[4, 0], [3, 3]], [[4, 3], [0, 3]], players=("Yongkang", "Wuyi"))
+    >>> g.players
+    ('Yongkang', 'Wuyi')
+    >>> g.payoff((0, 0))
+    (4.0, 4.0)
+    """
+
+    row_payoffs: npt.NDArray[np.float64]
+    col_payoffs: npt.NDArray[np.float64]
+    players: tuple[str, str] = ("row", "col")
+    strategies: tuple[tuple[str, ...], tuple[str, ...]] = field(default=None)  # type: ignore[assignment]
+    cooperation: npt.NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        a = _matrix(self.row_payoffs, "row player's payoff matrix")
+        b = _matrix(self.col_payoffs, "column player's payoff matrix")
+        if a.shape != b.shape:
+            raise ValueError(f"payoff matrices differ in shape: {a.shape} and {b.shape}")
+        players = tuple(str(p) for p in self.players)
+        if len(players) != 2 or players[0] == "" or players[1] == "":
+            raise ValueError(f"a game has two named players, got {self.players!r}")
+        strategies = self.strategies if self.strategies is not None else (None, None)
+        if len(strategies) != 2:
+            raise ValueError("strategies must be a pair: the row player's and the column player's labels")
+        labels = (
+            _labels(strategies[0], a.shape[0], "row player"),
+            _labels(strategies[1], a.shape[1], "column player"),
+        )
+        if self.cooperation is None:
+            coop = np.zeros(a.shape)
+            coop[0, 0] = 1.0
+        else:
+            coop = _matrix(self.cooperation, "cooperation matrix").copy()
+            if coop.shape != a.shape:
+                raise ValueError(f"cooperation matrix has shape {coop.shape}, payoffs {a.shape}")
+            if np.any(coop < 0) or np.any(coop > 1):
+                raise ValueError("cooperation matrix entries must lie in [0, 1]")
+        coop.setflags(write=False)
+        object.__setattr__(self, "row_payoffs", a)
+        object.__setattr__(self, "col_payoffs", b)
+        object.__setattr__(self, "players", players)
+        object.__setattr__(self, "strategies", labels)
+        object.__setattr__(self, "cooperation", coop)
+        object.__setattr__(self, "name", str(self.name))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Numbers of strategies (row, column)."""
+        return self.row_payoffs.shape  # type: ignore[return-value]
+
+    def payoff(self, profile: tuple[int, int]) -> tuple[float, float]:
+        """Both players' payoffs at a pure profile ``(i, j)``."""
+        i, j = profile
+        return float(self.row_payoffs[i, j]), float(self.col_payoffs[i, j])
+
+    def expected(self, row: npt.ArrayLike, col: npt.ArrayLike) -> tuple[float, float]:
+        """Both players' expected payoffs at mixed strategies ``row`` and ``col``."""
+        x, y = np.asarray(row, dtype=float), np.asarray(col, dtype=float)
+        return float(x @ self.row_payoffs @ y), float(x @ self.col_payoffs @ y)
+
+    def expected_cooperation(self, row: npt.ArrayLike, col: npt.ArrayLike) -> float:
+        """Expected share of mutually cooperative rounds at mixed strategies."""
+        x, y = np.asarray(row, dtype=float), np.asarray(col, dtype=float)
+        return float(x @ self.cooperation @ y)
+
+    def swap(self) -> Game:
+        """The same game with the two players' roles exchanged (a new game).
+
+        Examples
+        --------
+        >>> Game([[3, 0], [5, 1]], [[3, 5], [0, 1]], players=("A", "B")).swap().players
+        ('B', 'A')
+        """
+        return Game(
+            self.col_payoffs.T,
+            self.row_payoffs.T,
+            players=(self.players[1], self.players[0]),
+            strategies=(self.strategies[1], self.strategies[0]),
+            cooperation=self.cooperation.T,
+            name=self.name,
+        )
+
+    def replace(self, **changes: Any) -> Game:
+        """A copy of the game with some fields changed (payoffs, names, labels, …)."""
+        fields = {
+            "row_payoffs": self.row_payoffs,
+            "col_payoffs": self.col_payoffs,
+            "players": self.players,
+            "strategies": self.strategies,
+            "cooperation": self.cooperation,
+            "name": self.name,
+        }
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"Game has no field(s) {sorted(unknown)}")
+        fields.update(changes)
+        return Game(**fields)
+
+    def to_nashpy(self) -> Any:
+        """The game as a :class:`nashpy.Game` (payoff matrices only).
+
+        Examples
+        --------
+        >>> Game([[3, 0], [5, 1]], [[3, 5], [0, 1]]).to_nashpy().payoff_matrices[0].tolist()
+        [[3.0, 0.0], [5.0, 1.0]]
+        """
+        import nashpy
+
+        return nashpy.Game(np.array(self.row_payoffs), np.array(self.col_payoffs))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Game):
+            return NotImplemented
+        return (
+            self.players == other.players
+            and self.strategies == other.strategies
+            and self.name == other.name
+            and np.array_equal(self.row_payoffs, other.row_payoffs)
+            and np.array_equal(self.col_payoffs, other.col_payoffs)
+            and np.array_equal(self.cooperation, other.cooperation)
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.players,
+                self.strategies,
+                self.name,
+                self.row_payoffs.tobytes(),
+                self.col_payoffs.tobytes(),
+                self.cooperation.tobytes(),
+            )
+        )
+
+    def __repr__(self) -> str:
+        title = f" {self.name!r}" if self.name else ""
+        return (
+            f"Game{title} {self.players[0]} vs {self.players[1]}, shape {self.shape}\n"
+            f"row payoffs:\n{self.row_payoffs}\ncol payoffs:\n{self.col_payoffs}"
+        )

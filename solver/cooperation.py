@@ -1,0 +1,246 @@
+"""How stable is cooperation in a game? The cooperation report of DESIGN §5.
+
+A profile is *fully cooperative* when its cooperation-matrix entry is 1 (for a one-shot 2×2
+game, (C, C)); cooperation is stable when some Nash equilibrium is fully cooperative. The report
+says, for the fully cooperative equilibria:
+
+``nash``
+    some equilibrium has full cooperation on its path;
+``strict``
+    some pure fully cooperative equilibrium is strict: every deviation loses more than the
+    tolerance;
+``unique``
+    every equilibrium of the game is fully cooperative with the same payoffs;
+``dominant``
+    both strategies of a cooperative equilibrium strictly dominate every other strategy;
+``risk_dominant``
+    a strict cooperative equilibrium risk-dominates every other strict equilibrium
+    (Harsanyi–Selten: a larger product of deviation losses in the 2×2 game of the two
+    equilibria's strategies);
+``basin``
+    the share of interior starting states from which two-population replicator dynamics
+    reach cooperation (:func:`solver.basin.basin_of_cooperation`);
+``level``
+    the first of ``dominant``, ``unique``, ``risk-dominant``, ``strict``, ``weak``, ``none``
+    that holds.
+
+Strategies that earn the same for both players with the same cooperation against the
+equilibrium partner (AllC, TFT and Grim against Grim in a repeated game) are *path-equivalent*:
+a deviation to one of them does not change the path, so it does not count against strictness
+or uniqueness, and the report says when this was used. Payoff comparisons use the tolerance
+:data:`solver.nash.TOLERANCE` times the payoff range; exact ties are reported, not guessed.
+
+Examples
+--------
+>>> from games import prisoners_dilemma, stag_hunt, harmony
+>>> stability(prisoners_dilemma()).level
+'none'
+>>> stability(stag_hunt(R=5, T=3, P=2, S=1)).level   # R + S > T + P
+'risk-dominant'
+>>> stability(stag_hunt(R=4, T=3, P=2, S=0)).level   # R + S < T + P
+'strict'
+>>> stability(harmony()).level
+'dominant'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from games import Game, game_type
+
+from .basin import basin_of_cooperation
+from .nash import TOLERANCE, EquilibriumSet, equilibria
+
+__all__ = ["LEVELS", "CooperationReport", "stability"]
+
+#: Cooperation levels from the strongest to none (DESIGN §5).
+LEVELS = ("dominant", "unique", "risk-dominant", "strict", "weak", "none")
+
+
+@dataclass(frozen=True)
+class CooperationReport:
+    """The cooperation report of a game (DESIGN §5); ``to_dict()`` gives the JSON of §9."""
+
+    nash: bool
+    strict: bool
+    unique: bool
+    dominant: bool
+    risk_dominant: bool
+    basin: float | None
+    level: str
+    equilibria: EquilibriumSet
+    game_type: str
+    cooperative_profiles: tuple[tuple[int, int], ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def stable(self) -> bool:
+        """Whether cooperation is stable: some Nash equilibrium is fully cooperative."""
+        return self.nash
+
+    def to_dict(self) -> dict:
+        """``{"equilibria": [...], "cooperation": {...}}``, the stable JSON contract."""
+        return {
+            "equilibria": [e.to_dict() for e in self.equilibria],
+            "cooperation": {
+                "nash": self.nash,
+                "strict": self.strict,
+                "unique": self.unique,
+                "dominant": self.dominant,
+                "risk_dominant": self.risk_dominant,
+                "basin": self.basin,
+                "level": self.level,
+            },
+            "game_type": self.game_type,
+            "degenerate": self.equilibria.degenerate,
+            "continuum": self.equilibria.continuum,
+            "notes": list(self.notes),
+        }
+
+
+def _equivalent(game: Game, a: tuple[int, int], b: tuple[int, int], eps: float) -> bool:
+    """Whether two profiles give both players the same payoff and the same cooperation."""
+    return (
+        abs(game.row_payoffs[a] - game.row_payoffs[b]) <= eps
+        and abs(game.col_payoffs[a] - game.col_payoffs[b]) <= eps
+        and abs(game.cooperation[a] - game.cooperation[b]) <= 1e-12
+    )
+
+
+def _strict(game: Game, i: int, j: int, eps: float) -> tuple[bool, bool]:
+    """(strict up to path-equivalence, whether an equivalent deviation was set aside)."""
+    A, B = game.row_payoffs, game.col_payoffs
+    used = False
+    for k in range(game.shape[0]):
+        if k == i:
+            continue
+        if _equivalent(game, (k, j), (i, j), eps):
+            used = True
+        elif A[k, j] >= A[i, j] - eps:
+            return False, used
+    for k in range(game.shape[1]):
+        if k == j:
+            continue
+        if _equivalent(game, (i, k), (i, j), eps):
+            used = True
+        elif B[i, k] >= B[i, j] - eps:
+            return False, used
+    return True, used
+
+
+def _dominant(game: Game, i: int, j: int, eps: float) -> bool:
+    A, B, C = game.row_payoffs, game.col_payoffs, game.cooperation
+    for k in range(game.shape[0]):
+        duplicate = np.allclose(A[k], A[i], atol=eps) and np.allclose(B[k], B[i], atol=eps) and np.array_equal(C[k], C[i])
+        if k != i and not duplicate and not np.all(A[i] > A[k] + eps):
+            return False
+    for k in range(game.shape[1]):
+        duplicate = np.allclose(A[:, k], A[:, j], atol=eps) and np.allclose(B[:, k], B[:, j], atol=eps) and np.array_equal(C[:, k], C[:, j])
+        if k != j and not duplicate and not np.all(B[:, j] > B[:, k] + eps):
+            return False
+    return True
+
+
+def _risk_products(game: Game, first: tuple[int, int], second: tuple[int, int]) -> tuple[float, float]:
+    """Nash products of deviation losses of two strict equilibria (Harsanyi–Selten 1988)."""
+    A, B = game.row_payoffs, game.col_payoffs
+    (i, j), (k, l) = first, second
+    mine = (A[i, j] - A[k, j]) * (B[i, j] - B[i, l])
+    theirs = (A[k, l] - A[i, l]) * (B[k, l] - B[k, j])
+    return float(mine), float(theirs)
+
+
+def stability(game: Game, *, basin: bool = True, resolution: int = 10) -> CooperationReport:
+    """The cooperation report of ``game`` (DESIGN §5).
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game with its cooperation matrix.
+    basin : bool
+        Whether to compute the replicator basin (``None`` in the report otherwise).
+    resolution : int
+        Starting-grid resolution for the basin.
+
+    Returns
+    -------
+    CooperationReport
+
+    Examples
+    --------
+    The prisoner's dilemma of DESIGN §9: one equilibrium, mutual defection, no cooperation.
+
+    >>> from games import Game
+    >>> r = stability(Game([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
+    >>> r.to_dict()["cooperation"]
+    {'nash': False, 'strict': False, 'unique': False, 'dominant': False, 'risk_dominant': False, 'basin': 0.0, 'level': 'none'}
+    """
+    eqs = equilibria(game)
+    scale = max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs)), 1.0)
+    eps = TOLERANCE * scale
+    notes: list[str] = list(eqs.notes)
+    cooperative = [e for e in eqs if e.cooperation >= 1.0 - 1e-9]
+    profiles = tuple(e.profile for e in cooperative if e.profile is not None)
+    nash = bool(cooperative)
+
+    strict_profiles = []
+    equivalence_used = False
+    for i, j in profiles:
+        is_strict, used = _strict(game, i, j, eps)
+        equivalence_used |= used
+        if is_strict:
+            strict_profiles.append((i, j))
+    strict = bool(strict_profiles)
+    if equivalence_used:
+        notes.append("strictness and uniqueness judged up to path-equivalent deviations (same payoffs and cooperation against the partner)")
+
+    unique = False
+    if cooperative:
+        reference = cooperative[0].payoffs
+        unique = all(
+            e.cooperation >= 1.0 - 1e-9 and abs(e.payoffs[0] - reference[0]) <= eps and abs(e.payoffs[1] - reference[1]) <= eps
+            for e in eqs
+        )
+
+    dominant = any(_dominant(game, i, j, eps) for i, j in profiles)
+
+    # Every strict pure equilibrium of the game, for risk dominance.
+    others = []
+    for e in eqs:
+        if e.profile is not None and e.profile not in strict_profiles:
+            s, _ = _strict(game, *e.profile, eps)
+            if s and e.cooperation < 1.0 - 1e-9:
+                others.append(e.profile)
+    risk_dominant = False
+    for profile in strict_profiles:
+        wins = True
+        for other in others:
+            mine, theirs = _risk_products(game, profile, other)
+            if abs(mine - theirs) <= eps * scale:
+                notes.append(f"risk dominance between {profile} and {other} is an exact tie")
+                wins = False
+            elif mine < theirs:
+                wins = False
+        if wins:
+            risk_dominant = True
+            break
+
+    flags = {"dominant": dominant, "unique": unique and nash, "risk-dominant": risk_dominant, "strict": strict, "weak": nash}
+    level = next((name for name in LEVELS[:-1] if flags[name]), "none")
+    share = basin_of_cooperation(game, resolution=resolution) if basin else None
+    return CooperationReport(
+        nash=nash,
+        strict=strict,
+        unique=unique,
+        dominant=dominant,
+        risk_dominant=risk_dominant,
+        basin=share,
+        level=level,
+        equilibria=eqs,
+        game_type=game_type(game),
+        cooperative_profiles=profiles,
+        notes=tuple(notes),
+    )
