@@ -1,0 +1,45 @@
+"""Regions, cross-border cluster links, the administrative tree, and scenario files.
+
+Public API
+----------
+:class:`RegionNetwork`
+    A networkx ``MultiGraph`` of regions and cluster links (``.graph``), the administrative
+    tree (``.hierarchy``), and ``superior(a, b)``: the lowest common superior government.
+:class:`Region`, :class:`Link`, :class:`GameSpec`
+    A region (id, name, level, parent, coordinates, attributes); a cluster link (the two
+    regions, cluster, weight, stage-game specification as payoffs or cluster economics).
+:func:`load_scenario`, :func:`loads_scenario`, :func:`save_scenario`, :func:`dumps_scenario`
+    Read a TOML scenario (a path or a built-in name) with validation, and write one back.
+:func:`builtin_scenarios`
+    Names of the built-in scenarios.
+:class:`ScenarioError`
+    A bad scenario: the message names the file, the entry and the field.
+:data:`LEVELS`
+    Administrative levels, highest first.
+
+Examples
+--------
+>>> from regions import load_scenario
+>>> net = load_scenario("yongkang-wuyi-jinyun")
+>>> net.superior("yongkang", "wuyi"), net.superior("yongkang", "jinyun")
+('jinhua', 'zhejiang')
+"""
+
+from .network import LEVELS, EntryError, GameSpec, Link, Region, RegionNetwork
+from .scenario import ScenarioError, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, save_scenario
+
+__all__ = [
+    "LEVELS",
+    "Region",
+    "Link",
+    "GameSpec",
+    "RegionNetwork",
+    "EntryError",
+    "ScenarioError",
+    "load_scenario",
+    "loads_scenario",
+    "save_scenario",
+    "dumps_scenario",
+    "builtin_scenarios",
+    "builtin_text",
+]

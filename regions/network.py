@@ -1,0 +1,358 @@
+"""Regions, their cross-border cluster links, and the administrative tree beside them.
+
+A :class:`RegionNetwork` holds
+
+* ``graph``: a :class:`networkx.MultiGraph` whose nodes are region ids (with the
+  :class:`Region` and its fields as node attributes) and whose edges are the cluster links,
+  keyed by cluster name (two regions may share several clusters), with the :class:`Link`,
+  ``weight`` and ``cluster`` as edge attributes;
+* ``hierarchy``: a :class:`networkx.DiGraph` of the administrative tree, edges from each
+  superior government to the regions directly under it.
+
+Each link carries the specification of its stage game (:class:`GameSpec`): the four payoffs
+R, S, T, P of each government, or the five parameters b, c, g, l, w of the cluster payoff
+model (DESIGN §3). The games are built from it by :mod:`solver`; this package knows nothing of
+games.
+
+Examples
+--------
+>>> from regions import Region, Link, GameSpec, RegionNetwork
+>>> net = RegionNetwork(
+...     [Region("zj", "Zhejiang", "province"),
+...      Region("jh", "Jinhua", "prefecture", parent="zj"),
+...      Region("ls", "Lishui", "prefecture", parent="zj"),
+...      Region("yk", "Yongkang", "county", parent="jh"),
+...      Region("wy", "Wuyi", "county", parent="jh"),
+...      Region("jy", "Jinyun", "county", parent="ls")],
+...     [Link(("yk", "wy"), "hardware", 1.0, GameSpec("payoffs", {"R": 3, "S": -1, "T": 4, "P": 0}))],
+...     name="example")
+>>> net.superior("yk", "wy"), net.superior("yk", "jy")
+('jh', 'zj')
+>>> sorted(net.graph.edges(keys=True))
+[('yk', 'wy', 'hardware')]
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["LEVELS", "PAYOFF_KEYS", "ECONOMICS_KEYS", "Region", "GameSpec", "Link", "RegionNetwork", "EntryError"]
+
+#: Administrative levels from the highest to the lowest.
+LEVELS = ("country", "province", "prefecture", "county", "township")
+#: Keys of a government's stage payoffs and of its cluster economics (DESIGN §3).
+PAYOFF_KEYS = ("R", "S", "T", "P")
+ECONOMICS_KEYS = ("b", "c", "g", "l", "w")
+
+
+class EntryError(ValueError):
+    """A problem with one entry of a network, naming the entry and the field.
+
+    The scenario loader adds the file name and raises :class:`regions.ScenarioError`.
+    """
+
+    def __init__(self, entry: str | None, field: str | None, message: str) -> None:
+        self.entry, self.field, self.detail = entry, field, message
+        where = ", ".join(p for p in (entry, f"field '{field}'" if field else None) if p)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string.
+
+    >>> did_you_mean("jinhau", ["jinhua", "lishui"])
+    " (did you mean 'jinhua'?)"
+    """
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _number(value: Any, entry: str, name: str, *, minimum: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise EntryError(entry, name, f"must be a number, got {type(value).__name__} {value!r}")
+    if not math.isfinite(value):
+        raise EntryError(entry, name, f"must be a finite number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise EntryError(entry, name, f"must be ≥ {minimum:g}, got {value:g}")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A government's region: county, prefecture, province, ….
+
+    Parameters
+    ----------
+    id : str
+        Unique identifier (``"yongkang"``).
+    name : str
+        Display name; ``name_zh`` may hold the Chinese name (``"永康"``).
+    level : str
+        One of :data:`LEVELS`.
+    parent : str, optional
+        Id of the directly superior government, None for a root.
+    lon, lat : float, optional
+        Coordinates of the seat of government, in degrees (both or neither).
+    attributes : mapping, optional
+        Economic attributes (numbers or strings): GDP, population, output of the cluster, ….
+    """
+
+    id: str
+    name: str
+    level: str
+    parent: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    name_zh: str | None = None
+    attributes: Mapping[str, float | str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        entry = f"region '{self.id}'"
+        if not isinstance(self.id, str) or not self.id:
+            raise EntryError("region", "id", f"must be a non-empty string, got {self.id!r}")
+        if self.level not in LEVELS:
+            raise EntryError(entry, "level", f"must be one of {', '.join(LEVELS)}, got {self.level!r}{did_you_mean(str(self.level), LEVELS)}")
+        if (self.lon is None) != (self.lat is None):
+            raise EntryError(entry, "lon" if self.lon is None else "lat", "give both lon and lat, or neither")
+        if self.lon is not None:
+            object.__setattr__(self, "lon", _number(self.lon, entry, "lon"))
+            object.__setattr__(self, "lat", _number(self.lat, entry, "lat"))
+            if not -180 <= self.lon <= 180:
+                raise EntryError(entry, "lon", f"must lie in [-180, 180], got {self.lon:g}")
+            if not -90 <= self.lat <= 90:
+                raise EntryError(entry, "lat", f"must lie in [-90, 90], got {self.lat:g}")
+        attrs = {}
+        for key, value in dict(self.attributes).items():
+            attrs[str(key)] = value if isinstance(value, str) else _number(value, entry, f"attributes.{key}")
+        object.__setattr__(self, "attributes", MappingProxyType(attrs))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Region):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in ("id", "name", "level", "parent", "lon", "lat", "name_zh")) and dict(
+            self.attributes
+        ) == dict(other.attributes)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.name, self.level, self.parent))
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    """How a link's stage game is specified: ``"payoffs"`` (R, S, T, P) or ``"economics"``.
+
+    ``row`` holds the values of the first region of the link, ``col`` those of the second;
+    ``col`` is None for a symmetric game.
+
+    >>> GameSpec("economics", {"b": 4, "c": 1, "g": 4, "l": 0, "w": 0}).symmetric
+    True
+    """
+
+    kind: str
+    row: Mapping[str, float]
+    col: Mapping[str, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("payoffs", "economics"):
+            raise EntryError(None, "kind", f"must be 'payoffs' or 'economics', got {self.kind!r}")
+        keys = PAYOFF_KEYS if self.kind == "payoffs" else ECONOMICS_KEYS
+        minimum = 0.0 if self.kind == "economics" else None
+        for side in ("row", "col"):
+            values = getattr(self, side)
+            if values is None:
+                continue
+            prefix = self.kind if self.col is None else f"{self.kind}.{side}"
+            if not isinstance(values, Mapping):
+                raise EntryError(None, prefix, f"must be a table of {', '.join(keys)}")
+            for key in keys:
+                if key not in values:
+                    raise EntryError(None, f"{prefix}.{key}", "is missing")
+            for key in values:
+                if key not in keys:
+                    raise EntryError(None, f"{prefix}.{key}", f"is not one of {', '.join(keys)}{did_you_mean(str(key), keys)}")
+            clean = {k: _number(values[k], None, f"{prefix}.{k}", minimum=minimum) for k in keys}  # type: ignore[arg-type]
+            object.__setattr__(self, side, MappingProxyType(clean))
+
+    @property
+    def symmetric(self) -> bool:
+        """Whether both governments have the same values."""
+        return self.col is None or dict(self.col) == dict(self.row)
+
+    def values(self) -> tuple[dict[str, float], dict[str, float]]:
+        """The (row, col) values, col filled in for a symmetric spec."""
+        row = dict(self.row)
+        return row, dict(self.col) if self.col is not None else dict(row)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GameSpec):
+            return NotImplemented
+        return self.kind == other.kind and self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash((self.kind, tuple(sorted(self.values()[0].items()))))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cross-border cluster link: two regions, the cluster, its weight, its stage game.
+
+    The first region of ``between`` is the row player of the link's game.
+    """
+
+    between: tuple[str, str]
+    cluster: str
+    weight: float
+    game: GameSpec
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        between = tuple(self.between)
+        entry = f"link {'–'.join(map(str, between))}"
+        if len(between) != 2 or not all(isinstance(r, str) and r for r in between):
+            raise EntryError(entry, "between", f"must name two region ids, got {self.between!r}")
+        if between[0] == between[1]:
+            raise EntryError(entry, "between", f"a link joins two different regions, got '{between[0]}' twice")
+        if not isinstance(self.cluster, str) or not self.cluster:
+            raise EntryError(entry, "cluster", f"must be a non-empty string, got {self.cluster!r}")
+        weight = _number(self.weight, entry, "weight")
+        if weight <= 0:
+            raise EntryError(entry, "weight", f"must be positive, got {weight:g}")
+        object.__setattr__(self, "between", between)
+        object.__setattr__(self, "weight", weight)
+
+
+class RegionNetwork:
+    """Regions, cluster links and the administrative tree of a city group.
+
+    Parameters
+    ----------
+    regions : iterable of Region
+        Every government of the scenario, superiors included.
+    links : iterable of Link
+        The cross-border cluster links.
+    name, note, sources : str
+        The scenario's name, its note (what the numbers are) and the sources of its facts.
+
+    Raises
+    ------
+    EntryError
+        (a ``ValueError``) for a duplicate id, an unknown parent, a parent of a lower or equal
+        level, a parent cycle, a link to an unknown region, or a duplicate link.
+    """
+
+    def __init__(
+        self, regions: Iterable[Region], links: Iterable[Link] = (), name: str = "", note: str = "", sources: str = ""
+    ) -> None:
+        self.name, self.note, self.sources = str(name), str(note), str(sources)
+        self._regions: dict[str, Region] = {}
+        for region in regions:
+            if region.id in self._regions:
+                raise EntryError(f"region '{region.id}'", "id", f"duplicate id '{region.id}'")
+            self._regions[region.id] = region
+        self.hierarchy = nx.DiGraph()
+        self.hierarchy.add_nodes_from(self._regions)
+        for region in self._regions.values():
+            if region.parent is None:
+                continue
+            entry = f"region '{region.id}'"
+            parent = self._regions.get(region.parent)
+            if parent is None:
+                raise EntryError(entry, "parent", f"'{region.parent}' is not a region{did_you_mean(region.parent, self._regions)}")
+            if region.parent == region.id:
+                raise EntryError(entry, "parent", "a region cannot be its own parent")
+            self.hierarchy.add_edge(region.parent, region.id)
+        try:
+            cycle = nx.find_cycle(self.hierarchy)
+        except nx.NetworkXNoCycle:
+            cycle = None
+        if cycle:
+            path = " → ".join([v for _, v in cycle] + [cycle[0][1]])
+            raise EntryError(f"region '{cycle[0][1]}'", "parent", f"the parents form a cycle: {path}")
+        for region in self._regions.values():
+            if region.parent is not None:
+                parent = self._regions[region.parent]
+                if LEVELS.index(parent.level) >= LEVELS.index(region.level):
+                    raise EntryError(
+                        f"region '{region.id}'",
+                        "parent",
+                        f"a {region.level}'s parent must be of a higher level, but '{parent.id}' is a {parent.level}",
+                    )
+        self.graph = nx.MultiGraph(name=self.name)
+        for region in self._regions.values():
+            self.graph.add_node(region.id, region=region, name=region.name, level=region.level, lon=region.lon, lat=region.lat)
+        self._links: list[Link] = []
+        for link in links:
+            self._add_link(link)
+
+    def _add_link(self, link: Link) -> None:
+        a, b = link.between
+        entry = f"link {a}–{b}"
+        for r in (a, b):
+            if r not in self._regions:
+                raise EntryError(entry, "between", f"'{r}' is not a region{did_you_mean(r, self._regions)}")
+        if self.graph.has_edge(a, b, key=link.cluster):
+            raise EntryError(entry, "cluster", f"a second '{link.cluster}' link between {a} and {b}")
+        self.graph.add_edge(a, b, key=link.cluster, link=link, cluster=link.cluster, weight=link.weight)
+        self._links.append(link)
+
+    @property
+    def regions(self) -> Mapping[str, Region]:
+        """Regions by id, in the order given."""
+        return MappingProxyType(self._regions)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """Links in the order given."""
+        return tuple(self._links)
+
+    def region(self, region_id: str) -> Region:
+        """The region with this id; ``KeyError`` naming the closest id otherwise."""
+        try:
+            return self._regions[region_id]
+        except KeyError:
+            raise KeyError(f"no region '{region_id}'{did_you_mean(region_id, self._regions)}") from None
+
+    def ancestors(self, region_id: str) -> list[str]:
+        """The superiors of a region, from its parent up to the root."""
+        chain, current = [], self.region(region_id).parent
+        while current is not None:
+            chain.append(current)
+            current = self._regions[current].parent
+        return chain
+
+    def superior(self, a: str, b: str) -> str | None:
+        """The lowest government superior to both regions, or None if they share none.
+
+        A superior is a strict ancestor in the administrative tree: for a link between a
+        prefecture and a county under it, the answer is the prefecture's own superior.
+        """
+        above_b = set(self.ancestors(b))
+        return next((g for g in self.ancestors(a) if g in above_b), None)
+
+    def under(self, government: str) -> set[str]:
+        """Every region below a government in the administrative tree."""
+        self.region(government)
+        return set(nx.descendants(self.hierarchy, government))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RegionNetwork):
+            return NotImplemented
+        return (self.name, self.note, self.sources, list(self._regions.values()), self._links) == (
+            other.name,
+            other.note,
+            other.sources,
+            list(other._regions.values()),
+            other._links,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RegionNetwork({self.name!r}: {len(self._regions)} regions, {len(self._links)} links)"

@@ -1,0 +1,348 @@
+"""Scenario files: a city group as TOML (DESIGN §6), read with validation and written back.
+
+A scenario has a ``[scenario]`` table (``name``, ``note``, ``sources``), ``[[regions]]``
+(``id``, ``name``, ``name_zh``, ``level``, ``parent``, ``lon``, ``lat``, ``attributes``) and
+``[[links]]`` (``between``, ``cluster``, ``weight``, ``note`` and exactly one of ``payoffs`` or
+``economics``; each either one table for both governments or ``row``/``col`` tables)::
+
+    [[links]]
+    between = ["yongkang", "jinyun"]
+    cluster = "hardware"
+    weight = 1.0
+    payoffs = { R = 3, S = -1, T = 4, P = 0 }
+
+Anything wrong is a :class:`ScenarioError` whose message names the file, the entry and the
+field: ``yk.toml: [[links]] #2 (yongkang–jinyn), field 'between': 'jinyn' is not a region
+(did you mean 'jinyun'?)``.
+
+Examples
+--------
+>>> net = load_scenario("yongkang-wuyi-jinyun")
+>>> [r.id for r in net.regions.values()][:3]
+['zhejiang', 'jinhua', 'lishui']
+>>> loads_scenario('[scenario]\\nname = "x"\\n[[regions]]\\nid = "a"\\nlevle = "county"\\n', "x.toml")
+Traceback (most recent call last):
+...
+regions.scenario.ScenarioError: x.toml: [[regions]] #1 (a), field 'levle': unknown key (did you mean 'level'?)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from .network import EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["ScenarioError", "load_scenario", "loads_scenario", "save_scenario", "dumps_scenario", "builtin_scenarios"]
+
+#: Largest scenario file read, in bytes.
+MAX_BYTES = 50 * 1024 * 1024
+
+_TOP = ("scenario", "regions", "links")
+_SCENARIO = ("name", "note", "sources")
+_REGION = ("id", "name", "name_zh", "level", "parent", "lon", "lat", "attributes")
+_LINK = ("between", "cluster", "weight", "note", "payoffs", "economics")
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be read, naming the file, the entry and the field.
+
+    Attributes
+    ----------
+    file, entry, field : str or None
+        Where the problem is; ``detail`` is what is wrong.
+    """
+
+    def __init__(self, file: str, entry: str | None, field: str | None, detail: str) -> None:
+        self.file, self.entry, self.field, self.detail = file, entry, field, detail
+        where = ", ".join(p for p in (entry, f"field '{field}'" if field else None) if p)
+        super().__init__(f"{file}: {where}: {detail}" if where else f"{file}: {detail}")
+
+
+def builtin_scenarios() -> list[str]:
+    """Names of the built-in scenarios (package data under ``regions/data``).
+
+    >>> "yongkang-wuyi-jinyun" in builtin_scenarios()
+    True
+    """
+    folder = resources.files("regions") / "data"
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def builtin_text(name: str) -> str:
+    """The TOML text of a built-in scenario."""
+    if name not in builtin_scenarios():
+        raise ScenarioError(name, None, None, f"no built-in scenario '{name}'{did_you_mean(name, builtin_scenarios())}; built-ins: {', '.join(builtin_scenarios())}")
+    return (resources.files("regions") / "data" / f"{name}.toml").read_text(encoding="utf-8")
+
+
+class _Reader:
+    """Checks the parsed TOML against the schema, with the file name for every message."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, entry: str | None, field: str | None, detail: str) -> ScenarioError:
+        return ScenarioError(self.file, entry, field, detail)
+
+    def keys(self, table: dict, allowed: tuple[str, ...], entry: str, prefix: str = "") -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail(entry, prefix + key, f"unknown key{did_you_mean(key, allowed)}")
+
+    def string(self, table: dict, key: str, entry: str, *, required: bool = False, default: str | None = None) -> str | None:
+        if key not in table:
+            if required:
+                raise self.fail(entry, key, "is missing")
+            return default
+        value = table[key]
+        if not isinstance(value, str):
+            raise self.fail(entry, key, f"must be a string, got {_kind(value)} {value!r}")
+        if required and not value.strip():
+            raise self.fail(entry, key, "must not be empty")
+        return value
+
+    def number(self, table: dict, key: str, entry: str, default: float | None = None) -> float | None:
+        if key not in table:
+            return default
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(entry, key, f"must be a number, got {_kind(value)} {value!r}")
+        if not math.isfinite(value):
+            raise self.fail(entry, key, f"must be a finite number, got {value!r}")
+        return float(value)
+
+    def array_of_tables(self, doc: dict, key: str) -> list[dict]:
+        value = doc.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(f"[[{key}]]", None, f"must be an array of tables ([[{key}]] entries), got {_kind(value)}")
+        return value
+
+    def region(self, index: int, table: dict) -> Region:
+        label = table.get("id") if isinstance(table.get("id"), str) else None
+        entry = f"[[regions]] #{index}" + (f" ({label})" if label else "")
+        self.keys(table, _REGION, entry)
+        rid = self.string(table, "id", entry, required=True)
+        level = self.string(table, "level", entry, required=True)
+        attributes = table.get("attributes", {})
+        if not isinstance(attributes, dict):
+            raise self.fail(entry, "attributes", f"must be a table, got {_kind(attributes)}")
+        for key, value in attributes.items():
+            if isinstance(value, str):
+                continue
+            self.number(attributes, key, entry)  # numbers or strings only
+        lon, lat = self.number(table, "lon", entry), self.number(table, "lat", entry)
+        try:
+            return Region(
+                id=rid,
+                name=self.string(table, "name", entry, default=rid),
+                level=level,
+                parent=self.string(table, "parent", entry),
+                lon=lon,
+                lat=lat,
+                name_zh=self.string(table, "name_zh", entry),
+                attributes=attributes,
+            )
+        except EntryError as err:
+            raise self.fail(entry, err.field, err.detail) from err
+
+    def spec(self, kind: str, value: Any, entry: str) -> GameSpec:
+        if not isinstance(value, dict):
+            raise self.fail(entry, kind, f"must be a table, got {_kind(value)} {value!r}")
+        if "row" in value or "col" in value:
+            for key in value:
+                if key not in ("row", "col"):
+                    raise self.fail(entry, f"{kind}.{key}", f"unknown key{did_you_mean(key, ('row', 'col'))}; an asymmetric game has only row and col tables")
+            for side in ("row", "col"):
+                if side not in value:
+                    raise self.fail(entry, f"{kind}.{side}", "is missing (an asymmetric game needs both row and col)")
+            row, col = value["row"], value["col"]
+        else:
+            row, col = value, None
+        try:
+            return GameSpec(kind, row, col)
+        except EntryError as err:
+            raise self.fail(entry, err.field, err.detail) from err
+
+    def link(self, index: int, table: dict) -> Link:
+        between = table.get("between")
+        names = "–".join(b for b in between if isinstance(b, str)) if isinstance(between, list) else ""
+        entry = f"[[links]] #{index}" + (f" ({names})" if names else "")
+        self.keys(table, _LINK, entry)
+        if between is None:
+            raise self.fail(entry, "between", "is missing")
+        if not isinstance(between, list) or len(between) != 2 or not all(isinstance(b, str) for b in between):
+            raise self.fail(entry, "between", f"must be a list of two region ids, got {between!r}")
+        has = [k for k in ("payoffs", "economics") if k in table]
+        if not has:
+            raise self.fail(entry, "payoffs", "is missing (give payoffs = {R, S, T, P} or economics = {b, c, g, l, w})")
+        if len(has) == 2:
+            raise self.fail(entry, "economics", "give payoffs or economics, not both")
+        spec = self.spec(has[0], table[has[0]], entry)
+        try:
+            return Link(
+                between=(between[0], between[1]),
+                cluster=self.string(table, "cluster", entry, default="cluster"),
+                weight=self.number(table, "weight", entry, default=1.0),
+                game=spec,
+                note=self.string(table, "note", entry, default=""),
+            )
+        except EntryError as err:
+            raise self.fail(entry, err.field, err.detail) from err
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
+    """Read a scenario from TOML text; ``file`` names it in error messages.
+
+    Raises
+    ------
+    ScenarioError
+        For invalid TOML (with its line), an empty document, an unknown key (with a
+        did-you-mean hint), a wrong type, a missing or non-numeric payoff, NaN or infinite
+        numbers, duplicate ids, an unknown parent or a parent cycle, a link to an unknown
+        region or from a region to itself.
+    """
+    reader = _Reader(file)
+    if not text.strip():
+        raise reader.fail(None, None, "the file is empty; a scenario needs [scenario], [[regions]] and [[links]]")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise reader.fail(None, None, f"invalid TOML: {err}") from err
+    reader.keys(doc, _TOP, "top level")
+    head = doc.get("scenario")
+    if head is None:
+        raise reader.fail("[scenario]", None, "is missing (it needs at least name = \"…\")")
+    if not isinstance(head, dict):
+        raise reader.fail("[scenario]", None, f"must be a table, got {_kind(head)}")
+    reader.keys(head, _SCENARIO, "[scenario]")
+    name = reader.string(head, "name", "[scenario]", required=True)
+    note = reader.string(head, "note", "[scenario]", default="")
+    sources = reader.string(head, "sources", "[scenario]")
+    regions = [reader.region(i, t) for i, t in enumerate(reader.array_of_tables(doc, "regions"), 1)]
+    if not regions:
+        raise reader.fail("[[regions]]", None, "a scenario needs at least one region")
+    links = [reader.link(i, t) for i, t in enumerate(reader.array_of_tables(doc, "links"), 1)]
+    entries = {f"region '{r.id}'": f"[[regions]] #{i} ({r.id})" for i, r in enumerate(regions, 1)}
+    entries.update({f"link {'–'.join(k.between)}": f"[[links]] #{i} ({'–'.join(k.between)})" for i, k in enumerate(links, 1)})
+    try:
+        network = RegionNetwork(regions, links, name=name, note=note, sources=sources or "")
+    except EntryError as err:
+        entry = entries.get(err.entry or "", err.entry)
+        if err.field == "id" and err.entry in entries:  # a duplicate: name the second one
+            second = [i for i, r in enumerate(regions, 1) if f"region '{r.id}'" == err.entry][-1]
+            entry = f"[[regions]] #{second} ({regions[second - 1].id})"
+        if err.field == "cluster" and err.entry in entries:
+            second = [i for i, k in enumerate(links, 1) if f"link {'–'.join(k.between)}" == err.entry][-1]
+            entry = f"[[links]] #{second} ({'–'.join(links[second - 1].between)})"
+        raise reader.fail(entry, err.field, err.detail) from err
+    return network
+
+
+def load_scenario(source: str | os.PathLike[str]) -> RegionNetwork:
+    """Read a scenario file, or a built-in scenario by name.
+
+    Parameters
+    ----------
+    source : str or path
+        A path to a TOML file, or the name of a built-in scenario (:func:`builtin_scenarios`).
+
+    Raises
+    ------
+    ScenarioError
+        If the file cannot be read or is not a valid scenario (see :func:`loads_scenario`).
+    """
+    path = Path(source)
+    if path.is_file():
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise ScenarioError(str(path), None, None, f"the file is larger than {MAX_BYTES // 2**20} MiB")
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ScenarioError(str(path), None, None, f"not UTF-8 text: {err}") from err
+        except OSError as err:
+            raise ScenarioError(str(path), None, None, f"cannot read: {err.strerror or err}") from err
+        return loads_scenario(text, str(path))
+    name = str(source)
+    if name in builtin_scenarios():
+        return loads_scenario(builtin_text(name), f"{name} (built-in)")
+    if path.suffix or os.sep in name or path.exists():
+        raise ScenarioError(name, None, None, "no such file" if not path.exists() else "not a regular file")
+    raise ScenarioError(name, None, None, f"no scenario file or built-in scenario of that name{did_you_mean(name, builtin_scenarios())}; built-ins: {', '.join(builtin_scenarios())}")
+
+
+def _spec_table(spec: GameSpec) -> dict:
+    row, col = spec.values()
+    return row if spec.symmetric else {"row": row, "col": col}
+
+
+def dumps_scenario(network: RegionNetwork) -> str:
+    """A network as scenario TOML text (the schema :func:`loads_scenario` reads)."""
+    head: dict[str, Any] = {"name": network.name}
+    if network.note:
+        head["note"] = network.note
+    if network.sources:
+        head["sources"] = network.sources
+    regions = []
+    for r in network.regions.values():
+        table: dict[str, Any] = {"id": r.id, "name": r.name}
+        if r.name_zh is not None:
+            table["name_zh"] = r.name_zh
+        table["level"] = r.level
+        if r.parent is not None:
+            table["parent"] = r.parent
+        if r.lon is not None:
+            table["lon"], table["lat"] = r.lon, r.lat
+        if r.attributes:
+            table["attributes"] = dict(r.attributes)
+        regions.append(table)
+    links = []
+    for k in network.links:
+        table = {"between": list(k.between), "cluster": k.cluster, "weight": k.weight}
+        if k.note:
+            table["note"] = k.note
+        table[k.game.kind] = _spec_table(k.game)
+        links.append(table)
+    doc: dict[str, Any] = {"scenario": head, "regions": regions}
+    if links:
+        doc["links"] = links
+    return tomli_w.dumps(doc)
+
+
+def save_scenario(network: RegionNetwork, path: str | os.PathLike[str]) -> Path:
+    """Write a network to a scenario file, atomically (a failure leaves no partial file).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    path = Path(path)
+    text = dumps_scenario(network)
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,138 @@
+"""Result tables as plain text, Markdown, CSV or LaTeX (booktabs), and their rows.
+
+A table is a list of rows (dicts with the same keys); :func:`render` formats it. The row
+builders turn an :class:`~solver.nash.EquilibriumSet`, a cooperation report or a network
+analysis into rows that read well in a paper: ``(D, D)`` for a pure equilibrium,
+``(0.667 C + 0.333 D, …)`` for a mixed one.
+
+Examples
+--------
+>>> print(render([{"link": "A–B", "level": "none"}], "markdown"))
+| link | level |
+| --- | --- |
+| A–B | none |
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from games import Game
+
+from .cooperation import CooperationReport
+from .nash import Equilibrium
+
+__all__ = ["FORMATS", "render", "format_strategy", "format_equilibrium", "equilibrium_rows", "analysis_rows"]
+
+#: Tabular output formats.
+FORMATS = ("table", "markdown", "csv", "latex")
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}" if value != int(value) else str(int(value))
+
+
+def format_strategy(probabilities: Sequence[float], labels: Sequence[str]) -> str:
+    """A mixed strategy as ``"0.667 C + 0.333 D"``, a pure one as its label.
+
+    >>> format_strategy((2 / 3, 1 / 3), ("C", "D"))
+    '0.667 C + 0.333 D'
+    >>> format_strategy((0.0, 1.0), ("C", "D"))
+    'D'
+    """
+    used = [(p, label) for p, label in zip(probabilities, labels) if p > 0]
+    if len(used) == 1:
+        return used[0][1]
+    return " + ".join(f"{p:.3g} {label}" for p, label in used)
+
+
+def format_equilibrium(e: Equilibrium, game: Game) -> str:
+    """``"(D, D) → (1, 1)"``: both strategies and both payoffs."""
+    row = format_strategy(e.row, game.strategies[0])
+    col = format_strategy(e.col, game.strategies[1])
+    return f"({row}, {col}) → ({_number(e.payoffs[0])}, {_number(e.payoffs[1])})"
+
+
+def equilibrium_rows(report: CooperationReport) -> list[dict]:
+    """One row per equilibrium of a report's game."""
+    game = report.equilibria.game
+    return [
+        {
+            "#": k,
+            game.players[0]: format_strategy(e.row, game.strategies[0]),
+            game.players[1]: format_strategy(e.col, game.strategies[1]),
+            "payoffs": f"({_number(e.payoffs[0])}, {_number(e.payoffs[1])})",
+            "cooperation": f"{e.cooperation:.3g}",
+        }
+        for k, e in enumerate(report.equilibria, 1)
+    ]
+
+
+def analysis_rows(analysis: object) -> list[dict]:
+    """One row per link and mechanism of a :class:`~solver.network.NetworkAnalysis`."""
+    rows = []
+    for r in analysis.links:  # type: ignore[attr-defined]
+        report = r.report
+        rows.append(
+            {
+                "link": "–".join(r.between),
+                "cluster": r.link.cluster,
+                "weight": _number(r.link.weight),
+                "superior": r.superior or "",
+                "mechanism": r.mechanism,
+                "game": report.game_type,
+                "equilibria": "; ".join(format_equilibrium(e, r.game) for e in report.equilibria),
+                "level": report.level,
+                "basin": "" if report.basin is None else f"{report.basin:.2f}",
+            }
+        )
+    return rows
+
+
+def _latex_escape(text: str) -> str:
+    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}")):
+        text = text.replace(a, b)
+    return text.replace("→", r"$\to$").replace("–", "--")
+
+
+def render(rows: list[dict], fmt: str = "table") -> str:
+    """Format rows as ``table`` (aligned text), ``markdown``, ``csv`` or ``latex``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown table format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    cells = [[str(row.get(c, "")) for c in columns] for row in rows]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(cells)
+        return out.getvalue().rstrip("\n")
+    if fmt == "markdown":
+        def esc(s: str) -> str:
+            return s.replace("|", "\\|")
+
+        lines = ["| " + " | ".join(map(esc, columns)) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+        lines += ["| " + " | ".join(map(esc, r)) + " |" for r in cells]
+        return "\n".join(lines)
+    if fmt == "latex":
+        lines = [r"\begin{tabular}{" + "l" * len(columns) + "}", r"\toprule"]
+        lines.append(" & ".join(map(_latex_escape, columns)) + r" \\")
+        lines.append(r"\midrule")
+        lines += [" & ".join(map(_latex_escape, r)) + r" \\" for r in cells]
+        lines += [r"\bottomrule", r"\end{tabular}"]
+        return "\n".join(lines)
+    widths = [max(len(c), *(len(r[k]) for r in cells)) for k, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(lines)
