@@ -36,17 +36,17 @@ from .stage import (
 )
 
 __all__ = [
+    "ClusterEconomics",
     "Game",
     "StagePayoffs",
-    "stage_game",
-    "stage_payoffs",
-    "prisoners_dilemma",
-    "stag_hunt",
     "chicken",
-    "harmony",
+    "cluster_game",
+    "cluster_payoffs",
     "donation_game",
     "game_type",
-    "ClusterEconomics",
-    "cluster_payoffs",
-    "cluster_game",
+    "harmony",
+    "prisoners_dilemma",
+    "stag_hunt",
+    "stage_game",
+    "stage_payoffs",
 ]

@@ -33,7 +33,7 @@ from typing import NamedTuple
 from .game import Game
 from .stage import StagePayoffs, stage_game
 
-__all__ = ["ClusterEconomics", "cluster_payoffs", "cluster_game"]
+__all__ = ["ClusterEconomics", "cluster_game", "cluster_payoffs"]
 
 
 class ClusterEconomics(NamedTuple):
@@ -42,7 +42,7 @@ class ClusterEconomics(NamedTuple):
     b: float
     c: float
     g: float
-    l: float  # noqa: E741 - the model's own name
+    l: float
     w: float
 
 
@@ -79,7 +79,7 @@ def cluster_game(
     b: float | None = None,
     c: float | None = None,
     g: float | None = None,
-    l: float | None = None,  # noqa: E741
+    l: float | None = None,
     w: float | None = None,
     *,
     row: ClusterEconomics | Mapping[str, float] | None = None,

@@ -41,14 +41,14 @@ from .game import Game
 
 __all__ = [
     "StagePayoffs",
-    "stage_game",
-    "stage_payoffs",
-    "prisoners_dilemma",
-    "stag_hunt",
     "chicken",
-    "harmony",
     "donation_game",
     "game_type",
+    "harmony",
+    "prisoners_dilemma",
+    "stag_hunt",
+    "stage_game",
+    "stage_payoffs",
 ]
 
 
@@ -66,7 +66,7 @@ PayoffsLike = StagePayoffs | Mapping[str, float]
 
 def _as_payoffs(values: PayoffsLike, who: str) -> StagePayoffs:
     if isinstance(values, StagePayoffs):
-        return values
+        values = values._asdict()
     if not isinstance(values, Mapping):
         raise TypeError(f"{who}'s payoffs must be a mapping with keys R, S, T, P")
     missing = [k for k in "RSTP" if k not in values]
@@ -137,12 +137,11 @@ def _check(kind: str, rule: str, chain: list[tuple[str, str, str]], p: StagePayo
         a, b = getattr(p, left), getattr(p, right)
         if not (a > b if op == ">" else a >= b):
             raise ValueError(
-                f"{kind} needs {rule}: {left} {op} {right} fails for the {who} "
-                f"({left}={a:g}, {right}={b:g})"
+                f"{kind} needs {rule}: {left} {op.replace('>=', '≥')} {right} fails for the {who} ({left}={a:g}, {right}={b:g})"
             )
 
 
-def _textbook(kind, rule, chain, row, col, players, name):  # noqa: ANN001, ANN202
+def _textbook(kind, rule, chain, row, col, players, name):
     r = _as_payoffs(row, "row player")
     c = _as_payoffs(col, "column player") if col is not None else r
     _check(kind, rule, chain, r, "row player")
@@ -305,9 +304,7 @@ def donation_game(
         raise ValueError(f"donation game needs b > c > 0: b > c fails (b={b:g}, c={c:g})")
     if not c > 0:
         raise ValueError(f"donation game needs b > c > 0: c > 0 fails (c={c:g})")
-    return stage_game(
-        StagePayoffs(R=b - c, S=-c, T=b, P=0.0), players=players, name=name or "donation game"
-    )
+    return stage_game(StagePayoffs(R=b - c, S=-c, T=b, P=0.0), players=players, name=name or "donation game")
 
 
 def _one_type(p: StagePayoffs) -> str:

@@ -30,16 +30,16 @@ from .scenario import ScenarioError, builtin_scenarios, builtin_text, dumps_scen
 
 __all__ = [
     "LEVELS",
-    "Region",
-    "Link",
-    "GameSpec",
-    "RegionNetwork",
     "EntryError",
+    "GameSpec",
+    "Link",
+    "Region",
+    "RegionNetwork",
     "ScenarioError",
+    "builtin_scenarios",
+    "builtin_text",
+    "dumps_scenario",
     "load_scenario",
     "loads_scenario",
     "save_scenario",
-    "dumps_scenario",
-    "builtin_scenarios",
-    "builtin_text",
 ]

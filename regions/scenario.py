@@ -45,7 +45,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["ScenarioError", "load_scenario", "loads_scenario", "save_scenario", "dumps_scenario", "builtin_scenarios"]
+__all__ = ["ScenarioError", "builtin_scenarios", "dumps_scenario", "load_scenario", "loads_scenario", "save_scenario"]
 
 #: Largest scenario file read, in bytes.
 MAX_BYTES = 50 * 1024 * 1024
@@ -81,10 +81,19 @@ def builtin_scenarios() -> list[str]:
     return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def _builtins() -> str:
+    return f"built-ins: {', '.join(builtin_scenarios())}"
+
+
 def builtin_text(name: str) -> str:
     """The TOML text of a built-in scenario."""
     if name not in builtin_scenarios():
-        raise ScenarioError(name, None, None, f"no built-in scenario '{name}'{did_you_mean(name, builtin_scenarios())}; built-ins: {', '.join(builtin_scenarios())}")
+        raise ScenarioError(
+            name,
+            None,
+            None,
+            f"no built-in scenario '{name}'{did_you_mean(name, builtin_scenarios())}; {_builtins()}",
+        )
     return (resources.files("regions") / "data" / f"{name}.toml").read_text(encoding="utf-8")
 
 
@@ -164,7 +173,11 @@ class _Reader:
         if "row" in value or "col" in value:
             for key in value:
                 if key not in ("row", "col"):
-                    raise self.fail(entry, f"{kind}.{key}", f"unknown key{did_you_mean(key, ('row', 'col'))}; an asymmetric game has only row and col tables")
+                    raise self.fail(
+                        entry,
+                        f"{kind}.{key}",
+                        f"unknown key{did_you_mean(key, ('row', 'col'))}; an asymmetric game has only row and col tables",
+                    )
             for side in ("row", "col"):
                 if side not in value:
                     raise self.fail(entry, f"{kind}.{side}", "is missing (an asymmetric game needs both row and col)")
@@ -227,10 +240,12 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise reader.fail(None, None, f"invalid TOML: {err}") from err
+    if not doc:
+        raise reader.fail(None, None, "the file is empty (only comments); a scenario needs [scenario], [[regions]] and [[links]]")
     reader.keys(doc, _TOP, "top level")
     head = doc.get("scenario")
     if head is None:
-        raise reader.fail("[scenario]", None, "is missing (it needs at least name = \"…\")")
+        raise reader.fail("[scenario]", None, 'is missing (it needs at least name = "…")')
     if not isinstance(head, dict):
         raise reader.fail("[scenario]", None, f"must be a table, got {_kind(head)}")
     reader.keys(head, _SCENARIO, "[scenario]")
@@ -286,7 +301,12 @@ def load_scenario(source: str | os.PathLike[str]) -> RegionNetwork:
         return loads_scenario(builtin_text(name), f"{name} (built-in)")
     if path.suffix or os.sep in name or path.exists():
         raise ScenarioError(name, None, None, "no such file" if not path.exists() else "not a regular file")
-    raise ScenarioError(name, None, None, f"no scenario file or built-in scenario of that name{did_you_mean(name, builtin_scenarios())}; built-ins: {', '.join(builtin_scenarios())}")
+    raise ScenarioError(
+        name,
+        None,
+        None,
+        f"no scenario file or built-in scenario of that name{did_you_mean(name, builtin_scenarios())}; {_builtins()}",
+    )
 
 
 def _spec_table(spec: GameSpec) -> dict:

@@ -39,17 +39,17 @@ from .network import LinkResult, NetworkAnalysis, analyze, link_game
 from .tables import render
 
 __all__ = [
-    "equilibria",
-    "is_equilibrium",
+    "LEVELS",
+    "CooperationReport",
     "Equilibrium",
     "EquilibriumSet",
-    "stability",
-    "CooperationReport",
-    "LEVELS",
-    "analyze",
-    "link_game",
     "LinkResult",
     "NetworkAnalysis",
+    "analyze",
     "basin_of_cooperation",
+    "equilibria",
+    "is_equilibrium",
+    "link_game",
     "render",
+    "stability",
 ]

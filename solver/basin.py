@@ -29,7 +29,7 @@ from scipy.integrate import solve_ivp
 
 from games import Game
 
-__all__ = ["simplex_grid", "basin_of_cooperation"]
+__all__ = ["basin_of_cooperation", "simplex_grid"]
 
 
 def simplex_grid(k: int, resolution: int = 10, max_points: int = 50) -> np.ndarray:

@@ -131,8 +131,10 @@ def solve(
     if format is Format.table:
         c = report.to_dict()["cooperation"]
         basin_text = "" if c["basin"] is None else f", basin {c['basin']:.2f}"
-        print(f"\ncooperation: level {c['level']} (nash {c['nash']}, strict {c['strict']}, unique {c['unique']}, "
-              f"dominant {c['dominant']}, risk-dominant {c['risk_dominant']}{basin_text}); game type: {report.game_type}")
+        print(
+            f"\ncooperation: level {c['level']} (nash {c['nash']}, strict {c['strict']}, unique {c['unique']}, "
+            f"dominant {c['dominant']}, risk-dominant {c['risk_dominant']}{basin_text}); game type: {report.game_type}"
+        )
         for note in report.notes:
             print(f"note: {note}")
 
@@ -151,8 +153,10 @@ def analyze(
     print(render(analysis_rows(result), format.value))
     if format is Format.table:
         s = result.summary
-        print(f"\n{result.scenario}: cooperation stable on {s['stable_share']:.0%} of link weight "
-              f"({sum(r.report.stable for r in result.links)} of {s['links']} links)")
+        print(
+            f"\n{result.scenario}: cooperation stable on {s['stable_share']:.0%} of link weight "
+            f"({sum(r.report.stable for r in result.links)} of {s['links']} links)"
+        )
 
 
 def _one_line(message: str) -> str:

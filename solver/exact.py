@@ -40,7 +40,7 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ExactResult", "extreme_equilibria", "rational", "affordable"]
+__all__ = ["ExactResult", "affordable", "exact_payoffs", "extreme_equilibria", "rational"]
 
 #: Largest number of tight-constraint choices per polytope enumerated exactly.
 MAX_SUBSETS = 50_000
@@ -75,7 +75,7 @@ def affordable(shape: tuple[int, int]) -> bool:
 def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
     """Solve a square linear system by Gaussian elimination; None when singular."""
     k = len(matrix)
-    rows = [list(r) + [b] for r, b in zip(matrix, rhs)]
+    rows = [[*list(r), b] for r, b in zip(matrix, rhs)]
     for col in range(k):
         pivot = next((r for r in range(col, k) if rows[r][col] != 0), None)
         if pivot is None:
@@ -167,13 +167,8 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
     # P: x ∈ ℝᵐ, x ≥ 0 (labels 0..m-1), Bᵀx ≤ 1 (labels m + j): _vertices labels match.
     p_vertices = _vertices(bt)
     # Q: y ∈ ℝⁿ, y ≥ 0 (local labels 0..n-1 → m + j), Ay ≤ 1 (local n + i → i).
-    q_vertices = {
-        y: frozenset((m + k) if k < n else (k - n) for k in labels)
-        for y, labels in _vertices(a).items()
-    }
-    degenerate = any(len(lab) > m for lab in p_vertices.values()) or any(
-        len(lab) > n for lab in q_vertices.values()
-    )
+    q_vertices = {y: frozenset((m + k) if k < n else (k - n) for k in labels) for y, labels in _vertices(a).items()}
+    degenerate = any(len(lab) > m for lab in p_vertices.values()) or any(len(lab) > n for lab in q_vertices.values())
     full = frozenset(range(m + n))
     pairs = []
     for x, lx in p_vertices.items():
@@ -187,3 +182,20 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
     ys = [y for _, y in pairs]
     continuum = len(set(xs)) < len(pairs) or len(set(ys)) < len(pairs)
     return ExactResult(equilibria=tuple(pairs), degenerate=degenerate, continuum=continuum)
+
+
+def exact_payoffs(A: npt.ArrayLike, B: npt.ArrayLike, x: Vector, y: Vector) -> tuple[float, float]:
+    """Both expected payoffs of rational strategies, computed exactly and then rounded once.
+
+    >>> exact_payoffs([[3, 3], [2, 5], [0, 6]], [[3, 2], [2, 6], [3, 1]],
+    ...               (Fraction(0), Fraction(1, 3), Fraction(2, 3)), (Fraction(1, 3), Fraction(2, 3)))
+    (4.0, 2.6666666666666665)
+    """
+    values = []
+    for M in (np.asarray(A, dtype=float), np.asarray(B, dtype=float)):
+        total = sum(
+            (x[i] * rational(M[i, j]) * y[j] for i in range(len(x)) for j in range(len(y)) if x[i] and y[j]),
+            Fraction(0),
+        )
+        values.append(float(total))
+    return values[0], values[1]

@@ -36,9 +36,9 @@ import numpy as np
 
 from games import Game
 
-from .exact import affordable, extreme_equilibria
+from .exact import affordable, exact_payoffs, extreme_equilibria
 
-__all__ = ["Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium", "TOLERANCE"]
+__all__ = ["TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
 
 #: Tolerance, relative to the payoff range, for best-response checks and deduplication.
 TOLERANCE = 1e-9
@@ -190,7 +190,7 @@ def _nashpy_candidates(game: Game) -> tuple[list[tuple[np.ndarray, np.ndarray]],
             found = []
             notes.append(f"nashpy {name} failed: {type(err).__name__}: {err}")
     for w in caught:
-        message = str(w.message).strip().splitlines()[0] if str(w.message).strip() else ""
+        message = " ".join(str(w.message).split())
         notes.append(f"nashpy {name} warned: {message or w.category.__name__}")
     return [(np.asarray(x, float), np.asarray(y, float)) for x, y in found], name, notes
 
@@ -258,15 +258,22 @@ def equilibria(game: Game) -> EquilibriumSet:
     degenerate: bool | None = None
     continuum: bool | None = None
     missed = 0
+    exact_values: dict = {}
     if affordable(game.shape):
         exact = extreme_equilibria(game.row_payoffs, game.col_payoffs)
         degenerate, continuum = exact.degenerate, exact.continuum
         method += " + exact vertex enumeration"
         extreme = [(tuple(float(v) for v in fx), tuple(float(v) for v in fy)) for fx, fy in exact.equilibria]
+        exact_values = {
+            pair: exact_payoffs(game.row_payoffs, game.col_payoffs, *fr) for pair, fr in zip(extreme, exact.equilibria)
+        }
         missed = sum(not known(x, y, unique) for x, y in extreme)
         inside = sum(not known(x, y, extreme) for x, y in unique)
         if inside:
-            notes.append(f"nashpy also returned {inside} non-extreme equilibri{'um' if inside == 1 else 'a'} inside the continuum, not listed")
+            notes.append(
+                f"nashpy also returned {inside} non-extreme equilibri{'um' if inside == 1 else 'a'} "
+                "inside the continuum, not listed"
+            )
         unique = extreme
     else:
         notes.append(f"a {game.shape[0]}×{game.shape[1]} game is too large to check exactly; degeneracy undecided")
@@ -279,10 +286,8 @@ def equilibria(game: Game) -> EquilibriumSet:
 
     result = []
     for x, y in unique:
-        u = game.expected(x, y)
-        result.append(
-            Equilibrium(row=x, col=y, payoffs=(float(u[0]), float(u[1])), cooperation=game.expected_cooperation(x, y))
-        )
+        u = exact_values.get((x, y)) or game.expected(x, y)
+        result.append(Equilibrium(row=x, col=y, payoffs=(float(u[0]), float(u[1])), cooperation=game.expected_cooperation(x, y)))
     result.sort(key=_order)
     return EquilibriumSet(
         game=game,

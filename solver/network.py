@@ -26,7 +26,7 @@ from regions import Link, RegionNetwork
 
 from .cooperation import LEVELS, CooperationReport, stability
 
-__all__ = ["LinkResult", "NetworkAnalysis", "link_game", "analyze"]
+__all__ = ["LinkResult", "NetworkAnalysis", "analyze", "link_game"]
 
 
 def link_game(network: RegionNetwork, link: Link) -> Game:

@@ -24,7 +24,7 @@ from games import Game
 from .cooperation import CooperationReport
 from .nash import Equilibrium
 
-__all__ = ["FORMATS", "render", "format_strategy", "format_equilibrium", "equilibrium_rows", "analysis_rows"]
+__all__ = ["FORMATS", "analysis_rows", "equilibrium_rows", "format_equilibrium", "format_strategy", "render"]
 
 #: Tabular output formats.
 FORMATS = ("table", "markdown", "csv", "latex")
@@ -92,7 +92,16 @@ def analysis_rows(analysis: object) -> list[dict]:
 
 
 def _latex_escape(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}")):
+    for a, b in (
+        ("\\", r"\textbackslash{}"),
+        ("&", r"\&"),
+        ("%", r"\%"),
+        ("$", r"\$"),
+        ("#", r"\#"),
+        ("_", r"\_"),
+        ("{", r"\{"),
+        ("}", r"\}"),
+    ):
         text = text.replace(a, b)
     return text.replace("→", r"$\to$").replace("–", "--")
 
@@ -118,6 +127,7 @@ def render(rows: list[dict], fmt: str = "table") -> str:
         writer.writerows(cells)
         return out.getvalue().rstrip("\n")
     if fmt == "markdown":
+
         def esc(s: str) -> str:
             return s.replace("|", "\\|")
 

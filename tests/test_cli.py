@@ -1,0 +1,104 @@
+"""The intergov command line: in process through main(), and as a real subprocess."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from solver.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_solve_json_prisoners_dilemma(capsys):
+    code, out, err = run(capsys, "solve", "--row", "3,0;5,1", "--col", "3,5;0,1", "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["equilibria"] == [{"row": [0.0, 1.0], "col": [0.0, 1.0], "payoffs": [1.0, 1.0]}]
+    assert data["cooperation"]["level"] == "none"
+    assert data["cooperation"]["basin"] == 0.0
+
+
+def test_solve_table(capsys):
+    code, out, _ = run(capsys, "solve", "--row", "4,0;3,2", "--col", "4,3;0,2", "--no-basin")
+    assert code == 0
+    assert "0.667 C + 0.333 D" in out
+    assert "level strict" in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "latex"])
+def test_analyze_builtin_formats(capsys, fmt):
+    code, out, _ = run(capsys, "analyze", "yongkang-wuyi-jinyun", "--format", fmt, "--no-basin")
+    assert code == 0
+    for link in ("yongkang–wuyi", "yongkang–jinyun", "wuyi–jinyun") if fmt != "latex" else ("yongkang--wuyi",):
+        assert link in out
+    assert out.count("none") >= 3
+
+
+def test_analyze_json(capsys):
+    code, out, _ = run(capsys, "analyze", "yongkang-wuyi-jinyun", "--format", "json", "--no-basin")
+    data = json.loads(out)
+    assert code == 0
+    assert [entry["superior"] for entry in data["links"]] == ["jinhua", "zhejiang", "zhejiang"]
+    assert data["summary"]["stable_share"] == 0.0
+
+
+def test_scenarios(capsys):
+    code, out, _ = run(capsys, "scenarios")
+    assert code == 0 and out.startswith("yongkang-wuyi-jinyun")
+    code, out, _ = run(capsys, "scenarios", "show", "yongkang-wuyi-jinyun")
+    assert code == 0 and "ILLUSTRATIVE CALIBRATION" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("solve", "--row", "3,x;5,1", "--col", "3,5;0,1"), "--row: row 1, entry 2: 'x' is not a number"),
+        (("solve", "--row", "3,0;5", "--col", "3,5;0,1"), "--row: rows have different lengths"),
+        (("solve", "--row", "3,0;5,1", "--col", "3,5,1;0,1,1"), "--row/--col: payoff matrices differ in shape"),
+        (("solve", "--row", "3,0;5,nan", "--col", "3,5;0,1"), "not a finite number"),
+        (("solve", "--row", "3,0;5,1"), "Missing option '--col'"),
+        (("solve", "--row", "1", "--col", "1", "--format", "xml"), "'xml' is not one of"),
+        (("analyze", "no-such-scenario"), "no scenario file or built-in scenario"),
+        (("analyze", "missing.toml"), "missing.toml: no such file"),
+        (("scenarios", "show", "nope"), "no built-in scenario 'nope'"),
+        (("frobnicate",), "No such command"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(capsys, args, message):
+    code, _out, err = run(capsys, *args)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("intergov: error: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_scenario_file(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('[scenario]\nname = "x"\n[[regions]]\nid = "a"\nlevel = "county"\nparnet = "b"\n', encoding="utf-8")
+    code, _, err = run(capsys, "analyze", str(path))
+    assert code == 2
+    assert err == f"intergov: error: {path}: [[regions]] #1 (a), field 'parnet': unknown key (did you mean 'parent'?)\n"
+
+
+def test_real_subprocess(tmp_path):
+    # The installed console script and python -m solver behave alike.
+    ok = subprocess.run(
+        [sys.executable, "-m", "solver", "solve", "--row", "3,0;5,1", "--col", "3,5;0,1", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["cooperation"]["level"] == "none"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario\n", encoding="utf-8")
+    fail = subprocess.run([sys.executable, "-m", "solver", "analyze", str(bad)], capture_output=True, text=True, check=False)
+    assert fail.returncode == 2
+    assert fail.stderr.startswith(f"intergov: error: {bad}: invalid TOML")
+    assert fail.stderr.count("\n") == 1
