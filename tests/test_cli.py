@@ -1,12 +1,14 @@
 """The intergov command line: in process through main(), and as a real subprocess."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 
 from solver.cli import main
+from tests.test_scenario import BAD_SCENARIOS
 
 
 def run(capsys, *args):
@@ -102,3 +104,14 @@ def test_real_subprocess(tmp_path):
     assert fail.returncode == 2
     assert fail.stderr.startswith(f"intergov: error: {bad}: invalid TOML")
     assert fail.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SCENARIOS)
+def test_every_bad_scenario_is_one_line_exit_2(tmp_path, capsys, text, message):
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(path), "--no-basin")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith(f"intergov: error: {path}: ")
+    assert re.search(message.removeprefix("s.toml: "), err)

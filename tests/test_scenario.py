@@ -61,81 +61,80 @@ def test_builtin_scenario():
     assert all(r.lon is not None for r in net.regions.values())
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("", "s.toml: the file is empty"),
-        ("   \n# only a comment\n", "s.toml: the file is empty"),
-        ('[scenario]\nname = "x\n', r"s.toml: invalid TOML: .*line 2"),
-        (
-            HEAD + REGIONS + LINK.replace('"b"]', '"c"]'),
-            r"s.toml: \[\[links\]\] #1 \(a–c\), field 'between': 'c' is not a region",
-        ),
-        (HEAD + REGIONS + LINK.replace('"b"]', '"bb"]'), r"'bb' is not a region \(did you mean 'b'\?\)"),
-        (
-            HEAD + REGIONS + LINK.replace('"b"]', '"a"]'),
-            r"\[\[links\]\] #1 \(a–a\), field 'between': a link joins two different regions",
-        ),
-        (
-            HEAD + REGIONS + '\n[[regions]]\nid = "a"\nlevel = "county"\n',
-            r"\[\[regions\]\] #4 \(a\), field 'id': duplicate id 'a'",
-        ),
-        (
-            HEAD
-            + '[[regions]]\nid = "x"\nlevel = "county"\nparent = "y"\n[[regions]]\nid = "y"\nlevel = "county"\nparent = "x"\n',
-            r"field 'parent': the parents form a cycle: (x → y → x|y → x → y)",
-        ),
-        (HEAD + '[[regions]]\nid = "x"\nlevel = "county"\nparent = "x"\n', r"field 'parent': .*(own parent|cycle)"),
-        (HEAD + REGIONS + LINK.replace(", P = 0", ""), r"\[\[links\]\] #1 \(a–b\), field 'payoffs.P': is missing"),
-        (HEAD + REGIONS + LINK.replace("P = 0", 'P = "zero"'), r"field 'payoffs.P': must be a number, got str 'zero'"),
-        (HEAD + REGIONS + LINK.replace("P = 0", "P = nan"), r"field 'payoffs.P': must be a finite number, got nan"),
-        (HEAD + REGIONS + LINK.replace("R = 3", "R = inf"), r"field 'payoffs.R': must be a finite number, got inf"),
-        (HEAD + REGIONS + LINK + "weight = -inf\n", r"field 'weight': must be a finite number"),
-        (
-            HEAD + REGIONS.replace('level = "prefecture"', 'levle = "prefecture"'),
-            r"\[\[regions\]\] #1 \(p\), field 'levle': unknown key \(did you mean 'level'\?\)",
-        ),
-        (HEAD + REGIONS + LINK.replace("payoffs", "payofs"), r"field 'payofs': unknown key \(did you mean 'payoffs'\?\)"),
-        (HEAD + REGIONS + LINK.replace("R = 3", "Q = 3"), r"field 'payoffs.R': is missing"),
-        (HEAD + 'nmae = "x"\n' + REGIONS, r"\[scenario\], field 'nmae': unknown key \(did you mean 'name'\?\)"),
-        ("[scenaro]\n" + REGIONS, r"top level, field 'scenaro': unknown key \(did you mean 'scenario'\?\)"),
-        (
-            HEAD + REGIONS.replace('level = "county"', "level = 3", 1),
-            r"\[\[regions\]\] #2 \(a\), field 'level': must be a string, got an integer 3",
-        ),
-        (
-            HEAD + REGIONS.replace('level = "county"', 'level = "countie"', 1),
-            r"field 'level': must be one of .* \(did you mean 'county'\?\)",
-        ),
-        (HEAD + REGIONS + LINK.replace('["a", "b"]', '"a"'), r"field 'between': must be a list of two region ids"),
-        (HEAD + REGIONS + LINK + "weight = 0\n", r"field 'weight': must be positive"),
-        (HEAD + REGIONS + LINK + 'weight = "1"\n', r"field 'weight': must be a number"),
-        (
-            HEAD + REGIONS + LINK + "economics = { b = 1, c = 1, g = 1, l = 1, w = 1 }\n",
-            r"field 'economics': give payoffs or economics, not both",
-        ),
-        (
-            HEAD
-            + REGIONS
-            + LINK.replace("payoffs = { R = 3, S = -1, T = 4, P = 0 }", "economics = { b = 1, c = -1, g = 1, l = 1, w = 1 }"),
-            r"field 'economics.c': must be ≥ 0",
-        ),
-        (
-            HEAD + REGIONS + LINK.replace("{ R = 3, S = -1, T = 4, P = 0 }", "{ row = { R = 3, S = -1, T = 4, P = 0 } }"),
-            r"field 'payoffs.col': is missing",
-        ),
-        (HEAD + REGIONS + LINK + LINK, r"\[\[links\]\] #2 \(a–b\), field 'cluster': a second 'cluster' link between a and b"),
-        (
-            HEAD + REGIONS.replace('level = "county"', 'level = "province"', 1),
-            r"field 'parent': a province's parent must be of a higher level",
-        ),
-        ('[scenario]\nname = "t"\n', r"\[\[regions\]\]: a scenario needs at least one region"),
-        ('regions = 3\n[scenario]\nname = "t"\n', r"\[\[regions\]\]: must be an array of tables"),
-        ('[[regions]]\nid = "a"\nlevel = "county"\n', r"\[scenario\]: is missing"),
-        (HEAD + '[[regions]]\nid = "a"\nlevel = "county"\nlon = 200\nlat = 0\n', r"field 'lon': must lie in \[-180, 180\]"),
-        (HEAD + '[[regions]]\nid = "a"\nlevel = "county"\nlon = 120\n', r"field 'lat': give both lon and lat"),
-    ],
-)
+BAD_SCENARIOS = [
+    ("", "s.toml: the file is empty"),
+    ("   \n# only a comment\n", "s.toml: the file is empty"),
+    ('[scenario]\nname = "x\n', r"s.toml: invalid TOML: .*line 2"),
+    (
+        HEAD + REGIONS + LINK.replace('"b"]', '"c"]'),
+        r"s.toml: \[\[links\]\] #1 \(a–c\), field 'between': 'c' is not a region",
+    ),
+    (HEAD + REGIONS + LINK.replace('"b"]', '"bb"]'), r"'bb' is not a region \(did you mean 'b'\?\)"),
+    (
+        HEAD + REGIONS + LINK.replace('"b"]', '"a"]'),
+        r"\[\[links\]\] #1 \(a–a\), field 'between': a link joins two different regions",
+    ),
+    (
+        HEAD + REGIONS + '\n[[regions]]\nid = "a"\nlevel = "county"\n',
+        r"\[\[regions\]\] #4 \(a\), field 'id': duplicate id 'a'",
+    ),
+    (
+        HEAD + '[[regions]]\nid = "x"\nlevel = "county"\nparent = "y"\n[[regions]]\nid = "y"\nlevel = "county"\nparent = "x"\n',
+        r"field 'parent': the parents form a cycle: (x → y → x|y → x → y)",
+    ),
+    (HEAD + '[[regions]]\nid = "x"\nlevel = "county"\nparent = "x"\n', r"field 'parent': .*(own parent|cycle)"),
+    (HEAD + REGIONS + LINK.replace(", P = 0", ""), r"\[\[links\]\] #1 \(a–b\), field 'payoffs.P': is missing"),
+    (HEAD + REGIONS + LINK.replace("P = 0", 'P = "zero"'), r"field 'payoffs.P': must be a number, got str 'zero'"),
+    (HEAD + REGIONS + LINK.replace("P = 0", "P = nan"), r"field 'payoffs.P': must be a finite number, got nan"),
+    (HEAD + REGIONS + LINK.replace("R = 3", "R = inf"), r"field 'payoffs.R': must be a finite number, got inf"),
+    (HEAD + REGIONS + LINK + "weight = -inf\n", r"field 'weight': must be a finite number"),
+    (
+        HEAD + REGIONS.replace('level = "prefecture"', 'levle = "prefecture"'),
+        r"\[\[regions\]\] #1 \(p\), field 'levle': unknown key \(did you mean 'level'\?\)",
+    ),
+    (HEAD + REGIONS + LINK.replace("payoffs", "payofs"), r"field 'payofs': unknown key \(did you mean 'payoffs'\?\)"),
+    (HEAD + REGIONS + LINK.replace("R = 3", "Q = 3"), r"field 'payoffs.R': is missing"),
+    (HEAD + 'nmae = "x"\n' + REGIONS, r"\[scenario\], field 'nmae': unknown key \(did you mean 'name'\?\)"),
+    ("[scenaro]\n" + REGIONS, r"top level, field 'scenaro': unknown key \(did you mean 'scenario'\?\)"),
+    (
+        HEAD + REGIONS.replace('level = "county"', "level = 3", 1),
+        r"\[\[regions\]\] #2 \(a\), field 'level': must be a string, got an integer 3",
+    ),
+    (
+        HEAD + REGIONS.replace('level = "county"', 'level = "countie"', 1),
+        r"field 'level': must be one of .* \(did you mean 'county'\?\)",
+    ),
+    (HEAD + REGIONS + LINK.replace('["a", "b"]', '"a"'), r"field 'between': must be a list of two region ids"),
+    (HEAD + REGIONS + LINK + "weight = 0\n", r"field 'weight': must be positive"),
+    (HEAD + REGIONS + LINK + 'weight = "1"\n', r"field 'weight': must be a number"),
+    (
+        HEAD + REGIONS + LINK + "economics = { b = 1, c = 1, g = 1, l = 1, w = 1 }\n",
+        r"field 'economics': give payoffs or economics, not both",
+    ),
+    (
+        HEAD
+        + REGIONS
+        + LINK.replace("payoffs = { R = 3, S = -1, T = 4, P = 0 }", "economics = { b = 1, c = -1, g = 1, l = 1, w = 1 }"),
+        r"field 'economics.c': must be ≥ 0",
+    ),
+    (
+        HEAD + REGIONS + LINK.replace("{ R = 3, S = -1, T = 4, P = 0 }", "{ row = { R = 3, S = -1, T = 4, P = 0 } }"),
+        r"field 'payoffs.col': is missing",
+    ),
+    (HEAD + REGIONS + LINK + LINK, r"\[\[links\]\] #2 \(a–b\), field 'cluster': a second 'cluster' link between a and b"),
+    (
+        HEAD + REGIONS.replace('level = "county"', 'level = "province"', 1),
+        r"field 'parent': a province's parent must be of a higher level",
+    ),
+    ('[scenario]\nname = "t"\n', r"\[\[regions\]\]: a scenario needs at least one region"),
+    ('regions = 3\n[scenario]\nname = "t"\n', r"\[\[regions\]\]: must be an array of tables"),
+    ('[[regions]]\nid = "a"\nlevel = "county"\n', r"\[scenario\]: is missing"),
+    (HEAD + '[[regions]]\nid = "a"\nlevel = "county"\nlon = 200\nlat = 0\n', r"field 'lon': must lie in \[-180, 180\]"),
+    (HEAD + '[[regions]]\nid = "a"\nlevel = "county"\nlon = 120\n', r"field 'lat': give both lon and lat"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SCENARIOS)
 def test_bad_input_names_file_entry_and_field(text, message):
     with pytest.raises(ScenarioError, match=message) as info:
         load(text)
