@@ -13,6 +13,15 @@ Public API
     Harmony, prisoner's dilemma, stag hunt or chicken, from the incentive gaps.
 :class:`ClusterEconomics`, :func:`cluster_payoffs`, :func:`cluster_game`
     The cluster payoff model: synergy b, cost c, poaching gain g, loss l, waste w → R, S, T, P.
+:class:`HigherLevelGuidance`, :class:`BindingContract`, :class:`ThirdPartyOrganization`,
+:class:`SidePayment`, :class:`RepeatedPlay`
+    Coordination mechanisms (DESIGN §4), frozen dataclasses with validated parameters;
+    :func:`apply` transforms a game with a stack of them, :func:`accounting` gives the
+    :class:`Ledger` of who pays whom; :func:`mechanism_from_dict` builds one by kind name.
+:class:`Automaton`, :data:`STANDARD` (AllC, AllD, Grim, TFT, WSLS), :func:`induced_game`, :func:`grim_trigger_threshold`
+    Repeated play: the exact induced normal form of an infinitely repeated stage game.
+:func:`contract_game`
+    The signing stage of a voluntary binding contract.
 
 Examples
 --------
@@ -22,7 +31,22 @@ Examples
 """
 
 from .cluster import ClusterEconomics, cluster_game, cluster_payoffs
+from .contract import contract_game
 from .game import Game
+from .mechanisms import (
+    MECHANISMS,
+    BindingContract,
+    HigherLevelGuidance,
+    Ledger,
+    Mechanism,
+    RepeatedPlay,
+    SidePayment,
+    ThirdPartyOrganization,
+    accounting,
+    apply,
+    mechanism_from_dict,
+)
+from .repeated import ALLC, ALLD, GRIM, STANDARD, TFT, WSLS, Automaton, discounted_outcomes, grim_trigger_threshold, induced_game
 from .stage import (
     StagePayoffs,
     chicken,
@@ -36,15 +60,37 @@ from .stage import (
 )
 
 __all__ = [
+    "ALLC",
+    "ALLD",
+    "GRIM",
+    "MECHANISMS",
+    "STANDARD",
+    "TFT",
+    "WSLS",
+    "Automaton",
+    "BindingContract",
     "ClusterEconomics",
     "Game",
+    "HigherLevelGuidance",
+    "Ledger",
+    "Mechanism",
+    "RepeatedPlay",
+    "SidePayment",
     "StagePayoffs",
+    "ThirdPartyOrganization",
+    "accounting",
+    "apply",
     "chicken",
     "cluster_game",
     "cluster_payoffs",
+    "contract_game",
+    "discounted_outcomes",
     "donation_game",
     "game_type",
+    "grim_trigger_threshold",
     "harmony",
+    "induced_game",
+    "mechanism_from_dict",
     "prisoners_dilemma",
     "stag_hunt",
     "stage_game",

@@ -75,6 +75,10 @@ class Game:
     cooperation : array_like, optional
         The share of rounds with mutual cooperation under each pure profile, in [0, 1]. By
         default 1 at profile (0, 0) (both cooperate) and 0 elsewhere.
+    cooperative : array_like of bool, optional
+        The profiles whose *intended* path is full cooperation. By default those whose
+        cooperation is 1; a repeated game with implementation noise sets it from the
+        noise-free path, since noise keeps every realized share below 1.
     name : str, optional
         A short description ("prisoner's dilemma", "Yongkang–Wuyi hardware").
 
@@ -100,6 +104,7 @@ class Game:
     strategies: tuple[tuple[str, ...], tuple[str, ...]] = field(default=None)  # type: ignore[assignment]
     cooperation: npt.NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
     name: str = ""
+    cooperative: npt.NDArray[np.bool_] = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         a = _matrix(self.row_payoffs, "row player's payoff matrix")
@@ -126,6 +131,14 @@ class Game:
             if np.any(coop < 0) or np.any(coop > 1):
                 raise ValueError("cooperation matrix entries must lie in [0, 1]")
         coop.setflags(write=False)
+        if self.cooperative is None:
+            mask = coop >= 1.0 - 1e-12
+        else:
+            mask = np.array(self.cooperative, dtype=bool)
+            if mask.shape != a.shape:
+                raise ValueError(f"cooperative mask has shape {mask.shape}, payoffs {a.shape}")
+        mask.setflags(write=False)
+        object.__setattr__(self, "cooperative", mask)
         object.__setattr__(self, "row_payoffs", a)
         object.__setattr__(self, "col_payoffs", b)
         object.__setattr__(self, "players", players)
@@ -168,6 +181,7 @@ class Game:
             strategies=(self.strategies[1], self.strategies[0]),
             cooperation=self.cooperation.T,
             name=self.name,
+            cooperative=self.cooperative.T,
         )
 
     def replace(self, **changes: Any) -> Game:
@@ -179,7 +193,10 @@ class Game:
             "strategies": self.strategies,
             "cooperation": self.cooperation,
             "name": self.name,
+            "cooperative": self.cooperative,
         }
+        if ("cooperation" in changes) and ("cooperative" not in changes):
+            fields["cooperative"] = None  # derive it again from the new cooperation matrix
         unknown = set(changes) - set(fields)
         if unknown:
             raise TypeError(f"Game has no field(s) {sorted(unknown)}")
@@ -208,6 +225,7 @@ class Game:
             and np.array_equal(self.row_payoffs, other.row_payoffs)
             and np.array_equal(self.col_payoffs, other.col_payoffs)
             and np.array_equal(self.cooperation, other.cooperation)
+            and np.array_equal(self.cooperative, other.cooperative)
         )
 
     def __hash__(self) -> int:

@@ -1,7 +1,8 @@
 """How stable is cooperation in a game? The cooperation report of DESIGN §5.
 
-A profile is *fully cooperative* when its cooperation-matrix entry is 1 (for a one-shot 2×2
-game, (C, C)); cooperation is stable when some Nash equilibrium is fully cooperative. The report
+A profile is *fully cooperative* when its intended path is full cooperation
+(``game.cooperative``; by default, its cooperation-matrix entry is 1: for a one-shot 2×2 game,
+(C, C)); cooperation is stable when some Nash equilibrium is fully cooperative. The report
 says, for the fully cooperative equilibria:
 
 ``nash``
@@ -52,7 +53,7 @@ import numpy as np
 from games import Game, game_type
 
 from .basin import basin_of_cooperation
-from .nash import TOLERANCE, EquilibriumSet, equilibria
+from .nash import TOLERANCE, Equilibrium, EquilibriumSet, equilibria
 
 __all__ = ["LEVELS", "CooperationReport", "stability"]
 
@@ -108,6 +109,12 @@ def _equivalent(game: Game, a: tuple[int, int], b: tuple[int, int], eps: float) 
         and abs(game.col_payoffs[a] - game.col_payoffs[b]) <= eps
         and abs(game.cooperation[a] - game.cooperation[b]) <= 1e-12
     )
+
+
+def _fully_cooperative(game: Game, e: Equilibrium) -> bool:
+    """Whether every pure profile the equilibrium plays has full cooperation as its intended path."""
+    rows, cols = e.support
+    return bool(np.all(game.cooperative[np.ix_(rows, cols)]))
 
 
 def _strict(game: Game, i: int, j: int, eps: float) -> tuple[bool, bool]:
@@ -186,7 +193,7 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10) -> Cooper
     scale = max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs)), 1.0)
     eps = TOLERANCE * scale
     notes: list[str] = list(eqs.notes)
-    cooperative = [e for e in eqs if e.cooperation >= 1.0 - 1e-9]
+    cooperative = [e for e in eqs if _fully_cooperative(game, e)]
     profiles = tuple(e.profile for e in cooperative if e.profile is not None)
     nash = bool(cooperative)
 
@@ -207,7 +214,7 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10) -> Cooper
     if cooperative:
         reference = cooperative[0].payoffs
         unique = all(
-            e.cooperation >= 1.0 - 1e-9 and abs(e.payoffs[0] - reference[0]) <= eps and abs(e.payoffs[1] - reference[1]) <= eps
+            _fully_cooperative(game, e) and abs(e.payoffs[0] - reference[0]) <= eps and abs(e.payoffs[1] - reference[1]) <= eps
             for e in eqs
         )
 
@@ -218,7 +225,7 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10) -> Cooper
     for e in eqs:
         if e.profile is not None and e.profile not in strict_profiles:
             s, _ = _strict(game, *e.profile, eps)
-            if s and e.cooperation < 1.0 - 1e-9:
+            if s and not _fully_cooperative(game, e):
                 others.append(e.profile)
     risk_dominant = False
     for profile in strict_profiles:

@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
@@ -72,10 +73,16 @@ def affordable(shape: tuple[int, int]) -> bool:
     return comb(m + n, m) <= MAX_SUBSETS
 
 
-def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """Solve a square linear system by Gaussian elimination; None when singular."""
+def _solve(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | None:
+    """Solve a square integer system exactly: (numerators, denominator), None when singular.
+
+    Fraction-free Gauss–Jordan elimination (Bareiss): every division is exact, so the work
+    stays in Python integers; at the end each diagonal entry is ± the determinant d and
+    xᵢ = (row i's last entry) / d.
+    """
     k = len(matrix)
-    rows = [[*list(r), b] for r, b in zip(matrix, rhs)]
+    rows = [[*r, b] for r, b in zip(matrix, rhs)]
+    previous = 1
     for col in range(k):
         pivot = next((r for r in range(col, k) if rows[r][col] != 0), None)
         if pivot is None:
@@ -83,17 +90,22 @@ def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] 
         rows[col], rows[pivot] = rows[pivot], rows[col]
         p = rows[col][col]
         for r in range(k):
-            if r != col and rows[r][col] != 0:
-                f = rows[r][col] / p
-                rows[r] = [a - f * b for a, b in zip(rows[r], rows[col])]
-    return [rows[i][k] / rows[i][i] for i in range(k)]
+            if r != col:
+                f = rows[r][col]
+                rows[r] = [(p * a - f * b) // previous for a, b in zip(rows[r], rows[col])]
+        previous = p
+    det = rows[0][0]
+    if det < 0:
+        return [-rows[i][k] for i in range(k)], -det
+    return [rows[i][k] for i in range(k)], det
 
 
-def _vertices(M: list[list[Fraction]]) -> dict[Vector, frozenset[int]]:
-    """Vertices of {z ∈ ℝᵈ : z ≥ 0, Mz ≤ 1} with their tight constraints.
+def _vertices(M: list[list[int]], bound: int) -> dict[Vector, frozenset[int]]:
+    """Vertices of {z ∈ ℝᵈ : z ≥ 0, Mz ≤ bound} with their tight constraints.
 
-    ``M`` has shape (r, d) with positive entries. Label k < d means zₖ = 0 and label d + i
-    means (Mz)ᵢ = 1.
+    ``M`` has shape (r, d) with positive integer entries. Label k < d means zₖ = 0 and label
+    d + i means (Mz)ᵢ = bound. Vertices are returned scaled by 1/bound (irrelevant once
+    normalized to strategies).
     """
     r, d = len(M), len(M[0])
     found: dict[Vector, frozenset[int]] = {}
@@ -103,29 +115,36 @@ def _vertices(M: list[list[Fraction]]) -> dict[Vector, frozenset[int]]:
             free = [k for k in range(d) if k not in zero_set]
             for tight in combinations(range(r), free_count):
                 if free_count:
-                    sol = _solve([[M[i][k] for k in free] for i in tight], [Fraction(1)] * free_count)
-                    if sol is None or any(v < 0 for v in sol):
+                    sol = _solve([[M[i][k] for k in free] for i in tight], [bound] * free_count)
+                    if sol is None:
+                        continue
+                    nums, den = sol
+                    if any(v < 0 for v in nums):
                         continue
                 else:
-                    sol = []
-                z = [Fraction(0)] * d
-                for k, v in zip(free, sol):
+                    nums, den = [], 1
+                z = [0] * d
+                for k, v in zip(free, nums):
                     z[k] = v
-                loads = [sum((M[i][k] * z[k] for k in free), Fraction(0)) for i in range(r)]
-                if any(load > 1 for load in loads):
+                loads = [sum(M[i][k] * z[k] for k in free) for i in range(r)]
+                limit = bound * den
+                if any(load > limit for load in loads):
                     continue
-                key = tuple(z)
+                key = tuple(Fraction(v, den) for v in z)
                 if key not in found:
                     labels = {k for k in range(d) if z[k] == 0}
-                    labels |= {d + i for i in range(r) if loads[i] == 1}
+                    labels |= {d + i for i in range(r) if loads[i] == limit}
                     found[key] = frozenset(labels)
     return found
 
 
-def _positive(matrix: npt.ArrayLike) -> list[list[Fraction]]:
+def _positive(matrix: npt.ArrayLike) -> list[list[int]]:
+    """The payoffs shifted to be ≥ 1 and scaled to integers (same best responses)."""
     values = [[rational(v) for v in row] for row in np.asarray(matrix, dtype=float)]
     low = min(min(row) for row in values)
-    return [[v - low + 1 for v in row] for row in values]
+    shifted = [[v - low + 1 for v in row] for row in values]
+    scale = math.lcm(*(v.denominator for row in shifted for v in row))
+    return [[int(v * scale) for v in row] for row in shifted]
 
 
 def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
@@ -165,9 +184,9 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
     a, b = _positive(A), _positive(B)
     bt = [[b[i][j] for i in range(m)] for j in range(n)]  # Bᵀ, shape (n, m)
     # P: x ∈ ℝᵐ, x ≥ 0 (labels 0..m-1), Bᵀx ≤ 1 (labels m + j): _vertices labels match.
-    p_vertices = _vertices(bt)
+    p_vertices = _vertices(bt, 1)
     # Q: y ∈ ℝⁿ, y ≥ 0 (local labels 0..n-1 → m + j), Ay ≤ 1 (local n + i → i).
-    q_vertices = {y: frozenset((m + k) if k < n else (k - n) for k in labels) for y, labels in _vertices(a).items()}
+    q_vertices = {y: frozenset((m + k) if k < n else (k - n) for k in labels) for y, labels in _vertices(a, 1).items()}
     degenerate = any(len(lab) > m for lab in p_vertices.values()) or any(len(lab) > n for lab in q_vertices.values())
     full = frozenset(range(m + n))
     pairs = []

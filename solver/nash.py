@@ -248,7 +248,10 @@ def equilibria(game: Game) -> EquilibriumSet:
             notes.append(f"nashpy candidate {x.round(6).tolist()}, {y.round(6).tolist()} is not an equilibrium; dropped")
 
     def known(x: tuple[float, ...], y: tuple[float, ...], pool: list) -> bool:
-        return any(np.allclose(x, u, atol=1e-8) and np.allclose(y, v, atol=1e-8) for u, v in pool)
+        if not pool:
+            return False
+        stacked = np.array([u + v for u, v in pool])
+        return bool(np.any(np.all(np.abs(stacked - np.array(x + y)) <= 1e-8, axis=1)))
 
     unique: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
     for x, y in verified:

@@ -93,7 +93,7 @@ def test_level_is_consistent_with_the_fields(game):
     assert not r.dominant or (r.strict and r.unique)
     assert not r.risk_dominant or r.strict
     assert not r.strict or r.nash
-    assert r.nash == any(e.cooperation >= 1 - 1e-9 for e in r.equilibria)
+    assert r.nash == any(e.cooperation >= 1 - 1e-9 for e in r.equilibria)  # default mask: cooperation = 1
 
 
 @given(stage_games())
