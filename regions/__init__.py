@@ -16,6 +16,9 @@ Public API
     A bad scenario: the message names the file, the entry and the field.
 :data:`LEVELS`
     Administrative levels, highest first.
+:class:`MechanismSpec`, :data:`MECHANISM_KINDS`
+    A scenario's ``[[mechanisms]]`` entry (kind, parameters, ``by``, ``links``) and the
+    schema of each kind; ``RegionNetwork.mechanisms_for(link)`` gives the entries that apply.
 
 Examples
 --------
@@ -25,14 +28,19 @@ Examples
 ('jinhua', 'zhejiang')
 """
 
+from .mechanisms import MECHANISM_KINDS, PRIMARY_PARAMETER, STRATEGY_NAMES, MechanismSpec
 from .network import LEVELS, EntryError, GameSpec, Link, Region, RegionNetwork
 from .scenario import ScenarioError, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, save_scenario
 
 __all__ = [
     "LEVELS",
+    "MECHANISM_KINDS",
+    "PRIMARY_PARAMETER",
+    "STRATEGY_NAMES",
     "EntryError",
     "GameSpec",
     "Link",
+    "MechanismSpec",
     "Region",
     "RegionNetwork",
     "ScenarioError",

@@ -250,7 +250,13 @@ class RegionNetwork:
     """
 
     def __init__(
-        self, regions: Iterable[Region], links: Iterable[Link] = (), name: str = "", note: str = "", sources: str = ""
+        self,
+        regions: Iterable[Region],
+        links: Iterable[Link] = (),
+        name: str = "",
+        note: str = "",
+        sources: str = "",
+        mechanisms: Iterable[Any] = (),
     ) -> None:
         self.name, self.note, self.sources = str(name), str(note), str(sources)
         self._regions: dict[str, Region] = {}
@@ -294,6 +300,74 @@ class RegionNetwork:
         self._links: list[Link] = []
         for link in links:
             self._add_link(link)
+        self._mechanisms: list[Any] = []
+        self._applies: list[tuple[Link, ...]] = []
+        for k, spec in enumerate(mechanisms, 1):
+            self._applies.append(self._jurisdiction(k, spec))
+            self._mechanisms.append(spec)
+
+    def _jurisdiction(self, index: int, spec: Any) -> tuple[Link, ...]:
+        """The links a mechanism entry applies to, checked (DESIGN §6, jurisdiction)."""
+        entry = f"mechanism #{index}"
+        if spec.by is not None and spec.by not in self._regions:
+            raise EntryError(entry, "by", f"'{spec.by}' is not a region{did_you_mean(spec.by, self._regions)}")
+        below = self.under(spec.by) if spec.by is not None else None
+        if spec.links is not None:
+            chosen = []
+            for a, b in spec.links:
+                for r in (a, b):
+                    if r not in self._regions:
+                        raise EntryError(entry, "links", f"'{r}' is not a region{did_you_mean(r, self._regions)}")
+                found = [k for k in self._links if set(k.between) == {a, b}]
+                if not found:
+                    raise EntryError(entry, "links", f"there is no link between {a} and {b}")
+                chosen.extend(k for k in found if k not in chosen)
+        elif below is not None:
+            chosen = [k for k in self._links if set(k.between) <= below]
+            if not chosen:
+                raise EntryError(entry, "by", f"no link lies under '{spec.by}' (both of its regions below it)")
+        else:
+            chosen = list(self._links)
+        for link in chosen:
+            if below is not None and not set(link.between) <= below:
+                a, b = link.between
+                lowest = self.superior(a, b)
+                raise EntryError(
+                    entry,
+                    "by",
+                    f"'{spec.by}' is not a superior of both {a} and {b} (their lowest common superior is {lowest or 'none'})",
+                )
+            payer = spec.parameters.get("payer") if hasattr(spec, "parameters") else None
+            if payer is not None and payer not in link.between:
+                raise EntryError(entry, "payer", f"'{payer}' is not a region of the link {'–'.join(link.between)}")
+        return tuple(chosen)
+
+    @property
+    def mechanisms(self) -> tuple[Any, ...]:
+        """The scenario's mechanism entries (:class:`regions.MechanismSpec`), in order."""
+        return tuple(self._mechanisms)
+
+    def with_mechanisms(self, *specs: Any) -> RegionNetwork:
+        """A copy of the network with more mechanism entries (checked like the scenario's)."""
+        return RegionNetwork(
+            self._regions.values(),
+            self._links,
+            name=self.name,
+            note=self.note,
+            sources=self.sources,
+            mechanisms=(*self._mechanisms, *specs),
+        )
+
+    def links_of(self, spec: Any) -> tuple[Link, ...]:
+        """The links a mechanism entry of this network applies to."""
+        for known, links in zip(self._mechanisms, self._applies):
+            if known is spec:
+                return links
+        raise KeyError(f"{spec!r} is not a mechanism of this network")
+
+    def mechanisms_for(self, link: Link) -> tuple[Any, ...]:
+        """The mechanism entries that apply to a link, in scenario order."""
+        return tuple(spec for spec, links in zip(self._mechanisms, self._applies) if link in links)
 
     def _add_link(self, link: Link) -> None:
         a, b = link.between
@@ -348,12 +422,13 @@ class RegionNetwork:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RegionNetwork):
             return NotImplemented
-        return (self.name, self.note, self.sources, list(self._regions.values()), self._links) == (
+        return (self.name, self.note, self.sources, list(self._regions.values()), self._links, self._mechanisms) == (
             other.name,
             other.note,
             other.sources,
             list(other._regions.values()),
             other._links,
+            other._mechanisms,
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -38,6 +38,7 @@ from typing import Any
 
 import tomli_w
 
+from .mechanisms import MECHANISM_KINDS, MechanismSpec
 from .network import EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean
 
 if sys.version_info >= (3, 11):
@@ -50,7 +51,7 @@ __all__ = ["ScenarioError", "builtin_scenarios", "dumps_scenario", "load_scenari
 #: Largest scenario file read, in bytes.
 MAX_BYTES = 50 * 1024 * 1024
 
-_TOP = ("scenario", "regions", "links")
+_TOP = ("scenario", "regions", "links", "mechanisms")
 _SCENARIO = ("name", "note", "sources")
 _REGION = ("id", "name", "name_zh", "level", "parent", "lon", "lat", "attributes")
 _LINK = ("between", "cluster", "weight", "note", "payoffs", "economics")
@@ -215,6 +216,27 @@ class _Reader:
         except EntryError as err:
             raise self.fail(entry, err.field, err.detail) from err
 
+    def mechanism(self, index: int, table: dict) -> MechanismSpec:
+        kind = table.get("kind")
+        label = table.get("name") if isinstance(table.get("name"), str) and table.get("name") else kind
+        entry = f"[[mechanisms]] #{index}" + (f" ({label})" if isinstance(label, str) else "")
+        if kind is None:
+            raise self.fail(entry, "kind", f"is missing (one of {', '.join(MECHANISM_KINDS)})")
+        if not isinstance(kind, str):
+            raise self.fail(entry, "kind", f"must be a string, got {_kind(kind)} {kind!r}")
+        params = {k: v for k, v in table.items() if k not in ("kind", "name", "by", "links")}
+        links = table.get("links")
+        try:
+            return MechanismSpec(
+                kind=kind,
+                parameters=params,
+                by=self.string(table, "by", entry),
+                links=None if links is None else links,
+                name=self.string(table, "name", entry, default=""),
+            )
+        except EntryError as err:
+            raise self.fail(entry, err.field, err.detail) from err
+
 
 def _kind(value: Any) -> str:
     return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table"}.get(
@@ -256,10 +278,12 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
     if not regions:
         raise reader.fail("[[regions]]", None, "a scenario needs at least one region")
     links = [reader.link(i, t) for i, t in enumerate(reader.array_of_tables(doc, "links"), 1)]
+    specs = [reader.mechanism(i, t) for i, t in enumerate(reader.array_of_tables(doc, "mechanisms"), 1)]
     entries = {f"region '{r.id}'": f"[[regions]] #{i} ({r.id})" for i, r in enumerate(regions, 1)}
     entries.update({f"link {'–'.join(k.between)}": f"[[links]] #{i} ({'–'.join(k.between)})" for i, k in enumerate(links, 1)})
+    entries.update({f"mechanism #{i}": f"[[mechanisms]] #{i} ({m.name or m.kind})" for i, m in enumerate(specs, 1)})
     try:
-        network = RegionNetwork(regions, links, name=name, note=note, sources=sources or "")
+        network = RegionNetwork(regions, links, name=name, note=note, sources=sources or "", mechanisms=specs)
     except EntryError as err:
         entry = entries.get(err.entry or "", err.entry)
         if err.field == "id" and err.entry in entries:  # a duplicate: name the second one
@@ -344,6 +368,19 @@ def dumps_scenario(network: RegionNetwork) -> str:
     doc: dict[str, Any] = {"scenario": head, "regions": regions}
     if links:
         doc["links"] = links
+    mechanisms = []
+    for m in network.mechanisms:
+        table = {"kind": m.kind}
+        if m.name:
+            table["name"] = m.name
+        if m.by is not None:
+            table["by"] = m.by
+        if m.links is not None:
+            table["links"] = [list(pair) for pair in m.links]
+        table.update({k: list(v) if isinstance(v, tuple) else v for k, v in m.parameters.items()})
+        mechanisms.append(table)
+    if mechanisms:
+        doc["mechanisms"] = mechanisms
     return tomli_w.dumps(doc)
 
 

@@ -9,8 +9,9 @@ We integrate in logit coordinates uᵢ = log xᵢ (then u̇ᵢ = (Ay)ᵢ − x�
 trajectories near the faces of the simplex accurate, with all starting points in one
 vectorized system (scipy ``solve_ivp``). Payoffs are divided by their range first, so the
 time scale does not depend on the currency of the payoffs. The basin is the share of a
-regular grid of interior starting points whose end state has mutual cooperation at least
-``threshold`` (from the game's cooperation matrix).
+regular grid of interior starting points whose end state puts weight at least ``threshold``
+on fully cooperative profiles (the game's ``cooperative`` mask: for a repeated game with
+noise, the profiles whose intended path is full cooperation).
 
 Examples
 --------
@@ -67,13 +68,13 @@ def basin_of_cooperation(
     Parameters
     ----------
     game : Game
-        Any two-player game; its cooperation matrix says which end states are cooperative.
+        Any two-player game; its ``cooperative`` mask says which end states are cooperative.
     resolution : int
         Grid resolution per population (for two strategies, starts 1/r, …, (r−1)/r).
     t_end : float
         Integration time in units of the payoff range.
     threshold : float
-        Mutual cooperation at the end state that counts as cooperative.
+        Weight on fully cooperative profiles at the end state that counts as cooperative.
 
     Returns
     -------
@@ -119,5 +120,5 @@ def basin_of_cooperation(
     solution = solve_ivp(field, (0.0, t_end), u0, method="RK45", rtol=1e-6, atol=1e-8)
     end = solution.y[:, -1].reshape(count, m + n)
     x, y = softmax(end[:, :m]), softmax(end[:, m:])
-    cooperation = np.einsum("ki,ij,kj->k", x, game.cooperation, y)
+    cooperation = np.einsum("ki,ij,kj->k", x, game.cooperative.astype(float), y)
     return float(np.mean(cooperation >= threshold))

@@ -26,12 +26,15 @@ from typing import Annotated
 
 import typer
 
-from games import Game
-from regions import ScenarioError, builtin_scenarios, builtin_text, load_scenario
+from games import Game, stage_payoffs
+from regions import EntryError, RegionNetwork, ScenarioError, builtin_scenarios, builtin_text, load_scenario
 
-from .cooperation import stability
+from .cooperation import LEVELS, stability
+from .design import allocate, compare, shapley_surplus, side_payments
 from .network import analyze as analyze_network
-from .tables import analysis_rows, equilibrium_rows, render
+from .network import link_game
+from .stack import parse_mechanism
+from .tables import analysis_rows, equilibrium_rows, format_costs, render
 
 __all__ = ["app", "main", "parse_matrix"]
 
@@ -139,23 +142,164 @@ def solve(
             print(f"note: {note}")
 
 
+def _with_mechanisms(network: RegionNetwork, texts: list[str]) -> RegionNetwork:
+    """The network with the command line's ``--mechanism`` entries added (checked)."""
+    for text in texts:
+        try:
+            network = network.with_mechanisms(parse_mechanism(text))
+        except EntryError as err:
+            raise InputError(f"--mechanism {text!r}: field '{err.field}': {err.detail}") from err
+    return network
+
+
+MechanismOption = Annotated[
+    list[str] | None,
+    typer.Option("--mechanism", "-m", help='Add a mechanism: "higher_level_guidance subsidy=1 by=zhejiang" (repeatable).'),
+]
+
+
 @app.command()
 def analyze(
     scenario: Annotated[str, typer.Argument(help="A scenario file or the name of a built-in scenario.")],
     format: FormatOption = Format.table,
     basin: BasinOption = True,
+    mechanism: MechanismOption = None,
 ) -> None:
-    """Equilibria and cooperation level of every cluster link of a scenario."""
-    result = analyze_network(load_scenario(scenario), basin=basin)
+    """Equilibria and cooperation level of every cluster link, in the status quo and with mechanisms."""
+    network = _with_mechanisms(load_scenario(scenario), mechanism or [])
+    result = analyze_network(network, basin=basin)
     if format is Format.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     print(render(analysis_rows(result), format.value))
     if format is Format.table:
-        s = result.summary
+        s, quo = result.summary, result.status_quo()
         print(
-            f"\n{result.scenario}: cooperation stable on {s['stable_share']:.0%} of link weight "
-            f"({sum(r.report.stable for r in result.links)} of {s['links']} links)"
+            f"\n{result.scenario}: cooperation stable on {s['stable_share']:.0%} of link weight in the status quo "
+            f"({sum(r.report.stable for r in quo)} of {s['links']} links), "
+            f"on {s['with_mechanisms']['stable_share']:.0%} with all of the scenario's mechanisms"
+        )
+
+
+def _parse_budget(text: str) -> tuple[str, float]:
+    gov, sep, amount = text.partition("=")
+    try:
+        value = float(amount)
+    except ValueError:
+        value = float("nan")
+    if not sep or not gov or value != value or value < 0 or value == float("inf"):
+        raise InputError(f"--budget {text!r}: expected GOV=AMOUNT with a non-negative number, e.g. zhejiang=2.5")
+    return gov, value
+
+
+def _transfers(network: RegionNetwork) -> list:
+    out = []
+    for link in network.links:
+        game = link_game(network, link)
+        rows, cols = stage_payoffs(game)
+        if rows != cols and all(p.T > p.P for p in (rows, cols)):
+            out.append((link, side_payments(game)))
+    return out
+
+
+TargetOption = Annotated[
+    str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")
+]
+BudgetOption = Annotated[list[str] | None, typer.Option("--budget", "-b", help="GOV=AMOUNT, a government's budget (repeatable).")]
+
+
+@app.command()
+def design(
+    scenario: Annotated[str, typer.Argument(help="A scenario file or the name of a built-in scenario.")],
+    target: Annotated[
+        str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")
+    ] = "strict",
+    budget: Annotated[
+        list[str] | None, typer.Option("--budget", "-b", help="GOV=AMOUNT, a government's budget (repeatable).")
+    ] = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Each mechanism's minimal strength, cost and payer on every link; with budgets, what to fund."""
+    if target not in LEVELS[:-1]:
+        raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
+    network = load_scenario(scenario)
+    budgets = dict(_parse_budget(b) for b in budget or [])
+    for gov in budgets:
+        if gov not in network.regions:
+            raise InputError(f"--budget: '{gov}' is not a region of {network.name}")
+    comparison = compare(network, target=target)
+    transfers = _transfers(network)
+    surplus = shapley_surplus(network)
+    plan = allocate(network, budgets, target=target) if budgets else None
+    if format is Format.json:
+        out = comparison.to_dict()
+        out["side_payments"] = [
+            {
+                "between": list(link.between),
+                "fair": {"transfer": r.fair.transfer, "payer": link.between[r.fair.payer]},
+                "stabilizing": {"transfer": r.stabilizing.transfer, "payer": link.between[r.stabilizing.payer]},
+                "thresholds": r.thresholds,
+                "common_threshold": r.common_threshold,
+                "conflict": r.conflict,
+            }
+            for link, r in transfers
+        ]
+        out["surplus"] = {"shapley": surplus.values, "total": surplus.total, "in_core": surplus.in_core}
+        if plan is not None:
+            out["allocation"] = plan.to_dict()
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    rows = []
+    for r in comparison.rows:
+        st = r.strength
+        rows.append(
+            {
+                "link": "–".join(r.link.between),
+                "superior": r.superior or "",
+                "mechanism": r.candidate,
+                "minimal strength": st.message.split(";")[0] if st.feasible else "unreachable",
+                "level": st.level or "",
+                "payer": r.payer or "",
+                "net cost per play": format_costs(r.costs),
+                "method": st.method + ("" if st.monotone else ", not monotone"),
+            }
+        )
+    print(f"{network.name}: minimal strength of each mechanism for cooperation at least {target}\n")
+    print(render(rows, format.value))
+    if transfers:
+        side = [
+            {
+                "link": "–".join(link.between),
+                "fair transfer": f"{link.between[r.fair.payer]} pays {r.fair.transfer:.4g}",
+                "stabilizing transfer": f"{link.between[r.stabilizing.payer]} pays {r.stabilizing.transfer:.4g}",
+                "grim thresholds": "{:.3g} / {:.3g}".format(*r.thresholds["none"]),
+                "after stabilizing": "{:.3g} / {:.3g}".format(*r.thresholds["stabilizing"]),
+                "fair and stable differ": "yes" if r.conflict else "no",
+            }
+            for link, r in transfers
+        ]
+        print("\nSide payments on asymmetric links (Nash bargaining vs threshold balancing):\n")
+        print(render(side, format.value))
+    core = {True: "in the core", False: "not in the core", None: "core membership undecided"}[surplus.in_core]
+    shares = ", ".join(f"{k} {v:.4g}" for k, v in surplus.values.items())
+    print(f"\nShapley division of the cooperative surplus ({surplus.total:.4g}): {shares}; {core}.")
+    if plan is not None:
+        alloc = [
+            {
+                "link": key,
+                "funded": o.name if o else "-",
+                "government": o.government if o else "",
+                "cost": f"{o.cost:.4g}" if o else "",
+                "level": (o.level or "") if o else "",
+            }
+            for key, o in plan.chosen.items()
+        ]
+        print("\nBudget allocation (maximize the weight of links at the target, then minimize spend):\n")
+        print(render(alloc, format.value))
+        spend = ", ".join(f"{g} {plan.spend[g]:.4g} of {plan.budgets[g]:.4g}" for g in plan.budgets)
+        print(
+            f"\nspend: {spend}; weight at target {plan.stabilized_weight:.4g} of {plan.total_weight:.4g}; "
+            f"left unstable: {', '.join(plan.unstable) or 'none'}"
         )
 
 

@@ -164,7 +164,7 @@ def _risk_products(game: Game, first: tuple[int, int], second: tuple[int, int]) 
     return float(mine), float(theirs)
 
 
-def stability(game: Game, *, basin: bool = True, resolution: int = 10) -> CooperationReport:
+def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: str = "nashpy") -> CooperationReport:
     """The cooperation report of ``game`` (DESIGN §5).
 
     Parameters
@@ -175,6 +175,8 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10) -> Cooper
         Whether to compute the replicator basin (``None`` in the report otherwise).
     resolution : int
         Starting-grid resolution for the basin.
+    method : {"nashpy", "exact"}
+        Passed to :func:`solver.equilibria`.
 
     Returns
     -------
@@ -189,7 +191,7 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10) -> Cooper
     >>> r.to_dict()["cooperation"]
     {'nash': False, 'strict': False, 'unique': False, 'dominant': False, 'risk_dominant': False, 'basin': 0.0, 'level': 'none'}
     """
-    eqs = equilibria(game)
+    eqs = equilibria(game, method=method)
     scale = max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs)), 1.0)
     eps = TOLERANCE * scale
     notes: list[str] = list(eqs.notes)

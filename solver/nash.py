@@ -200,13 +200,19 @@ def _order(e: Equilibrium) -> tuple:
     return (size, tuple(-p for p in e.row), tuple(-p for p in e.col))
 
 
-def equilibria(game: Game) -> EquilibriumSet:
+def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
     """Every Nash equilibrium of ``game``, from nashpy, verified and completed exactly.
 
     Parameters
     ----------
     game : Game
         Any two-player game.
+    method : {"nashpy", "exact"}
+        ``nashpy`` (the default): nashpy's equilibria, verified, completed and cross-checked by
+        the exact enumeration. ``exact``: the exact enumeration alone (its fully labelled
+        vertex pairs are equilibria by construction), for inner loops such as the bisections
+        of :mod:`solver.design` that call the solver many times; games too large for it fall
+        back to ``nashpy``.
 
     Returns
     -------
@@ -235,8 +241,13 @@ def equilibria(game: Game) -> EquilibriumSet:
     >>> eqs.degenerate, eqs.continuum, len(eqs)
     (True, True, 4)
     """
-    candidates, name, notes = _nashpy_candidates(game)
-    method = f"nashpy {name}"
+    if method not in ("nashpy", "exact"):
+        raise ValueError(f"method must be 'nashpy' or 'exact', got {method!r}")
+    if method == "exact" and affordable(game.shape):
+        candidates, notes, label = [], [], "exact vertex enumeration"
+    else:
+        candidates, name, notes = _nashpy_candidates(game)
+        label = f"nashpy {name}"
     verified: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
     for x, y in candidates:
         if x.shape != (game.shape[0],) or y.shape != (game.shape[1],) or not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)):
@@ -265,7 +276,8 @@ def equilibria(game: Game) -> EquilibriumSet:
     if affordable(game.shape):
         exact = extreme_equilibria(game.row_payoffs, game.col_payoffs)
         degenerate, continuum = exact.degenerate, exact.continuum
-        method += " + exact vertex enumeration"
+        if label.startswith("nashpy"):
+            label += " + exact vertex enumeration"
         extreme = [(tuple(float(v) for v in fx), tuple(float(v) for v in fy)) for fx, fy in exact.equilibria]
         exact_values = {
             pair: exact_payoffs(game.row_payoffs, game.col_payoffs, *fr) for pair, fr in zip(extreme, exact.equilibria)
@@ -297,7 +309,7 @@ def equilibria(game: Game) -> EquilibriumSet:
         equilibria=tuple(result),
         degenerate=degenerate,
         continuum=continuum,
-        method=method,
-        missed_by_nashpy=missed,
+        method=label,
+        missed_by_nashpy=missed if label.startswith("nashpy") else 0,
         notes=tuple(notes),
     )

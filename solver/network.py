@@ -2,31 +2,41 @@
 
 Each link's stage game is built from its specification (payoffs or cluster economics); the
 first region of the link is the row player. The government that could guide a link is the
-lowest common superior of its two regions (DESIGN §6). The summary gives the share of links,
-weighted by link weight, whose cooperation is stable (some Nash equilibrium is fully
-cooperative), overall and by the administrative level of the superior.
+lowest common superior of its two regions (DESIGN §6). For every link the analysis reports
+the status quo, each of the scenario's mechanisms that applies to the link on its own, and,
+when several apply, all of them together; with the costs at the reference equilibrium (the
+first fully cooperative one, else the first) named by who pays.
+
+The summary gives the share of links, weighted by link weight, whose cooperation is stable
+(some Nash equilibrium is fully cooperative), overall and by the administrative level of the
+superior, in the status quo and with all of the scenario's mechanisms.
 
 Examples
 --------
 >>> from regions import load_scenario
 >>> from solver import analyze
 >>> result = analyze(load_scenario("yongkang-wuyi-jinyun"), basin=False)
->>> [(r.between, r.superior, r.report.level) for r in result.links]
+>>> [(r.between, r.superior, r.report.level) for r in result.links if r.mechanism == "status quo"]
 [(('yongkang', 'wuyi'), 'jinhua', 'none'), (('yongkang', 'jinyun'), 'zhejiang', 'none'), (('wuyi', 'jinyun'), 'zhejiang', 'none')]
->>> result.summary["stable_share"]
-0.0
+>>> result.summary["stable_share"], result.summary["with_mechanisms"]["stable_share"]
+(0.0, 1.0)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from games import Game, cluster_game, stage_game
+from games import Game, Ledger, Mechanism, accounting, apply, cluster_game, stage_game
 from regions import Link, RegionNetwork
 
 from .cooperation import LEVELS, CooperationReport, stability
+from .nash import Equilibrium
+from .stack import link_mechanisms
 
-__all__ = ["LinkResult", "NetworkAnalysis", "analyze", "link_game"]
+__all__ = ["ALL_TOGETHER", "LinkResult", "NetworkAnalysis", "analyze", "link_game", "named_costs", "reference_equilibrium"]
+
+#: The mechanism label of a link's row with every applicable scenario mechanism at once.
+ALL_TOGETHER = "all together"
 
 
 def link_game(network: RegionNetwork, link: Link) -> Game:
@@ -48,9 +58,34 @@ def link_game(network: RegionNetwork, link: Link) -> Game:
     return stage_game(row, col, players=(a, b), name=title)
 
 
+def reference_equilibrium(report: CooperationReport) -> Equilibrium | None:
+    """The equilibrium costs are reported at: the first fully cooperative one, else the first."""
+    eqs = report.equilibria
+    game = eqs.game
+    for e in eqs:
+        rows, cols = e.support
+        if all(game.cooperative[i, j] for i in rows for j in cols):
+            return e
+    return eqs[0] if len(eqs) else None
+
+
+def named_costs(ledger: Ledger, e: Equilibrium | None, link: Link, guide: str | None) -> dict[str, dict[str, float]]:
+    """Expected payments at an equilibrium, parties named: the link's regions, the guide, …"""
+    if e is None:
+        return {}
+    names = {"row": link.between[0], "col": link.between[1], "guide": guide or "guide"}
+    out: dict[str, dict[str, float]] = {}
+    for party, (paid, received) in ledger.at(e.row, e.col).items():
+        if abs(paid) > 1e-12 or abs(received) > 1e-12:
+            entry = out.setdefault(names.get(party, party), {"paid": 0.0, "received": 0.0})
+            entry["paid"] += paid
+            entry["received"] += received
+    return out
+
+
 @dataclass(frozen=True)
 class LinkResult:
-    """The analysis of one link under one mechanism (``"status quo"`` for none)."""
+    """The analysis of one link under one mechanism stack (``"status quo"`` for none)."""
 
     link: Link
     superior: str | None
@@ -58,6 +93,8 @@ class LinkResult:
     mechanism: str
     game: Game
     report: CooperationReport
+    mechanisms: tuple[Mechanism, ...] = ()
+    costs: dict = field(default_factory=dict)
 
     @property
     def between(self) -> tuple[str, str]:
@@ -72,6 +109,7 @@ class LinkResult:
             "mechanism": self.mechanism,
             "superior": self.superior,
             **self.report.to_dict(),
+            "costs": self.costs,
         }
 
 
@@ -87,8 +125,12 @@ class NetworkAnalysis:
         """``{"scenario": name, "links": [...], "summary": {...}}`` (DESIGN §9)."""
         return {"scenario": self.scenario, "links": [r.to_dict() for r in self.links], "summary": self.summary}
 
+    def status_quo(self) -> list[LinkResult]:
+        """The status-quo row of every link."""
+        return [r for r in self.links if r.mechanism == "status quo"]
 
-def _summary(results: list[LinkResult]) -> dict:
+
+def _shares(results: list[LinkResult]) -> dict:
     total = sum(r.link.weight for r in results)
     stable = sum(r.link.weight for r in results if r.report.stable)
     by_level: dict[str, dict[str, float]] = {}
@@ -110,35 +152,59 @@ def _summary(results: list[LinkResult]) -> dict:
     }
 
 
-def analyze(network: RegionNetwork, *, basin: bool = True) -> NetworkAnalysis:
-    """Equilibria and cooperation report of every link's stage game, and a summary.
+def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = True) -> NetworkAnalysis:
+    """Equilibria and cooperation report of every link, in the status quo and with mechanisms.
 
     Parameters
     ----------
     network : RegionNetwork
         The city group.
     basin : bool
-        Whether to compute each link's replicator basin of cooperation.
+        Whether to compute each replicator basin of cooperation.
+    mechanisms : bool
+        Whether to add the rows of the scenario's mechanisms.
 
     Returns
     -------
     NetworkAnalysis
-        One :class:`LinkResult` per link (mechanism ``"status quo"``) and a summary:
-        ``stable_share`` (by weight), counts per cooperation level, and per administrative
-        level of the superior government its links, weight and stable share.
+        One :class:`LinkResult` per link and mechanism stack, and a summary: for the status
+        quo, ``stable_share`` (by weight), counts per level, and per administrative level of
+        the superior its links, weight and stable share; the same under ``with_mechanisms``
+        for every link's full stack of scenario mechanisms (the status quo where none apply).
     """
-    results = []
+    results: list[LinkResult] = []
+    final: list[LinkResult] = []
     for link in network.links:
         superior = network.superior(*link.between)
         game = link_game(network, link)
-        results.append(
-            LinkResult(
-                link=link,
-                superior=superior,
-                superior_level=network.region(superior).level if superior else None,
-                mechanism="status quo",
-                game=game,
-                report=stability(game, basin=basin),
+        applied = link_mechanisms(network, link) if mechanisms else ()
+        guides = [m.payer for m in applied if m.spec.kind == "higher_level_guidance"]
+        stacks: list[tuple[str, tuple[Mechanism, ...], str | None]] = [("status quo", (), None)]
+        stacks += [(m.label, (m.mechanism,), m.payer if m.spec.kind == "higher_level_guidance" else None) for m in applied]
+        if len(applied) > 1:
+            stacks.append(
+                (ALL_TOGETHER, tuple(m.mechanism for m in applied), "+".join(dict.fromkeys(g for g in guides if g)) or None)
             )
-        )
-    return NetworkAnalysis(scenario=network.name, links=tuple(results), summary=_summary(results))
+        rows = []
+        for label, stack, guide in stacks:
+            transformed = apply(game, *stack)
+            report = stability(transformed, basin=basin)
+            costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide) if stack else {}
+            rows.append(
+                LinkResult(
+                    link=link,
+                    superior=superior,
+                    superior_level=network.region(superior).level if superior else None,
+                    mechanism=label,
+                    game=transformed,
+                    report=report,
+                    mechanisms=stack,
+                    costs=costs,
+                )
+            )
+        results.extend(rows)
+        final.append(rows[-1])
+    status_quo = [r for r in results if r.mechanism == "status quo"]
+    summary = _shares(status_quo)
+    summary["with_mechanisms"] = _shares(final)
+    return NetworkAnalysis(scenario=network.name, links=tuple(results), summary=summary)

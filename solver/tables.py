@@ -83,12 +83,40 @@ def analysis_rows(analysis: object) -> list[dict]:
                 "superior": r.superior or "",
                 "mechanism": r.mechanism,
                 "game": report.game_type,
-                "equilibria": "; ".join(format_equilibrium(e, r.game) for e in report.equilibria),
+                "equilibria": summarize_equilibria(report, r.game),
                 "level": report.level,
                 "basin": "" if report.basin is None else f"{report.basin:.2f}",
+                "paid by": format_costs(r.costs),
             }
         )
     return rows
+
+
+def summarize_equilibria(report: CooperationReport, game: Game, most: int = 3) -> str:
+    """The equilibria of a report, at most ``most`` of them written out, then a count.
+
+    >>> from games import stag_hunt
+    >>> from solver import stability
+    >>> summarize_equilibria(stability(stag_hunt(), basin=False), stag_hunt(), most=2)
+    '(C, C) → (4, 4); (D, D) → (2, 2); … 3 in all'
+    """
+    eqs = list(report.equilibria)
+    text = "; ".join(format_equilibrium(e, game) for e in eqs[:most])
+    if len(eqs) > most:
+        text += f"; … {len(eqs)} in all"
+    if report.equilibria.continuum:
+        text += " (extreme points of a continuum)"
+    return text
+
+
+def format_costs(costs: dict) -> str:
+    """Net payers at the reference equilibrium: ``"jinhua 1.1, yongkang 0.05"``.
+
+    >>> format_costs({"jinhua": {"paid": 1.1, "received": 0.0}, "wuyi": {"paid": 0.0, "received": 0.5}})
+    'jinhua 1.1'
+    """
+    payers = [(party, v["paid"] - v["received"]) for party, v in costs.items()]
+    return ", ".join(f"{party} {net:.3g}" for party, net in payers if net > 1e-9)
 
 
 def _latex_escape(text: str) -> str:

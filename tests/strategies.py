@@ -87,4 +87,6 @@ def networks(draw: st.DrawFn) -> RegionNetwork:
             links.append(
                 Link((a, b), cluster, draw(st.floats(1e-3, 1e3)), GameSpec(kind, row, col), note=draw(st.text(max_size=6)))
             )
-    return RegionNetwork(regions, links, name=draw(st.text(min_size=1, max_size=10).filter(str.strip)), note=draw(st.text(max_size=10)))
+    return RegionNetwork(
+        regions, links, name=draw(st.text(min_size=1, max_size=10).filter(str.strip)), note=draw(st.text(max_size=10))
+    )
