@@ -2,9 +2,12 @@
 
 Each government chooses *sign and comply* (plays C), *sign and breach* (plays D) or *stay out*
 (plays D). The contract binds only when both sign: then the contract-transformed stage game
-gives the payoffs; otherwise the bare stage game does, and each signer still pays its signing
-cost k. In a symmetric prisoner's dilemma the agreement is signed and kept in equilibrium
-when the contract deters breach (e·L ≥ T − R) and participation pays (R − k ≥ P).
+gives the payoffs. Otherwise the bare stage game does, each signer still pays its signing cost
+k, and nobody is bound: signatures are public before play, so a signer whose partner stayed
+out plays the bare game's D like everyone else (the reading under which DESIGN §4's
+participation condition holds). In a symmetric prisoner's dilemma the agreement is signed and
+kept in equilibrium iff the contract deters breach (e·L ≥ T − R) and participation pays
+(R − k ≥ P).
 
 Examples
 --------
@@ -13,7 +16,7 @@ Examples
 >>> g.strategies[0]
 ('sign and comply', 'sign and breach', 'stay out')
 >>> g.row_payoffs.tolist()
-[[2.5, 2.5, -0.5], [1.5, 0.5, 0.5], [5.0, 1.0, 1.0]]
+[[2.5, 2.5, 0.5], [1.5, 0.5, 0.5], [1.0, 1.0, 1.0]]
 """
 
 from __future__ import annotations
@@ -55,9 +58,9 @@ def contract_game(stage: Game, contract: BindingContract) -> Game:
             cell = (_ACTION[i], _ACTION[j])
             if _SIGNS[i] and _SIGNS[j]:
                 a[i, j], b[i, j] = bound.row_payoffs[cell], bound.col_payoffs[cell]
-            else:
-                a[i, j] = stage.row_payoffs[cell] - (contract.signing_cost if _SIGNS[i] else 0.0)
-                b[i, j] = stage.col_payoffs[cell] - (contract.signing_cost if _SIGNS[j] else 0.0)
+            else:  # not bound: both play D
+                a[i, j] = stage.row_payoffs[1, 1] - (contract.signing_cost if _SIGNS[i] else 0.0)
+                b[i, j] = stage.col_payoffs[1, 1] - (contract.signing_cost if _SIGNS[j] else 0.0)
     coop = np.zeros((3, 3))
     coop[0, 0] = 1.0
     name = f"{stage.name or 'stage game'}: contract game ({contract.describe()})"

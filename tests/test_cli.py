@@ -46,7 +46,9 @@ def test_analyze_json(capsys):
     code, out, _ = run(capsys, "analyze", "yongkang-wuyi-jinyun", "--format", "json", "--no-basin")
     data = json.loads(out)
     assert code == 0
-    assert [entry["superior"] for entry in data["links"]] == ["jinhua", "zhejiang", "zhejiang"]
+    quo = [entry for entry in data["links"] if entry["mechanism"] == "status quo"]
+    assert [entry["superior"] for entry in quo] == ["jinhua", "zhejiang", "zhejiang"]
+    assert {entry["mechanism"] for entry in data["links"]} >= {"Jinhua guidance", "Zhejiang guidance", "all together"}
     assert data["summary"]["stable_share"] == 0.0
 
 
