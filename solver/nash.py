@@ -37,6 +37,7 @@ import numpy as np
 from games import Game
 
 from .exact import affordable, exact_payoffs, extreme_equilibria
+from .vertex import float_extreme_equilibria
 
 __all__ = ["TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
 
@@ -207,12 +208,13 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
     ----------
     game : Game
         Any two-player game.
-    method : {"nashpy", "exact"}
+    method : {"nashpy", "exact", "fast"}
         ``nashpy`` (the default): nashpy's equilibria, verified, completed and cross-checked by
         the exact enumeration. ``exact``: the exact enumeration alone (its fully labelled
-        vertex pairs are equilibria by construction), for inner loops such as the bisections
-        of :mod:`solver.design` that call the solver many times; games too large for it fall
-        back to ``nashpy``.
+        vertex pairs are equilibria by construction). ``fast``: the vectorized float vertex
+        enumeration of :mod:`solver.vertex`, each equilibrium verified, for inner loops such as
+        the bisections of :mod:`solver.design` that call the solver many times. Games too
+        large for enumeration fall back to ``nashpy``.
 
     Returns
     -------
@@ -241,8 +243,10 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
     >>> eqs.degenerate, eqs.continuum, len(eqs)
     (True, True, 4)
     """
-    if method not in ("nashpy", "exact"):
-        raise ValueError(f"method must be 'nashpy' or 'exact', got {method!r}")
+    if method not in ("nashpy", "exact", "fast"):
+        raise ValueError(f"method must be 'nashpy', 'exact' or 'fast', got {method!r}")
+    if method == "fast" and affordable(game.shape):
+        return _fast(game)
     if method == "exact" and affordable(game.shape):
         candidates, notes, label = [], [], "exact vertex enumeration"
     else:
@@ -311,5 +315,26 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
         continuum=continuum,
         method=label,
         missed_by_nashpy=missed if label.startswith("nashpy") else 0,
+        notes=tuple(notes),
+    )
+
+
+def _fast(game: Game) -> EquilibriumSet:
+    found = float_extreme_equilibria(game.row_payoffs, game.col_payoffs)
+    result, notes = [], []
+    for x, y in found.equilibria:
+        if not is_equilibrium(game, x, y, tol=1e-7):
+            notes.append("a float vertex pair failed the best-response check; dropped")
+            continue
+        cx, cy = _clean(x), _clean(y)
+        u = game.expected(cx, cy)
+        result.append(Equilibrium(row=cx, col=cy, payoffs=u, cooperation=game.expected_cooperation(cx, cy)))
+    result.sort(key=_order)
+    return EquilibriumSet(
+        game=game,
+        equilibria=tuple(result),
+        degenerate=found.degenerate,
+        continuum=found.continuum,
+        method="float vertex enumeration",
         notes=tuple(notes),
     )

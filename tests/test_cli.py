@@ -117,3 +117,69 @@ def test_every_bad_scenario_is_one_line_exit_2(tmp_path, capsys, text, message):
     assert err.count("\n") == 1
     assert err.startswith(f"intergov: error: {path}: ")
     assert re.search(message.removeprefix("s.toml: "), err)
+
+
+def test_design_builtin(capsys):
+    code, out, err = run(capsys, "design", "yongkang-wuyi-jinyun", "--budget", "jinhua=3", "--budget", "zhejiang=2.5")
+    assert code == 0, err
+    lines = out.splitlines()
+    guidance = {line.split()[0]: line.split()[1] for line in lines if "guidance: subsidy" in line}
+    # The guiding government is the lowest common superior: Jinhua inside the prefecture,
+    # Zhejiang across the Jinhua–Lishui border.
+    assert guidance == {"yongkang–wuyi": "jinhua", "yongkang–jinyun": "zhejiang", "wuyi–jinyun": "zhejiang"}
+    row = next(line for line in lines if line.startswith("yongkang–wuyi") and "guidance: subsidy" in line)
+    assert "subsidy > 1" in row and "jinhua 2" in row
+    for name in (
+        "Jinhua guidance",
+        "Zhejiang guidance",
+        "Yongkang–Jinyun supply agreement",
+        "Hardware industry association",
+        "Wuyi–Jinyun transfer",
+        "Repeated interaction",
+    ):
+        assert name in out
+    assert "Shapley division" in out and "in the core" in out
+    assert "spend: jinhua 2 of 3, zhejiang 2 of 2.5" in out
+
+
+def test_design_json_and_bad_input(capsys):
+    code, out, _ = run(capsys, "design", "yongkang-wuyi-jinyun", "--format", "json", "--target", "weak")
+    data = json.loads(out)
+    assert code == 0 and data["target"] == "weak"
+    assert {r["payer"] for r in data["rows"] if r["candidate"] == "guidance: subsidy"} == {"jinhua", "zhejiang"}
+    for args, message in (
+        (("design", "yongkang-wuyi-jinyun", "--target", "great"), "--target: 'great' is not one of"),
+        (("design", "yongkang-wuyi-jinyun", "--budget", "zhejiang"), "expected GOV=AMOUNT"),
+        (("design", "yongkang-wuyi-jinyun", "--budget", "beijing=1"), "'beijing' is not a region"),
+        (("design", "yongkang-wuyi-jinyun", "--budget", "zhejiang=-1"), "non-negative"),
+    ):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_analyze_with_a_command_line_mechanism(capsys):
+    code, out, _ = run(
+        capsys,
+        "analyze",
+        "yongkang-wuyi-jinyun",
+        "--no-basin",
+        "--format",
+        "json",
+        "-m",
+        "higher_level_guidance subsidy=3 name=extra by=zhejiang",
+    )
+    assert code == 0
+    rows = [e for e in json.loads(out)["links"] if e["mechanism"] == "extra"]
+    assert len(rows) == 3 and all(r["cooperation"]["level"] == "dominant" for r in rows)
+    assert rows[0]["costs"]["zhejiang"]["paid"] == pytest.approx(6.0)
+    for text, message in (
+        (
+            "higher_level_guidance subsidy=1 by=jinhua links=yongkang-jinyun",
+            "'jinhua' is not a superior of both yongkang and jinyun",
+        ),
+        ("higher_level_guidance subsdy=1", "did you mean 'subsidy'"),
+        ("bribery amount=1", "unknown mechanism kind 'bribery'"),
+        ("higher_level_guidance subsidy", "'subsidy' is not key=value"),
+    ):
+        code, _, err = run(capsys, "analyze", "yongkang-wuyi-jinyun", "--no-basin", "-m", text)
+        assert code == 2 and message in err and err.count("\n") == 1, err

@@ -82,7 +82,9 @@ def test_third_party_detection(x, q):
     c = apply(game, BindingContract(breach_penalty=2, enforcement=x), ThirdPartyOrganization(detection=q))
     assert c.row_payoffs[1, 0] == pytest.approx(5 - effective * 2)
     r = apply(game, RepeatedPlay(discount=0.8, noise=0.1), ThirdPartyOrganization(detection=q))
-    np.testing.assert_allclose(r.row_payoffs, apply(game, RepeatedPlay(discount=0.8, noise=0.1 * (1 - q))).row_payoffs, atol=1e-12)
+    np.testing.assert_allclose(
+        r.row_payoffs, apply(game, RepeatedPlay(discount=0.8, noise=0.1 * (1 - q))).row_payoffs, atol=1e-12
+    )
 
 
 def test_side_payment():
@@ -92,9 +94,15 @@ def test_side_payment():
 
 
 def test_mutual_breach_and_compensation():
-    g = apply(prisoners_dilemma(T=5, R=3, P=1, S=0), BindingContract(breach_penalty=2, enforcement=0.5, compensation=0.5, mutual_breach=True, signing_cost=0.1))
+    g = apply(
+        prisoners_dilemma(T=5, R=3, P=1, S=0),
+        BindingContract(breach_penalty=2, enforcement=0.5, compensation=0.5, mutual_breach=True, signing_cost=0.1),
+    )
     np.testing.assert_allclose(g.row_payoffs, [[2.9, 0.4], [3.9, -0.1]])
-    book = accounting(prisoners_dilemma(), BindingContract(breach_penalty=2, enforcement=0.5, compensation=0.5, mutual_breach=True, signing_cost=0.1))
+    book = accounting(
+        prisoners_dilemma(),
+        BindingContract(breach_penalty=2, enforcement=0.5, compensation=0.5, mutual_breach=True, signing_cost=0.1),
+    )
     assert book.at((0, 1), (1, 0))["enforcer"] == pytest.approx((0.0, 0.5))  # row breaches: pays 1, half to the cooperator
     assert book.at((0, 1), (0, 1))["enforcer"] == pytest.approx((0.0, 2.0))  # mutual breach: both pay 1
 
@@ -148,7 +156,9 @@ def test_scenario_schema_matches_the_mechanisms():
 prob = st.floats(0, 1)
 amount = st.floats(0, 10)
 guidance = st.builds(HigherLevelGuidance, subsidy=amount, penalty=amount, detection=prob, inspection_cost=amount)
-contract = st.builds(BindingContract, breach_penalty=amount, enforcement=prob, compensation=prob, signing_cost=amount, mutual_breach=st.booleans())
+contract = st.builds(
+    BindingContract, breach_penalty=amount, enforcement=prob, compensation=prob, signing_cost=amount, mutual_breach=st.booleans()
+)
 third = st.builds(ThirdPartyOrganization, fee=amount, detection=prob)
 side = st.builds(SidePayment, transfer=amount, payer=st.sampled_from([0, 1]))
 repeated = st.builds(RepeatedPlay, discount=st.floats(0.05, 0.95), noise=st.floats(0, 0.3))

@@ -3,7 +3,19 @@
 import numpy as np
 import pytest
 
-from games import ALLC, ALLD, GRIM, STANDARD, TFT, WSLS, Automaton, donation_game, grim_trigger_threshold, induced_game, prisoners_dilemma
+from games import (
+    ALLC,
+    ALLD,
+    GRIM,
+    STANDARD,
+    TFT,
+    WSLS,
+    Automaton,
+    donation_game,
+    grim_trigger_threshold,
+    induced_game,
+    prisoners_dilemma,
+)
 from solver import is_equilibrium
 
 D = 0.9

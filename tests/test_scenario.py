@@ -131,6 +131,61 @@ BAD_SCENARIOS = [
     ('[[regions]]\nid = "a"\nlevel = "county"\n', r"\[scenario\]: is missing"),
     (HEAD + '[[regions]]\nid = "a"\nlevel = "county"\nlon = 200\nlat = 0\n', r"field 'lon': must lie in \[-180, 180\]"),
     (HEAD + '[[regions]]\nid = "a"\nlevel = "county"\nlon = 120\n', r"field 'lat': give both lon and lat"),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "guidance"\n',
+        r"\[\[mechanisms\]\] #1 \(guidance\), field 'kind': unknown mechanism kind 'guidance'",
+    ),
+    (HEAD + REGIONS + LINK + "[[mechanisms]]\nsubsidy = 1\n", r"\[\[mechanisms\]\] #1, field 'kind': is missing"),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "higher_level_guidance"\nsubsdy = 1\n',
+        r"field 'subsdy': not a parameter of higher_level_guidance \(did you mean 'subsidy'\?\)",
+    ),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "higher_level_guidance"\ndetection = 1.5\n',
+        r"field 'detection': must be in \[0, 1\], got 1.5",
+    ),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "higher_level_guidance"\nsubsidy = -1\n',
+        r"field 'subsidy': must be ≥ 0, got -1",
+    ),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "repeated_play"\ndiscount = 1\n',
+        r"field 'discount': must be in \(0, 1\), got 1",
+    ),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "repeated_play"\nstrategies = ["Grim", "TfT"]\n',
+        r"field 'strategies': unknown strategy 'TfT' \(did you mean 'TFT'\?\)",
+    ),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "binding_contract"\nmutual_breach = 1\n',
+        r"field 'mutual_breach': must be true or false",
+    ),
+    (HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "side_payment"\ntransfer = 1\n', r"field 'payer': is missing"),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "side_payment"\ntransfer = 1\npayer = "p"\n',
+        r"field 'payer': 'p' is not a region of the link a–b",
+    ),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "higher_level_guidance"\nby = "q"\n',
+        r"\[\[mechanisms\]\] #1 \(higher_level_guidance\), field 'by': 'q' is not a region",
+    ),
+    (HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "higher_level_guidance"\nby = "a"\n', r"field 'by': no link lies under 'a'"),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "higher_level_guidance"\nlinks = [["a", "p"]]\n',
+        r"field 'links': there is no link between a and p",
+    ),
+    (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "higher_level_guidance"\nlinks = "a-b"\n',
+        r"field 'links': must be a non-empty list of region pairs",
+    ),
+    (
+        HEAD
+        + REGIONS
+        + '[[regions]]\nid = "c"\nlevel = "county"\n'
+        + LINK.replace('"b"]', '"c"]')
+        + '[[mechanisms]]\nkind = "higher_level_guidance"\nby = "p"\nlinks = [["a", "c"]]\n',
+        r"field 'by': 'p' is not a superior of both a and c \(their lowest common superior is none\)",
+    ),
 ]
 
 
@@ -140,6 +195,20 @@ def test_bad_input_names_file_entry_and_field(text, message):
         load(text)
     assert "\n" not in str(info.value)
     assert str(info.value).startswith("s.toml: ")
+
+
+def test_mechanism_jurisdiction():
+    net = load_scenario("yongkang-wuyi-jinyun")
+    by_link = {"–".join(k.between): [m.name for m in net.mechanisms_for(k)] for k in net.links}
+    assert by_link["yongkang–wuyi"] == ["Jinhua guidance", "Hardware industry association", "Repeated interaction"]
+    assert "Zhejiang guidance" in by_link["yongkang–jinyun"] and "Jinhua guidance" not in by_link["yongkang–jinyun"]
+    assert {m.kind for m in net.mechanisms} == {
+        "higher_level_guidance",
+        "binding_contract",
+        "third_party_organization",
+        "side_payment",
+        "repeated_play",
+    }
 
 
 def test_missing_file_and_unknown_builtin(tmp_path):

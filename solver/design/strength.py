@@ -107,7 +107,7 @@ def reaches(level: str, target: str) -> bool:
 
 
 def _level(game: Game, others: Sequence[Mechanism], mechanism: Mechanism) -> str:
-    return stability(apply(game, *others, mechanism), basin=False, method="exact").level
+    return stability(apply(game, *others, mechanism), basin=False, method="fast").level
 
 
 def _bounds(game: Game, mechanism: Mechanism, parameter: str, upper: float | None) -> tuple[float, float, bool, bool]:
