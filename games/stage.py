@@ -326,7 +326,7 @@ def game_type(game: Game) -> str:
     With a₁ = R − T and a₂ = S − P for a player: both positive is a harmony game, both
     negative a prisoner's dilemma, a₁ > 0 > a₂ a stag hunt, a₁ < 0 < a₂ chicken; a zero gap is
     ``"degenerate"``. When the two players' types differ the answer names both; a game that is
-    not 2×2 is ``"other"``.
+    not 2×2 is named by its shape (``"5×5 game"``).
 
     Examples
     --------
@@ -336,6 +336,6 @@ def game_type(game: Game) -> str:
     "stag hunt / prisoner's dilemma"
     """
     if game.shape != (2, 2):
-        return "other"
+        return f"{game.shape[0]}×{game.shape[1]} game"
     row, col = (_one_type(p) for p in stage_payoffs(game))
     return row if row == col else f"{row} / {col}"

@@ -83,7 +83,7 @@ def analysis_rows(analysis: object) -> list[dict]:
                 "superior": r.superior or "",
                 "mechanism": r.mechanism,
                 "game": report.game_type,
-                "equilibria": summarize_equilibria(report, r.game),
+                "equilibria": summarize_equilibria(report, r.game, most=2),
                 "level": report.level,
                 "basin": "" if report.basin is None else f"{report.basin:.2f}",
                 "paid by": format_costs(r.costs),

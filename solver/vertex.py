@@ -11,8 +11,8 @@ enumeration, and the tests hold the two enumerations to the same equilibria.
 Examples
 --------
 >>> r = float_extreme_equilibria([[4, 0], [3, 2]], [[4, 3], [0, 2]])
->>> [(x.round(6).tolist(), y.round(6).tolist()) for x, y in r.equilibria]
-[([1.0, 0.0], [1.0, 0.0]), ([0.0, 1.0], [0.0, 1.0]), ([0.666667, 0.333333], [0.666667, 0.333333])]
+>>> sorted((x.round(6).tolist(), y.round(6).tolist()) for x, y in r.equilibria)
+[([0.0, 1.0], [0.0, 1.0]), ([0.666667, 0.333333], [0.666667, 0.333333]), ([1.0, 0.0], [1.0, 0.0])]
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def _vertices(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     slack = rhs[None, :] - z @ rows.T
     feasible = np.all(slack >= -TOL, axis=1)
     z, slack = z[feasible], slack[feasible]
+    z[np.abs(z) <= TOL] = 0.0
     labels = np.abs(slack) <= TOL
     if len(z) == 0:
         return z, labels

@@ -162,7 +162,7 @@ class TestClusterModel:
         (chicken(), "chicken"),
         (harmony(), "harmony"),
         (stage_game({"R": 3, "S": 1, "T": 3, "P": 0}), "degenerate"),
-        (Game([[1, 2, 3]], [[1, 2, 3]]), "other"),
+        (Game([[1, 2, 3]], [[1, 2, 3]]), "1×3 game"),
     ],
 )
 def test_game_type(game, kind):
