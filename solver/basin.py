@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 from math import comb
 
@@ -122,3 +123,84 @@ def basin_of_cooperation(
     x, y = softmax(end[:, :m]), softmax(end[:, m:])
     cooperation = np.einsum("ki,ij,kj->k", x, game.cooperative.astype(float), y)
     return float(np.mean(cooperation >= threshold))
+
+
+def _flow_2x2(game: Game) -> tuple[np.ndarray, np.ndarray]:
+    """Incentive coefficients of a 2×2 game: Δ_row(y) = a₀ + a₁y, Δ_col(x) = b₀ + b₁x."""
+    a, b = game.row_payoffs, game.col_payoffs
+    # Row's payoff of C minus D when the column cooperates with probability y.
+    row = np.array([a[0, 1] - a[1, 1], (a[0, 0] - a[1, 0]) - (a[0, 1] - a[1, 1])])
+    col = np.array([b[1, 0] - b[1, 1], (b[0, 0] - b[0, 1]) - (b[1, 0] - b[1, 1])])
+    return row, col
+
+
+def replicator_field(game: Game, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two-population replicator field of a 2×2 game at shares cooperating (x, y).
+
+    ẋ = x(1 − x)Δ_row(y), ẏ = y(1 − y)Δ_col(x), with Δ a player's payoff of C minus D.
+
+    >>> from games import prisoners_dilemma
+    >>> dx, dy = replicator_field(prisoners_dilemma(), np.array(0.5), np.array(0.5))
+    >>> float(dx), float(dy)   # ¼ · (0.5·(3 − 5) + 0.5·(0 − 1))
+    (-0.375, -0.375)
+    """
+    if game.shape != (2, 2):
+        raise ValueError(f"the replicator field in the unit square needs a 2×2 game, not {game.shape}")
+    row, col = _flow_2x2(game)
+    return x * (1 - x) * (row[0] + row[1] * y), y * (1 - y) * (col[0] + col[1] * x)
+
+
+def trajectories(game: Game, starts: np.ndarray, t_end: float = 50.0, points: int = 400) -> list[np.ndarray]:
+    """Trajectories (x(t), y(t)) of the 2×2 replicator dynamics from each start, in logit coordinates.
+
+    Time is in units of the payoff range. Returns one array of shape (points, 2) per start.
+    """
+    scale = max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs))) or 1.0
+    row, col = _flow_2x2(game)
+    row, col = row / scale, col / scale
+
+    def field(_t: float, u: np.ndarray) -> np.ndarray:
+        x, y = 1 / (1 + np.exp(-u[0])), 1 / (1 + np.exp(-u[1]))
+        return np.array([row[0] + row[1] * y, col[0] + col[1] * x])
+
+    out = []
+    times = np.linspace(0, t_end, points)
+    for x0, y0 in np.asarray(starts, dtype=float):
+        u0 = np.log([x0 / (1 - x0), y0 / (1 - y0)])
+        sol = solve_ivp(field, (0, t_end), u0, t_eval=times, rtol=1e-8, atol=1e-10)
+        out.append(1 / (1 + np.exp(-sol.y.T)))
+    return out
+
+
+@dataclass(frozen=True)
+class BasinGrid:
+    """Which starting shares (x, y) of a 2×2 game lead to full cooperation."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    cooperative: np.ndarray  # shape (len(ys), len(xs))
+
+    @property
+    def share(self) -> float:
+        return float(self.cooperative.mean())
+
+
+def basin_grid(game: Game, points: int = 81, t_end: float = 200.0, threshold: float = 0.99) -> BasinGrid:
+    """The basin of (C, C) on a regular grid of interior starts, for shading in a figure."""
+    if game.shape != (2, 2):
+        raise ValueError(f"the basin grid needs a 2×2 game, not {game.shape}")
+    values = (np.arange(points) + 0.5) / points
+    scale = max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs))) or 1.0
+    row, col = _flow_2x2(game)
+    row, col = row / scale, col / scale
+    X, Y = np.meshgrid(values, values)
+    u0 = np.concatenate([np.log(X / (1 - X)).ravel(), np.log(Y / (1 - Y)).ravel()])
+    n = X.size
+
+    def field(_t: float, u: np.ndarray) -> np.ndarray:
+        x, y = 1 / (1 + np.exp(-u[:n])), 1 / (1 + np.exp(-u[n:]))
+        return np.concatenate([row[0] + row[1] * y, col[0] + col[1] * x])
+
+    end = solve_ivp(field, (0, t_end), u0, rtol=1e-6, atol=1e-8).y[:, -1]
+    x, y = 1 / (1 + np.exp(-end[:n])), 1 / (1 + np.exp(-end[n:]))
+    return BasinGrid(values, values, (x * y >= threshold).reshape(X.shape))

@@ -1,0 +1,151 @@
+"""Data for phase diagrams and threshold curves: the level over a grid of two parameters, and
+a minimal strength as a stage-game payoff varies.
+
+Examples
+--------
+>>> from games import prisoners_dilemma, HigherLevelGuidance
+>>> grid = phase_grid(prisoners_dilemma(T=5, R=3, P=1, S=0), HigherLevelGuidance(penalty=2),
+...                   ("subsidy", [0, 1, 2, 3]), ("detection", [0, 1]))
+>>> grid.levels.tolist()
+[['none', 'none', 'weak', 'dominant'], ['weak', 'dominant', 'dominant', 'dominant']]
+>>> [(round(float(x), 3), float(y)) for x, y in zip(*grid.thresholds["weak"])]   # s = (T − R) − p·f
+[(2.0, 0.0), (0.0, 1.0)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from games import Game, Mechanism, apply, stage_game, stage_payoffs
+
+from ..cooperation import stability
+from .strength import minimal_strength
+
+__all__ = ["PhaseGrid", "ThresholdCurve", "phase_grid", "threshold_sweep"]
+
+
+@dataclass(frozen=True)
+class PhaseGrid:
+    """Cooperation levels over a grid of two mechanism parameters, with analytic boundaries.
+
+    ``levels[i, j]`` is the level at ``x_values[j]``, ``y_values[i]``. ``thresholds[target]`` is
+    a pair of arrays (x, y): the analytic least x reaching ``target`` at each y where a formula
+    exists.
+    """
+
+    x_name: str
+    x_values: np.ndarray
+    y_name: str
+    y_values: np.ndarray
+    levels: np.ndarray
+    thresholds: dict = field(default_factory=dict)
+    title: str = ""
+
+
+def _set(mechanisms: Sequence[Mechanism], name: str, value: float) -> list[Mechanism]:
+    """Set a parameter on the first mechanism of the stack that has it."""
+    out, done = [], False
+    for m in mechanisms:
+        if not done and name in type(m).RANGES:
+            m = replace(m, **{name: float(value)})
+            done = True
+        out.append(m)
+    if not done:
+        raise ValueError(f"no mechanism in the stack has a parameter {name!r}")
+    return out
+
+
+def phase_grid(
+    game: Game,
+    mechanism: Mechanism | Sequence[Mechanism],
+    x: tuple[str, Sequence[float]],
+    y: tuple[str, Sequence[float]],
+    *,
+    targets: Sequence[str] = ("weak", "dominant"),
+) -> PhaseGrid:
+    """The cooperation level at every (x, y) of two parameters of a mechanism stack.
+
+    Parameters
+    ----------
+    game : Game
+        A 2×2 stage game.
+    mechanism : Mechanism or sequence of Mechanism
+        The stack; each parameter is set on the first mechanism that has it.
+    x, y : (name, values)
+        The two parameters and their grid values.
+    targets : sequence of str
+        Levels whose analytic boundary is drawn where DESIGN §4 has a formula.
+    """
+    stack = [mechanism] if isinstance(mechanism, Mechanism) else list(mechanism)
+    (xn, xv), (yn, yv) = x, y
+    xv, yv = np.asarray(xv, dtype=float), np.asarray(yv, dtype=float)
+    levels = np.empty((len(yv), len(xv)), dtype=object)
+    for i, b in enumerate(yv):
+        for j, a in enumerate(xv):
+            levels[i, j] = stability(apply(game, *_set(_set(stack, xn, a), yn, b)), basin=False, method="fast").level
+    thresholds = {}
+    for target in targets:
+        xs, ys = [], []
+        for b in yv:
+            at_y = _set(stack, yn, b)
+            owner = next(k for k, m in enumerate(at_y) if xn in type(m).RANGES)
+            others = at_y[:owner] + at_y[owner + 1 :]
+            try:
+                s = minimal_strength(game, at_y[owner], xn, target, others=others, method="analytic")
+            except ValueError:
+                break
+            if s.feasible:
+                xs.append(s.value)
+                ys.append(float(b))
+        if xs:
+            thresholds[target] = (np.array(xs), np.array(ys))
+    title = " + ".join(m.describe() for m in stack)
+    return PhaseGrid(xn, xv, yn, yv, levels, thresholds, title)
+
+
+@dataclass(frozen=True)
+class ThresholdCurve:
+    """A minimal strength as one stage-game payoff varies (None where unreachable)."""
+
+    payoff: str
+    payoff_values: np.ndarray
+    parameter: str
+    target: str
+    strengths: tuple[float | None, ...]
+    attained: tuple[bool, ...]
+    mechanism: str
+
+
+def threshold_sweep(
+    game: Game,
+    mechanism: Mechanism,
+    parameter: str,
+    payoff: str,
+    values: Sequence[float],
+    *,
+    target: str = "strict",
+    others: Sequence[Mechanism] = (),
+) -> ThresholdCurve:
+    """The minimal strength of ``parameter`` as the payoff ``payoff`` (R, S, T or P) of both
+    governments takes each value (the other payoffs fixed).
+
+    >>> from games import prisoners_dilemma, RepeatedPlay
+    >>> c = threshold_sweep(prisoners_dilemma(T=5, R=3, P=1, S=0), RepeatedPlay(), "discount", "T", [4, 5, 7])
+    >>> [round(v, 4) for v in c.strengths]     # δ* = (T − R)/(T − P)
+    [0.3333, 0.5, 0.6667]
+    """
+    if payoff not in "RSTP" or len(payoff) != 1:
+        raise ValueError(f"payoff must be one of R, S, T, P, got {payoff!r}")
+    row, col = stage_payoffs(game)
+    strengths, attained = [], []
+    for v in values:
+        varied = stage_game(row._replace(**{payoff: float(v)}), col._replace(**{payoff: float(v)}), players=game.players)
+        s = minimal_strength(varied, mechanism, parameter, target, others=others)
+        strengths.append(s.value)
+        attained.append(s.attained)
+    return ThresholdCurve(
+        payoff, np.asarray(values, dtype=float), parameter, target, tuple(strengths), tuple(attained), mechanism.describe()
+    )

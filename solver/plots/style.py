@@ -1,0 +1,186 @@
+"""One style for every figure: journal sizes, serif fonts with mathtext, colour-blind-safe colours.
+
+The style is a small :func:`matplotlib.rc_context`, entered by each plotting function, so the
+user's own matplotlib settings are never changed. Colours come from the Okabe–Ito palette
+(Okabe and Ito 2008), safe for the common colour-vision deficiencies; each cooperation level
+has the same colour in every figure (:data:`LEVEL_COLORS`).
+
+Region names are often Chinese (永康, 武义, 缙云). :func:`label_font` finds an installed font
+that covers a label (Noto Sans CJK, Source Han, WenQuanYi, … from the operating system), or the
+font the user names; when none covers it, it warns once, clearly, and the caller falls back to
+the Latin name instead of drawing empty boxes.
+
+Examples
+--------
+>>> LEVEL_COLORS["none"], LEVEL_COLORS["dominant"]
+('#D55E00', '#009E73')
+>>> with plot_style():
+...     import matplotlib.pyplot as plt
+...     plt.rcParams["font.family"]
+['serif']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+__all__ = [
+    "DOUBLE_COLUMN",
+    "FORMATS",
+    "LEVEL_COLORS",
+    "OKABE_ITO",
+    "SINGLE_COLUMN",
+    "label_font",
+    "label_fonts",
+    "new_figure",
+    "plot_style",
+    "save_figure",
+]
+
+#: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
+OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+#: The colour of each cooperation level, the same in every figure.
+LEVEL_COLORS = {
+    "dominant": "#009E73",
+    "unique": "#0072B2",
+    "risk-dominant": "#56B4E9",
+    "strict": "#E69F00",
+    "weak": "#CC79A7",
+    "none": "#D55E00",
+}
+#: Figure widths in inches: one journal column, a full page width.
+SINGLE_COLUMN = 3.5
+DOUBLE_COLUMN = 7.0
+#: File formats a figure is saved in, by extension.
+FORMATS = ("pdf", "svg", "png")
+
+_RC = {
+    "font.family": "serif",
+    "font.serif": ["STIXGeneral", "DejaVu Serif", "Times New Roman", "serif"],
+    "mathtext.fontset": "stix",
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.6,
+    "lines.linewidth": 1.0,
+    "figure.dpi": 150,
+    "savefig.dpi": 300,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.03,
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "path",
+}
+
+
+@contextlib.contextmanager
+def plot_style() -> Iterator[None]:
+    """The project's rc settings, for the duration of a ``with`` block only."""
+    with matplotlib.rc_context(_RC):
+        yield
+
+
+def new_figure(width: float = SINGLE_COLUMN, height: float | None = None, ncols: int = 1) -> tuple[Figure, list]:
+    """A figure (not registered with pyplot, so nothing is shown) and its axes."""
+    fig = Figure(figsize=(width, height if height is not None else width * 0.8), layout="constrained")
+    axes = [fig.add_subplot(1, ncols, k + 1) for k in range(ncols)]
+    return fig, axes
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Save a figure; the format follows the extension (``.pdf``, ``.svg`` or ``.png``).
+
+    Raises
+    ------
+    ValueError
+        For another extension.
+    """
+    path = Path(path)
+    ext = path.suffix.lower().lstrip(".")
+    if ext not in FORMATS:
+        raise ValueError(f"{path}: unsupported figure format '{path.suffix}'; use .pdf, .svg or .png")
+    with plot_style():
+        fig.savefig(path, format=ext, metadata=None if ext == "png" else {"Creator": "intergov"})
+    return path
+
+
+@lru_cache(maxsize=1)
+def _system_fonts() -> tuple[str, ...]:
+    return tuple(sorted(set(font_manager.findSystemFonts())))
+
+
+@lru_cache(maxsize=256)
+def _covers(path: str, text: str) -> bool:
+    try:
+        charmap = matplotlib.ft2font.FT2Font(path).get_charmap()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(ord(ch) in charmap for ch in text if not ch.isspace())
+
+
+_WARNED: set[str] = set()
+
+
+def label_fonts(texts: list[str], preferred: str | None = None) -> dict[str, font_manager.FontProperties | None]:
+    """:func:`label_font` for several labels, with at most one warning naming all uncovered ones."""
+    found = {t: label_font(t, preferred, warn=False) for t in texts}
+    missing = [t for t, f in found.items() if f is None and not all(ord(ch) < 128 for ch in t)]
+    key = "|".join(missing)
+    if missing and key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(
+            f"no installed font covers the label(s) {', '.join(missing)}; drawing the Latin names instead. "
+            "Install a CJK font (e.g. Debian's fonts-noto-cjk) or name one with font=…",
+            UserWarning,
+            stacklevel=3,
+        )
+    return found
+
+
+def label_font(text: str, preferred: str | None = None, *, warn: bool = True) -> font_manager.FontProperties | None:
+    """A font that can draw ``text``, or None (with one clear warning) when none is installed.
+
+    Plain ASCII needs no special font (None, no warning). ``preferred`` is a font family name
+    or a font file the user chose; it is used when it covers the text.
+    """
+    if all(ord(ch) < 128 for ch in text):
+        return None
+    candidates = []
+    if preferred:
+        if Path(preferred).is_file():
+            candidates.append(str(preferred))
+        else:
+            try:
+                candidates.append(font_manager.findfont(preferred, fallback_to_default=False))
+            except ValueError:
+                pass
+    priority = ("NotoSansCJK", "NotoSerifCJK", "SourceHan", "wqy", "WenQuanYi", "Droid", "AR PL", "uming", "ukai")
+    fonts = sorted(_system_fonts(), key=lambda p: not any(k.lower() in p.lower() for k in priority))
+    candidates.extend(fonts)
+    for path in candidates:
+        if _covers(path, text):
+            return font_manager.FontProperties(fname=path)
+    key = text
+    if warn and key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(
+            f"no installed font covers the label {text!r}; drawing the Latin name instead. "
+            "Install a CJK font (e.g. Debian's fonts-noto-cjk) or name one with font=…",
+            UserWarning,
+            stacklevel=3,
+        )
+    return None
