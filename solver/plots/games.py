@@ -18,6 +18,8 @@ Examples
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
@@ -124,7 +126,7 @@ def _segments(c0: float, c1: float) -> list[tuple[str, float, float]]:
     root = -c0 / c1
     cuts = sorted({0.0, 1.0, *([root] if 0 < root < 1 else [])})
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         mid = c0 + c1 * (a + b) / 2
         out.append(("+" if mid > 0 else "-", a, b))
     if 0 <= root <= 1:
