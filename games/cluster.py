@@ -51,8 +51,7 @@ def _as_economics(values: ClusterEconomics | Mapping[str, float], who: str) -> C
         keys = set(values)
         if keys != set("bcglw"):
             raise ValueError(
-                f"{who}'s cluster economics need exactly b, c, g, l, w "
-                f"(missing {sorted(set('bcglw') - keys)}, unknown {sorted(keys - set('bcglw'))})"
+                f"{who}'s cluster economics need exactly b, c, g, l, w (missing {sorted(set('bcglw') - keys)}, unknown {sorted(keys - set('bcglw'))})"
             )
         values = ClusterEconomics(**{k: values[k] for k in "bcglw"})
     for key, value in values._asdict().items():

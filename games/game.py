@@ -242,7 +242,4 @@ class Game:
 
     def __repr__(self) -> str:
         title = f" {self.name!r}" if self.name else ""
-        return (
-            f"Game{title} {self.players[0]} vs {self.players[1]}, shape {self.shape}\n"
-            f"row payoffs:\n{self.row_payoffs}\ncol payoffs:\n{self.col_payoffs}"
-        )
+        return f"Game{title} {self.players[0]} vs {self.players[1]}, shape {self.shape}\nrow payoffs:\n{self.row_payoffs}\ncol payoffs:\n{self.col_payoffs}"

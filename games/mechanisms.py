@@ -72,9 +72,7 @@ PARTIES = ("row", "col", "guide", "third party", "enforcer", "deadweight")
 _MEMBERS = ("row", "col")
 
 
-def _check(
-    owner: str, name: str, value: Any, low: float, high: float, *, open_low: bool = False, open_high: bool = False
-) -> float:
+def _check(owner: str, name: str, value: Any, low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValueError(f"{owner}: {name} must be a finite number, got {value!r}")
     too_low = value <= low if open_low else value < low
@@ -393,9 +391,7 @@ class RepeatedPlay(Mechanism):
 
 
 #: Mechanism classes by their scenario ``kind``.
-MECHANISMS: dict[str, type[Mechanism]] = {
-    cls.kind: cls for cls in (HigherLevelGuidance, BindingContract, ThirdPartyOrganization, SidePayment, RepeatedPlay)
-}
+MECHANISMS: dict[str, type[Mechanism]] = {cls.kind: cls for cls in (HigherLevelGuidance, BindingContract, ThirdPartyOrganization, SidePayment, RepeatedPlay)}
 
 
 def mechanism_from_dict(kind: str, parameters: dict[str, Any]) -> Mechanism:

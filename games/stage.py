@@ -136,9 +136,7 @@ def _check(kind: str, rule: str, chain: list[tuple[str, str, str]], p: StagePayo
     for left, op, right in chain:
         a, b = getattr(p, left), getattr(p, right)
         if not (a > b if op == ">" else a >= b):
-            raise ValueError(
-                f"{kind} needs {rule}: {left} {op.replace('>=', '≥')} {right} fails for the {who} ({left}={a:g}, {right}={b:g})"
-            )
+            raise ValueError(f"{kind} needs {rule}: {left} {op.replace('>=', '≥')} {right} fails for the {who} ({left}={a:g}, {right}={b:g})")
 
 
 def _textbook(kind, rule, chain, row, col, players, name):

@@ -110,9 +110,7 @@ class MechanismSpec:
         clean: dict[str, Any] = {}
         for key, value in dict(self.parameters).items():
             if key not in allowed:
-                raise EntryError(
-                    None, key, f"not a parameter of {self.kind}{did_you_mean(key, allowed)}; parameters: {', '.join(allowed)}"
-                )
+                raise EntryError(None, key, f"not a parameter of {self.kind}{did_you_mean(key, allowed)}; parameters: {', '.join(allowed)}")
             if key in ranges:
                 low, high, open_low, open_high = ranges[key]
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -120,11 +118,7 @@ class MechanismSpec:
                 if not math.isfinite(value):
                     raise EntryError(None, key, f"must be a finite number, got {value!r}")
                 if (value <= low if open_low else value < low) or (value >= high if open_high else value > high):
-                    span = (
-                        f"≥ {low:g}"
-                        if high == _INF
-                        else f"in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
-                    )
+                    span = f"≥ {low:g}" if high == _INF else f"in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
                     raise EntryError(None, key, f"must be {span}, got {value:g}")
                 clean[key] = float(value)
             elif key == "mutual_breach":

@@ -118,9 +118,7 @@ class Region:
         if not isinstance(self.id, str) or not self.id:
             raise EntryError("region", "id", f"must be a non-empty string, got {self.id!r}")
         if self.level not in LEVELS:
-            raise EntryError(
-                entry, "level", f"must be one of {', '.join(LEVELS)}, got {self.level!r}{did_you_mean(str(self.level), LEVELS)}"
-            )
+            raise EntryError(entry, "level", f"must be one of {', '.join(LEVELS)}, got {self.level!r}{did_you_mean(str(self.level), LEVELS)}")
         if (self.lon is None) != (self.lat is None):
             raise EntryError(entry, "lon" if self.lon is None else "lat", "give both lon and lat, or neither")
         if self.lon is not None:
@@ -138,9 +136,9 @@ class Region:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Region):
             return NotImplemented
-        return all(
-            getattr(self, f) == getattr(other, f) for f in ("id", "name", "level", "parent", "lon", "lat", "name_zh")
-        ) and dict(self.attributes) == dict(other.attributes)
+        return all(getattr(self, f) == getattr(other, f) for f in ("id", "name", "level", "parent", "lon", "lat", "name_zh")) and dict(self.attributes) == dict(
+            other.attributes
+        )
 
     def __hash__(self) -> int:
         return hash((self.id, self.name, self.level, self.parent))
@@ -272,9 +270,7 @@ class RegionNetwork:
             entry = f"region '{region.id}'"
             parent = self._regions.get(region.parent)
             if parent is None:
-                raise EntryError(
-                    entry, "parent", f"'{region.parent}' is not a region{did_you_mean(region.parent, self._regions)}"
-                )
+                raise EntryError(entry, "parent", f"'{region.parent}' is not a region{did_you_mean(region.parent, self._regions)}")
             if region.parent == region.id:
                 raise EntryError(entry, "parent", "a region cannot be its own parent")
             self.hierarchy.add_edge(region.parent, region.id)

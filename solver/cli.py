@@ -20,8 +20,10 @@ Examples
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -202,21 +204,15 @@ def _transfers(network: RegionNetwork) -> list:
     return out
 
 
-TargetOption = Annotated[
-    str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")
-]
+TargetOption = Annotated[str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")]
 BudgetOption = Annotated[list[str] | None, typer.Option("--budget", "-b", help="GOV=AMOUNT, a government's budget (repeatable).")]
 
 
 @app.command()
 def design(
     scenario: Annotated[str, typer.Argument(help="A scenario file or the name of a built-in scenario.")],
-    target: Annotated[
-        str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")
-    ] = "strict",
-    budget: Annotated[
-        list[str] | None, typer.Option("--budget", "-b", help="GOV=AMOUNT, a government's budget (repeatable).")
-    ] = None,
+    target: Annotated[str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")] = "strict",
+    budget: Annotated[list[str] | None, typer.Option("--budget", "-b", help="GOV=AMOUNT, a government's budget (repeatable).")] = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Each mechanism's minimal strength, cost and payer on every link; with budgets, what to fund."""
@@ -298,9 +294,215 @@ def design(
         print(render(alloc, format.value))
         spend = ", ".join(f"{g} {plan.spend[g]:.4g} of {plan.budgets[g]:.4g}" for g in plan.budgets)
         print(
-            f"\nspend: {spend}; weight at target {plan.stabilized_weight:.4g} of {plan.total_weight:.4g}; "
-            f"left unstable: {', '.join(plan.unstable) or 'none'}"
+            f"\nspend: {spend}; weight at target {plan.stabilized_weight:.4g} of {plan.total_weight:.4g}; left unstable: {', '.join(plan.unstable) or 'none'}"
         )
+
+
+class Kind(str, Enum):
+    payoff_matrix = "payoff-matrix"
+    best_responses = "best-responses"
+    replicator_flow = "replicator-flow"
+    phase_diagram = "phase-diagram"
+    network_map = "network-map"
+    mechanism_comparison = "mechanism-comparison"
+    threshold_curve = "threshold-curve"
+
+
+def _span(text: str, option: str) -> tuple[str, float, float]:
+    name, _, rest = text.partition(":")
+    low, _, high = rest.partition(":")
+    try:
+        lo, hi = float(low), float(high)
+    except ValueError:
+        raise InputError(f"{option} {text!r}: expected NAME:LOW:HIGH, e.g. subsidy:0:4") from None
+    if not name or not (lo < hi) or lo != lo or hi != hi:
+        raise InputError(f"{option} {text!r}: expected NAME:LOW:HIGH with LOW < HIGH")
+    return name, lo, hi
+
+
+def _plot_game(scenario: str | None, row: str | None, col: str | None, link: str | None, mechanism: list[str]) -> tuple:
+    """The game to plot, its mechanisms, and the network (None for --row/--col)."""
+    from games import Game as _Game
+    from games import mechanism_from_dict
+
+    if (row is None) != (col is None):
+        raise InputError("give both --row and --col, or a scenario")
+    if row is not None:
+        if scenario:
+            raise InputError("give a scenario or --row/--col, not both")
+        game = _Game(parse_matrix(row, "--row"), parse_matrix(col, "--col"))
+        mechs = []
+        for text in mechanism:
+            spec = parse_mechanism(text)
+            params = dict(spec.parameters)
+            if "payer" in params:
+                raise InputError(f"--mechanism {text!r}: with --row/--col a side payment's payer is 0 or 1; use a scenario")
+            mechs.append(mechanism_from_dict(spec.kind, params))
+        return game, mechs, None, None
+    if not scenario:
+        raise InputError("give a scenario (a file or a built-in name) or --row and --col")
+    network = _with_mechanisms(load_scenario(scenario), mechanism)
+    chosen = network.links[0] if network.links else None
+    if link:
+        pair = set(link.replace("–", "-").split("-", 1))
+        chosen = next((k for k in network.links if set(k.between) == pair), None)
+        if chosen is None:
+            raise InputError(f"--link {link!r}: no such link in {network.name}")
+    if chosen is None:
+        raise InputError(f"{scenario}: the scenario has no links")
+    from .stack import to_mechanism
+
+    specs = [network.mechanisms[-k] for k in range(len(mechanism), 0, -1)] if mechanism else []
+    mechs = [to_mechanism(spec, chosen) for spec in specs]
+    return link_game(network, chosen), mechs, network, chosen
+
+
+@app.command()
+def plot(
+    kind: Annotated[Kind, typer.Argument(help="The figure.")],
+    scenario: Annotated[str | None, typer.Argument(help="A scenario file or a built-in name (or give --row/--col).")] = None,
+    out: Annotated[str, typer.Option("--out", "-o", help="Output file; .pdf, .svg or .png.")] = "figure.pdf",
+    row: Annotated[str | None, typer.Option("--row", help='Row payoffs, e.g. "3,0;5,1".')] = None,
+    col: Annotated[str | None, typer.Option("--col", help='Column payoffs, e.g. "3,5;0,1".')] = None,
+    link: Annotated[str | None, typer.Option("--link", help="Which link of the scenario, e.g. yongkang-jinyun.")] = None,
+    mechanism: MechanismOption = None,
+    x: Annotated[str, typer.Option("--x", help="Phase diagram: NAME:LOW:HIGH.")] = "",
+    y: Annotated[str, typer.Option("--y", help="Phase diagram: NAME:LOW:HIGH.")] = "detection:0:1",
+    points: Annotated[int, typer.Option("--points", help="Grid points per axis (phase diagram, threshold curve).")] = 41,
+    vary: Annotated[str, typer.Option("--vary", help="Threshold curve: PAYOFF:LOW:HIGH, e.g. T:3.5:8.")] = "",
+    parameter: Annotated[str, typer.Option("--parameter", help="Threshold curve: the mechanism parameter.")] = "discount",
+    target: TargetOption = "strict",
+    names: Annotated[str, typer.Option("--names", help="Network map labels: en, zh or both.")] = "en",
+    font: Annotated[str | None, typer.Option("--font", help="A font (family or file) for Chinese labels.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Draw one figure; the format follows the file extension."""
+    import numpy as np
+
+    from games import HigherLevelGuidance, RepeatedPlay, apply
+
+    from .basin import basin_grid, trajectories
+    from .design.phase import phase_grid, threshold_sweep
+    from .nash import equilibria
+    from .plots import (
+        best_responses,
+        mechanism_comparison,
+        network_map,
+        payoff_matrix,
+        phase_diagram,
+        replicator_flow,
+        save_figure,
+        threshold_curve,
+    )
+
+    target_path = Path(out)
+    if target_path.suffix.lower() not in (".pdf", ".svg", ".png"):
+        raise InputError(f"--out {out!r}: the format follows the extension; use .pdf, .svg or .png")
+    if target_path.exists() and not force:
+        raise InputError(f"--out {out!r}: the file exists; use --force to overwrite it")
+    if target not in LEVELS[:-1]:
+        raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
+    if points < 3 or points > 401:
+        raise InputError(f"--points {points}: use 3 to 401")
+    if kind in (Kind.network_map, Kind.mechanism_comparison):
+        if not scenario or row is not None:
+            raise InputError(f"{kind.value} needs a scenario")
+        network = _with_mechanisms(load_scenario(scenario), mechanism or [])
+        if kind is Kind.network_map:
+            fig = network_map(
+                network,
+                analyze_network(network, basin=False),
+                mechanism="all together" if network.mechanisms else "status quo",
+                names=names,
+                font=font,
+            )
+        else:
+            fig = mechanism_comparison(compare(network, target=target))
+    else:
+        game, mechs, _network, _link = _plot_game(scenario, row, col, link, mechanism or [])
+        shown = apply(game, *mechs) if mechs else game
+        if kind is Kind.payoff_matrix:
+            if mechs:
+                fig = payoff_matrix(
+                    game,
+                    equilibria(game),
+                    other=shown,
+                    other_equilibria=equilibria(shown),
+                    titles=("status quo", " + ".join(m.describe() for m in mechs)),
+                )
+            else:
+                fig = payoff_matrix(game, equilibria(game))
+        elif kind in (Kind.best_responses, Kind.replicator_flow):
+            if shown.shape != (2, 2):
+                raise InputError(f"{kind.value} needs a 2×2 game; this one is {shown.shape[0]}×{shown.shape[1]}")
+            if kind is Kind.best_responses:
+                fig = best_responses(shown, equilibria(shown))
+            else:
+                starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
+                fig = replicator_flow(shown, basin=basin_grid(shown, points), trajectories=trajectories(shown, starts), equilibria=equilibria(shown))
+        elif kind is Kind.phase_diagram:
+            if game.shape != (2, 2):
+                raise InputError("phase-diagram needs a 2×2 stage game")
+            rows, cols = stage_payoffs(game)
+            gap = max(rows.T - rows.R, cols.T - cols.R, rows.P - rows.S, cols.P - cols.S, 1e-9)
+            stack = mechs or [HigherLevelGuidance(penalty=gap)]
+            xn, xl, xh = _span(x or f"subsidy:0:{1.5 * gap:g}", "--x")
+            yn, yl, yh = _span(y, "--y")
+            for name, option in ((xn, "--x"), (yn, "--y")):
+                if not any(name in type(m).RANGES for m in stack):
+                    known = sorted({p for m in stack for p in type(m).RANGES})
+                    raise InputError(f"{option}: no mechanism here has a parameter {name!r}; parameters: {', '.join(known)}")
+            try:
+                grid = phase_grid(game, stack, (xn, np.linspace(xl, xh, points)), (yn, np.linspace(yl, yh, points)))
+            except ValueError as err:
+                raise InputError(f"phase-diagram: {err}") from err
+            fig = phase_diagram(grid)
+        else:
+            if game.shape != (2, 2):
+                raise InputError("threshold-curve needs a 2×2 stage game")
+            rows, _ = stage_payoffs(game)
+            payoff, lo, hi = _span(vary or f"T:{rows.R + 0.05 * abs(rows.T - rows.R) + 1e-3:g}:{rows.R + 3 * abs(rows.T - rows.R) + 1:g}", "--vary")
+            if payoff not in ("R", "S", "T", "P"):
+                raise InputError(f"--vary: '{payoff}' is not one of R, S, T, P")
+            template = mechs[-1] if mechs else RepeatedPlay()
+            if parameter not in type(template).RANGES:
+                raise InputError(f"--parameter: {type(template).__name__} has no parameter {parameter!r}; parameters: {', '.join(type(template).RANGES)}")
+            try:
+                curve = threshold_sweep(game, template, parameter, payoff, np.linspace(lo, hi, points), target=target, others=tuple(mechs[:-1]))
+            except ValueError as err:
+                raise InputError(f"threshold-curve: {err}") from err
+            fig = threshold_curve(curve)
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target_path.with_name(f".{target_path.name}.tmp{target_path.suffix}")
+    try:
+        save_figure(fig, tmp)
+        os.replace(tmp, target_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(f"wrote {target_path}")
+
+
+@app.command()
+def report(
+    scenario: Annotated[str, typer.Argument(help="A scenario file or the name of a built-in scenario.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="The report folder (must be new or empty).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty folder.")] = False,
+    target: TargetOption = "strict",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
+) -> None:
+    """Write a report folder: report.md with figures inline, tables, figures, metadata.json."""
+    from .report import ReportError, write_report
+
+    if target not in LEVELS[:-1]:
+        raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
+    network = load_scenario(scenario)
+    path = Path(scenario)
+    text = path.read_text(encoding="utf-8") if path.is_file() else builtin_text(scenario)
+    try:
+        folder = write_report(network, out, force=force, target=target, seed=seed, scenario_text=text, scenario_ref=scenario)
+    except ReportError as err:
+        raise InputError(str(err)) from err
+    print(f"wrote {folder}/report.md")
 
 
 def _one_line(message: str) -> str:

@@ -145,11 +145,7 @@ def _dominant(game: Game, i: int, j: int, eps: float) -> bool:
         if k != i and not duplicate and not np.all(A[i] > A[k] + eps):
             return False
     for k in range(game.shape[1]):
-        duplicate = (
-            np.allclose(A[:, k], A[:, j], atol=eps)
-            and np.allclose(B[:, k], B[:, j], atol=eps)
-            and np.array_equal(C[:, k], C[:, j])
-        )
+        duplicate = np.allclose(A[:, k], A[:, j], atol=eps) and np.allclose(B[:, k], B[:, j], atol=eps) and np.array_equal(C[:, k], C[:, j])
         if k != j and not duplicate and not np.all(B[:, j] > B[:, k] + eps):
             return False
     return True
@@ -208,17 +204,12 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: s
             strict_profiles.append((i, j))
     strict = bool(strict_profiles)
     if equivalence_used:
-        notes.append(
-            "strictness and uniqueness judged up to path-equivalent deviations (same payoffs and cooperation against the partner)"
-        )
+        notes.append("strictness and uniqueness judged up to path-equivalent deviations (same payoffs and cooperation against the partner)")
 
     unique = False
     if cooperative:
         reference = cooperative[0].payoffs
-        unique = all(
-            _fully_cooperative(game, e) and abs(e.payoffs[0] - reference[0]) <= eps and abs(e.payoffs[1] - reference[1]) <= eps
-            for e in eqs
-        )
+        unique = all(_fully_cooperative(game, e) and abs(e.payoffs[0] - reference[0]) <= eps and abs(e.payoffs[1] - reference[1]) <= eps for e in eqs)
 
     dominant = any(_dominant(game, i, j, eps) for i, j in profiles)
 

@@ -283,16 +283,11 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
         if label.startswith("nashpy"):
             label += " + exact vertex enumeration"
         extreme = [(tuple(float(v) for v in fx), tuple(float(v) for v in fy)) for fx, fy in exact.equilibria]
-        exact_values = {
-            pair: exact_payoffs(game.row_payoffs, game.col_payoffs, *fr) for pair, fr in zip(extreme, exact.equilibria)
-        }
+        exact_values = {pair: exact_payoffs(game.row_payoffs, game.col_payoffs, *fr) for pair, fr in zip(extreme, exact.equilibria)}
         missed = sum(not known(x, y, unique) for x, y in extreme)
         inside = sum(not known(x, y, extreme) for x, y in unique)
         if inside:
-            notes.append(
-                f"nashpy also returned {inside} non-extreme equilibri{'um' if inside == 1 else 'a'} "
-                "inside the continuum, not listed"
-            )
+            notes.append(f"nashpy also returned {inside} non-extreme equilibri{'um' if inside == 1 else 'a'} inside the continuum, not listed")
         unique = extreme
     else:
         notes.append(f"a {game.shape[0]}×{game.shape[1]} game is too large to check exactly; degeneracy undecided")

@@ -182,9 +182,7 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
         stacks: list[tuple[str, tuple[Mechanism, ...], str | None]] = [("status quo", (), None)]
         stacks += [(m.label, (m.mechanism,), m.payer if m.spec.kind == "higher_level_guidance" else None) for m in applied]
         if len(applied) > 1:
-            stacks.append(
-                (ALL_TOGETHER, tuple(m.mechanism for m in applied), "+".join(dict.fromkeys(g for g in guides if g)) or None)
-            )
+            stacks.append((ALL_TOGETHER, tuple(m.mechanism for m in applied), "+".join(dict.fromkeys(g for g in guides if g)) or None))
         rows = []
         for label, stack, guide in stacks:
             transformed = apply(game, *stack)

@@ -61,10 +61,7 @@ def payer_of(network: RegionNetwork, spec: MechanismSpec, link: Link) -> str | N
 
 def link_mechanisms(network: RegionNetwork, link: Link) -> tuple[AppliedMechanism, ...]:
     """The scenario's mechanisms that apply to a link, in scenario order."""
-    return tuple(
-        AppliedMechanism(spec.label, spec, to_mechanism(spec, link), payer_of(network, spec, link))
-        for spec in network.mechanisms_for(link)
-    )
+    return tuple(AppliedMechanism(spec.label, spec, to_mechanism(spec, link), payer_of(network, spec, link)) for spec in network.mechanisms_for(link))
 
 
 def parse_mechanism(text: str) -> MechanismSpec:

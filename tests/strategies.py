@@ -70,9 +70,7 @@ def networks(draw: st.DrawFn) -> RegionNetwork:
         )
     links = []
     if count >= 2:
-        pairs = draw(
-            st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names)).filter(lambda p: p[0] != p[1]), max_size=6)
-        )
+        pairs = draw(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names)).filter(lambda p: p[0] != p[1]), max_size=6))
         seen = set()
         for a, b in pairs:
             cluster = draw(st.sampled_from(["hardware", "tools", "tourism"]))
@@ -84,9 +82,5 @@ def networks(draw: st.DrawFn) -> RegionNetwork:
             values = st.floats(0, 1e3) if kind == "economics" else finite
             row = {k: draw(values) for k in keys}
             col = draw(st.none() | st.fixed_dictionaries({k: values for k in keys}))
-            links.append(
-                Link((a, b), cluster, draw(st.floats(1e-3, 1e3)), GameSpec(kind, row, col), note=draw(st.text(max_size=6)))
-            )
-    return RegionNetwork(
-        regions, links, name=draw(st.text(min_size=1, max_size=10).filter(str.strip)), note=draw(st.text(max_size=10))
-    )
+            links.append(Link((a, b), cluster, draw(st.floats(1e-3, 1e3)), GameSpec(kind, row, col), note=draw(st.text(max_size=6))))
+    return RegionNetwork(regions, links, name=draw(st.text(min_size=1, max_size=10).filter(str.strip)), note=draw(st.text(max_size=10)))

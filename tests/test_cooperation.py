@@ -86,9 +86,7 @@ def test_json_shape():
 def test_level_is_consistent_with_the_fields(game):
     r = stability(game, basin=False)
     assert r.level in LEVELS
-    expected = next(
-        name for name, flag in zip(LEVELS, (r.dominant, r.unique and r.nash, r.risk_dominant, r.strict, r.nash, True)) if flag
-    )
+    expected = next(name for name, flag in zip(LEVELS, (r.dominant, r.unique and r.nash, r.risk_dominant, r.strict, r.nash, True)) if flag)
     assert r.level == expected
     assert not r.dominant or (r.strict and r.unique)
     assert not r.risk_dominant or r.strict

@@ -130,9 +130,7 @@ def test_third_party_needs_a_sanction_to_strengthen():
     game = prisoners_dilemma(T=5, R=3, P=1, S=0)
     alone = minimal_strength(game, ThirdPartyOrganization(), "detection", "weak")
     assert not alone.feasible
-    with_fine = minimal_strength(
-        game, ThirdPartyOrganization(), "detection", "weak", others=(HigherLevelGuidance(penalty=4, detection=0.2),)
-    )
+    with_fine = minimal_strength(game, ThirdPartyOrganization(), "detection", "weak", others=(HigherLevelGuidance(penalty=4, detection=0.2),))
     # 1 − (1 − 0.2)(1 − q) ≥ 2/4  ⇔  q ≥ 0.375
     assert with_fine.value == pytest.approx(0.375)
 

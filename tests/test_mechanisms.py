@@ -82,9 +82,7 @@ def test_third_party_detection(x, q):
     c = apply(game, BindingContract(breach_penalty=2, enforcement=x), ThirdPartyOrganization(detection=q))
     assert c.row_payoffs[1, 0] == pytest.approx(5 - effective * 2)
     r = apply(game, RepeatedPlay(discount=0.8, noise=0.1), ThirdPartyOrganization(detection=q))
-    np.testing.assert_allclose(
-        r.row_payoffs, apply(game, RepeatedPlay(discount=0.8, noise=0.1 * (1 - q))).row_payoffs, atol=1e-12
-    )
+    np.testing.assert_allclose(r.row_payoffs, apply(game, RepeatedPlay(discount=0.8, noise=0.1 * (1 - q))).row_payoffs, atol=1e-12)
 
 
 def test_side_payment():
@@ -156,9 +154,7 @@ def test_scenario_schema_matches_the_mechanisms():
 prob = st.floats(0, 1)
 amount = st.floats(0, 10)
 guidance = st.builds(HigherLevelGuidance, subsidy=amount, penalty=amount, detection=prob, inspection_cost=amount)
-contract = st.builds(
-    BindingContract, breach_penalty=amount, enforcement=prob, compensation=prob, signing_cost=amount, mutual_breach=st.booleans()
-)
+contract = st.builds(BindingContract, breach_penalty=amount, enforcement=prob, compensation=prob, signing_cost=amount, mutual_breach=st.booleans())
 third = st.builds(ThirdPartyOrganization, fee=amount, detection=prob)
 side = st.builds(SidePayment, transfer=amount, payer=st.sampled_from([0, 1]))
 repeated = st.builds(RepeatedPlay, discount=st.floats(0.05, 0.95), noise=st.floats(0, 0.3))

@@ -120,11 +120,7 @@ class TestDegenerate:
 
 def brute_force_pure(game):
     a, b = game.row_payoffs, game.col_payoffs
-    return {
-        (i, j)
-        for i, j in itertools.product(range(game.shape[0]), range(game.shape[1]))
-        if a[i, j] >= a[:, j].max() and b[i, j] >= b[i, :].max()
-    }
+    return {(i, j) for i, j in itertools.product(range(game.shape[0]), range(game.shape[1])) if a[i, j] >= a[:, j].max() and b[i, j] >= b[i, :].max()}
 
 
 def analytic_2x2(game):

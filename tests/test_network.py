@@ -57,9 +57,7 @@ class TestRegionNetwork:
 
     def test_link_to_unknown_region(self):
         with pytest.raises(EntryError, match="link a–z, field 'between': 'z' is not a region"):
-            RegionNetwork(
-                [Region("a", "A", "county")], [Link(("a", "z"), "c", 1, GameSpec("payoffs", dict(R=1, S=0, T=2, P=0.5)))]
-            )
+            RegionNetwork([Region("a", "A", "county")], [Link(("a", "z"), "c", 1, GameSpec("payoffs", dict(R=1, S=0, T=2, P=0.5)))])
 
     def test_spec_validation(self):
         with pytest.raises(EntryError, match=r"economics\.w"):

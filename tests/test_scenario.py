@@ -112,9 +112,7 @@ BAD_SCENARIOS = [
         r"field 'economics': give payoffs or economics, not both",
     ),
     (
-        HEAD
-        + REGIONS
-        + LINK.replace("payoffs = { R = 3, S = -1, T = 4, P = 0 }", "economics = { b = 1, c = -1, g = 1, l = 1, w = 1 }"),
+        HEAD + REGIONS + LINK.replace("payoffs = { R = 3, S = -1, T = 4, P = 0 }", "economics = { b = 1, c = -1, g = 1, l = 1, w = 1 }"),
         r"field 'economics.c': must be ≥ 0",
     ),
     (

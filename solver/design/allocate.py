@@ -64,8 +64,7 @@ class Allocation:
     def to_dict(self) -> dict:
         return {
             "chosen": {
-                k: (None if o is None else {"option": o.name, "government": o.government, "cost": o.cost, "level": o.level})
-                for k, o in self.chosen.items()
+                k: (None if o is None else {"option": o.name, "government": o.government, "cost": o.cost, "level": o.level}) for k, o in self.chosen.items()
             },
             "spend": self.spend,
             "budgets": self.budgets,
@@ -109,11 +108,7 @@ def guidance_menu(
             report = stability(apply(game, s.mechanism), basin=False)
             costs = named_costs(accounting(game, s.mechanism), reference_equilibrium(report), link, gov)
             cost = costs.get(gov, {"paid": 0.0, "received": 0.0})
-            options.append(
-                Option(
-                    f"guidance by {gov} ({parameter} {s.used:.4g})", gov, cost["paid"] - cost["received"], s.mechanism, s.level
-                )
-            )
+            options.append(Option(f"guidance by {gov} ({parameter} {s.used:.4g})", gov, cost["paid"] - cost["received"], s.mechanism, s.level))
         menu[link_key(link)] = options
     return menu
 

@@ -76,9 +76,7 @@ def candidates_for(network: RegionNetwork, link: Link, generic: Sequence[Candida
         elif kind == "side_payment":
             others = tuple(o.mechanism for o in applied if isinstance(o.mechanism, RepeatedPlay))
         guides = [o.payer for o in applied if o.spec.kind == "higher_level_guidance"]
-        government = (
-            m.payer if kind == "higher_level_guidance" else (guides[0] if kind == "third_party_organization" and guides else None)
-        )
+        government = m.payer if kind == "higher_level_guidance" else (guides[0] if kind == "third_party_organization" and guides else None)
         out.append(Candidate(m.label, m.mechanism, PRIMARY_PARAMETER[kind], others, government))
     return out
 

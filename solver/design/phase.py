@@ -146,6 +146,4 @@ def threshold_sweep(
         s = minimal_strength(varied, mechanism, parameter, target, others=others)
         strengths.append(s.value)
         attained.append(s.attained)
-    return ThresholdCurve(
-        payoff, np.asarray(values, dtype=float), parameter, target, tuple(strengths), tuple(attained), mechanism.describe()
-    )
+    return ThresholdCurve(payoff, np.asarray(values, dtype=float), parameter, target, tuple(strengths), tuple(attained), mechanism.describe())

@@ -253,9 +253,7 @@ def minimal_strength(
         mech = at(used)
         level = stability(apply(game, *others, mech), basin=False).level  # checked against nashpy too
         sign = "≥" if attained else ">"
-        return Strength(
-            parameter, target, value, attained, used, mech, level, how, (low, high), monotone, f"{parameter} {sign} {value:.6g}"
-        )
+        return Strength(parameter, target, value, attained, used, mech, level, how, (low, high), monotone, f"{parameter} {sign} {value:.6g}")
 
     if method != "bisection":
         found = _analytic_stage(game, others, mechanism, parameter, target, lo_search, hi_search) or _analytic_repeated(

@@ -75,9 +75,7 @@ def phase_diagram(phase: PhaseGrid, *, ax: Axes | None = None, legend: bool = Tr
             "risk-dominant": (0, (6, 2, 1, 2)),
         }
         for target, (xs, ys) in phase.thresholds.items():
-            label = {"weak": "(C, C) becomes a Nash equilibrium", "dominant": "C becomes strictly dominant"}.get(
-                target, f"reaches {target}"
-            )
+            label = {"weak": "(C, C) becomes a Nash equilibrium", "dominant": "C becomes strictly dominant"}.get(target, f"reaches {target}")
             ax.plot(
                 xs,
                 ys,
@@ -168,11 +166,7 @@ def mechanism_comparison(comparison: Comparison, *, ax: Axes | None = None) -> F
                 if s.feasible and s.level:
                     levels_seen.add(s.level)
                 color = LEVEL_COLORS[s.level] if s.feasible and s.level else "0.85"
-                left.add_patch(
-                    Rectangle(
-                        (j - 0.5, i - 0.5), 1, 1, facecolor=color, alpha=0.35, edgecolor="white", linewidth=1.5, gid="strength"
-                    )
-                )
+                left.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=color, alpha=0.35, edgecolor="white", linewidth=1.5, gid="strength"))
                 left.text(j, i, _strength_text(s), ha="center", va="center", fontsize=6, linespacing=1.1)
         left.set_xlim(-0.5, len(links) - 0.5)
         left.set_ylim(len(names) - 0.5, -0.5)

@@ -71,7 +71,7 @@ def _draw_matrix(ax: Axes, game: Game, eqs: EquilibriumSet | None, title: str) -
                     )
                 )
             u, v = game.row_payoffs[i, j], game.col_payoffs[i, j]
-            ax.text(j + 0.5, i + 0.5, f"$({_number(u)},\\ {_number(v)})$", ha="center", va="center", fontsize=size)
+            ax.text(j + 0.5, i + 0.5, f"({_number(u)}, {_number(v)})", ha="center", va="center", fontsize=size)
     if title:
         ax.set_title(title, pad=14)
     return len(pure)

@@ -181,11 +181,7 @@ def network_map(
             ax.yaxis.set_major_formatter(FuncFormatter(lambda t, _pos: f"{t:.2f}°N"))
         else:
             ax.set_axis_off()
-        present = [
-            level
-            for level in ("dominant", "unique", "risk-dominant", "strict", "weak", "none")
-            if level in {r.report.level for r in rows.values()}
-        ]
+        present = [level for level in ("dominant", "unique", "risk-dominant", "strict", "weak", "none") if level in {r.report.level for r in rows.values()}]
         handles = [Line2D([], [], color=LEVEL_COLORS[level], linewidth=2.5, label=level) for level in present]
         ax.legend(handles=handles, title=f"cooperation ({mechanism})", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
     return fig

@@ -1,0 +1,58 @@
+"""Regenerate the figure gallery (``docs/gallery/*.png``) from the built-in scenario.
+
+Run as ``python -m solver.gallery [FOLDER]`` (``make figures``). Every figure kind appears
+once, drawn from the Yongkang–Wuyi–Jinyun scenario (illustrative payoffs).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from games import HigherLevelGuidance, RepeatedPlay, apply
+from regions import load_scenario
+
+from .basin import basin_grid, trajectories
+from .design import compare
+from .design.phase import phase_grid, threshold_sweep
+from .nash import equilibria
+from .network import analyze, link_game
+from .plots import best_responses, mechanism_comparison, network_map, payoff_matrix, phase_diagram, replicator_flow, save_figure, threshold_curve
+from .stack import link_mechanisms
+
+__all__ = ["build_gallery"]
+
+
+def build_gallery(folder: str | Path = "docs/gallery") -> list[Path]:
+    """Draw every figure kind from the built-in scenario into ``folder`` as PNG."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    net = load_scenario("yongkang-wuyi-jinyun")
+    link = net.links[0]  # Yongkang–Wuyi, under Jinhua
+    game = link_game(net, link)
+    guidance = next(m.mechanism for m in link_mechanisms(net, link) if m.spec.kind == "higher_level_guidance")
+    guided = apply(game, guidance)
+    made = []
+
+    def keep(fig, name: str) -> None:
+        made.append(save_figure(fig, folder / f"{name}.png"))
+
+    keep(payoff_matrix(game, equilibria(game), other=guided, other_equilibria=equilibria(guided), titles=("status quo", "Jinhua guidance")), "payoff-matrix")
+    keep(best_responses(guided, equilibria(guided)), "best-responses")
+    starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.8, 0.8), (0.35, 0.35), (0.6, 0.95)])
+    keep(replicator_flow(guided, basin=basin_grid(guided), trajectories=trajectories(guided, starts), equilibria=equilibria(guided)), "replicator-flow")
+    grid = phase_grid(game, HigherLevelGuidance(penalty=2), ("subsidy", np.linspace(0, 3, 91)), ("detection", np.linspace(0, 1, 61)))
+    keep(phase_diagram(grid), "phase-diagram")
+    analysis = analyze(net, basin=False)
+    keep(network_map(net, analysis, mechanism="Jinhua guidance"), "network-map")
+    keep(mechanism_comparison(compare(net)), "mechanism-comparison")
+    curve = threshold_sweep(game, RepeatedPlay(), "discount", "T", np.linspace(4.1, 10, 40))
+    keep(threshold_curve(curve), "threshold-curve")
+    return made
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for path in build_gallery(sys.argv[1] if len(sys.argv) > 1 else "docs/gallery"):
+        print(f"wrote {path}")

@@ -1,0 +1,347 @@
+"""A report folder for a scenario: Markdown with the figures inline, tables, figures, metadata.
+
+:func:`write_report` analyzes a city group (status quo and the scenario's mechanisms), sizes the
+mechanisms (:func:`solver.design.compare`), and writes::
+
+    DIR/report.md              the scenario, the status quo, each mechanism, the design, figures
+    DIR/tables/*.md|.tex|.csv  analysis.* and design.* (Markdown, LaTeX booktabs, CSV)
+    DIR/figures/*.pdf|.png     every figure in vector and raster form
+    DIR/metadata.json          intergov version, scenario file hash, every parameter, seed
+
+It refuses a non-empty ``DIR`` unless ``force``, and writes atomically: everything goes to a
+temporary folder beside ``DIR`` that replaces it only when complete, so a failed run leaves no
+half report and an existing report intact.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from regions import load_scenario
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
+>>> path = write_report(load_scenario("yongkang-wuyi-jinyun"), out, scenario_text="x", figures=False)
+>>> sorted(p.name for p in path.iterdir())
+['metadata.json', 'report.md', 'tables']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from games import HigherLevelGuidance, RepeatedPlay, stage_payoffs
+from regions import RegionNetwork
+
+from .basin import basin_grid, trajectories
+from .design import compare, shapley_surplus, side_payments
+from .design.phase import phase_grid, threshold_sweep
+from .network import analyze, link_game
+from .tables import analysis_rows, format_costs, render
+
+__all__ = ["ReportError", "design_rows", "version", "write_report"]
+
+
+class ReportError(ValueError):
+    """The report cannot be written where asked (a one-line message for the CLI)."""
+
+
+def version() -> str:
+    """The installed intergov version."""
+    try:
+        return metadata.version("intergov")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def design_rows(comparison) -> list[dict]:
+    """One table row per link and candidate mechanism of a comparison."""
+    rows = []
+    for r in comparison.rows:
+        s = r.strength
+        rows.append(
+            {
+                "link": "–".join(r.link.between),
+                "superior": r.superior or "",
+                "mechanism": r.candidate,
+                "parameter": s.parameter,
+                "minimal strength": "unreachable" if not s.feasible else f"{'≥' if s.attained else '>'} {s.value:.6g}",
+                "level": s.level or "",
+                "payer": r.payer or "",
+                "net cost per play": format_costs(r.costs),
+                "method": s.method + ("" if s.monotone else " (not monotone)"),
+            }
+        )
+    return rows
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in ("nashpy", "numpy", "scipy", "networkx", "matplotlib"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            out[name] = "unknown"
+    return out
+
+
+def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: int, resolution: int) -> list[tuple[str, str]]:
+    from .nash import equilibria
+    from .plots import (
+        best_responses,
+        mechanism_comparison,
+        network_map,
+        payoff_matrix,
+        phase_diagram,
+        replicator_flow,
+        save_figure,
+    )
+    from .plots import threshold_curve as plot_threshold
+
+    made: list[tuple[str, str]] = []
+
+    def keep(fig, name: str, caption: str) -> None:
+        for ext in ("pdf", "png"):
+            save_figure(fig, folder / f"{name}.{ext}")
+        made.append((name, caption))
+
+    keep(network_map(network, analysis), "network-map-status-quo", "Cooperation on each link in the status quo.")
+    if network.mechanisms:
+        keep(
+            network_map(network, analysis, mechanism="all together"),
+            "network-map-mechanisms",
+            "Cooperation with all of the scenario's mechanisms.",
+        )
+    for link in network.links:
+        tag = "-".join(link.between)
+        game = link_game(network, link)
+        rows = [r for r in analysis.links if r.link is link]
+        stage = [r for r in rows if len(r.mechanisms) == 1 and not isinstance(r.mechanisms[0], RepeatedPlay) and r.mechanism != "status quo"]
+        if stage:
+            after = stage[0]
+            fig = payoff_matrix(
+                game,
+                equilibria(game),
+                other=after.game,
+                other_equilibria=after.report.equilibria,
+                titles=("status quo", after.mechanism),
+            )
+            keep(
+                fig,
+                f"payoff-matrix-{tag}",
+                f"{'–'.join(link.between)}: payoffs in the status quo and under {after.mechanism}; pure equilibria shaded.",
+            )
+            target_game = after.game
+            label = after.mechanism
+        else:
+            keep(
+                payoff_matrix(game, equilibria(game), titles=("status quo", "")),
+                f"payoff-matrix-{tag}",
+                f"{'–'.join(link.between)}: payoffs.",
+            )
+            target_game, label = game, "status quo"
+        keep(
+            best_responses(target_game, equilibria(target_game)),
+            f"best-responses-{tag}",
+            f"{'–'.join(link.between)} under {label}: best responses and equilibria.",
+        )
+        starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
+        fig = replicator_flow(
+            target_game,
+            basin=basin_grid(target_game, resolution),
+            trajectories=trajectories(target_game, starts),
+            equilibria=equilibria(target_game),
+        )
+        keep(
+            fig,
+            f"replicator-flow-{tag}",
+            f"{'–'.join(link.between)} under {label}: replicator dynamics; shaded, the basin of (C, C).",
+        )
+        row, col = stage_payoffs(game)
+        gap = max(row.T - row.R, col.T - col.R, row.P - row.S, col.P - col.S, 1e-9)
+        guidance = next((m for r in rows for m in r.mechanisms if isinstance(m, HigherLevelGuidance)), None)
+        penalty = guidance.penalty if guidance is not None and guidance.penalty > 0 else gap
+        grid = phase_grid(
+            game,
+            HigherLevelGuidance(penalty=penalty),
+            ("subsidy", np.linspace(0, 1.5 * gap, 41)),
+            ("detection", np.linspace(0, 1, 26)),
+        )
+        keep(
+            phase_diagram(grid),
+            f"phase-diagram-{tag}",
+            f"{'–'.join(link.between)}: cooperation level over subsidy and detection (penalty {penalty:g}).",
+        )
+    first = link_game(network, network.links[0])
+    row, _ = stage_payoffs(first)
+    if row.T > row.R > row.P:
+        values = np.linspace(row.R + 0.05 * (row.T - row.R), row.R + 3 * (row.T - row.R), 30)
+        curve = threshold_sweep(first, RepeatedPlay(), "discount", "T", values)
+        keep(
+            plot_threshold(curve),
+            "threshold-curve",
+            f"{'–'.join(network.links[0].between)}: least discount for cooperation as the temptation T varies.",
+        )
+    keep(mechanism_comparison(comparison), "mechanism-comparison", "Minimal strength and cost of each mechanism on each link.")
+    return made
+
+
+def write_report(
+    network: RegionNetwork,
+    out: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    target: str = "strict",
+    seed: int = 0,
+    scenario_text: str | None = None,
+    scenario_ref: str | None = None,
+    figures: bool = True,
+    basin_points: int = 41,
+) -> Path:
+    """Write the report folder of a scenario (see the module notes).
+
+    Parameters
+    ----------
+    network : RegionNetwork
+    out : path
+        The report folder; must not exist or be empty, unless ``force``.
+    force : bool
+        Replace an existing non-empty folder (atomically).
+    target : str
+        The cooperation level the design aims at.
+    seed : int
+        Seed of every random choice (the layout of regions without coordinates).
+    scenario_text, scenario_ref : str, optional
+        The scenario's TOML text (hashed into the metadata) and how it was named.
+    figures : bool
+        Whether to draw the figures.
+
+    Raises
+    ------
+    ReportError
+        If ``out`` is a non-empty folder and ``force`` is false, or is not a folder.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise ReportError(f"{out} exists and is not empty; use --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        analysis = analyze(network)
+        comparison = compare(network, target=target)
+        tables = work / "tables"
+        tables.mkdir()
+        a_rows, d_rows = analysis_rows(analysis), design_rows(comparison)
+        for name, rows in (("analysis", a_rows), ("design", d_rows)):
+            for fmt, ext in (("markdown", "md"), ("latex", "tex"), ("csv", "csv")):
+                (tables / f"{name}.{ext}").write_text(render(rows, fmt) + "\n", encoding="utf-8")
+        made = []
+        if figures:
+            (work / "figures").mkdir()
+            made = _figures(network, analysis, comparison, work / "figures", seed, basin_points)
+        transfers = []
+        for link in network.links:
+            g = link_game(network, link)
+            r, c = stage_payoffs(g)
+            if r != c and r.T > r.P and c.T > c.P:
+                t = side_payments(g)
+                transfers.append(
+                    {
+                        "link": "–".join(link.between),
+                        "fair transfer": f"{link.between[t.fair.payer]} pays {t.fair.transfer:.4g}",
+                        "stabilizing transfer": f"{link.between[t.stabilizing.payer]} pays {t.stabilizing.transfer:.4g}",
+                        "grim thresholds": "{:.3g} / {:.3g}".format(*t.thresholds["none"]),
+                        "after stabilizing": "{:.3g} / {:.3g}".format(*t.thresholds["stabilizing"]),
+                    }
+                )
+        surplus = shapley_surplus(network)
+        s = analysis.summary
+        quo = [row for row, r in zip(a_rows, analysis.links) if r.mechanism == "status quo"]
+        lines = [
+            f"# {network.name}",
+            "",
+            f"*intergov {version()} — target level: {target}*",
+            "",
+            "## Scenario",
+            "",
+            network.note or "(no note)",
+            "",
+            f"Sources: {network.sources}" if network.sources else "Sources: not given.",
+            "",
+            f"{len(network.regions)} regions, {len(network.links)} cluster links, {len(network.mechanisms)} mechanisms.",
+            "",
+            "## Status quo",
+            "",
+            render(quo, "markdown"),
+            "",
+            f"Cooperation is stable on {s['stable_share']:.0%} of the link weight in the status quo and on "
+            f"{s['with_mechanisms']['stable_share']:.0%} with all of the scenario's mechanisms.",
+            "",
+            "## Each mechanism",
+            "",
+            render(a_rows, "markdown"),
+            "",
+            "## Design: the minimal strength of each mechanism",
+            "",
+            render(d_rows, "markdown"),
+            "",
+        ]
+        if transfers:
+            lines += ["## Side payments on asymmetric links", "", render(transfers, "markdown"), ""]
+        shares = ", ".join(f"{k} {v:.4g}" for k, v in surplus.values.items())
+        core = {True: "lies in the core", False: "does not lie in the core", None: "core membership undecided"}[surplus.in_core]
+        lines += [
+            "## Dividing the surplus",
+            "",
+            f"Shapley value of the cooperative surplus ({surplus.total:.4g}): {shares}; it {core}.",
+            "",
+        ]
+        if made:
+            lines += ["## Figures", ""]
+            for name, caption in made:
+                lines += [f"![{caption}](figures/{name}.png)", "", f"*{caption}* ([PDF](figures/{name}.pdf))", ""]
+        (work / "report.md").write_text("\n".join(lines), encoding="utf-8")
+        meta = {
+            "intergov": version(),
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "scenario": {
+                "name": network.name,
+                "ref": scenario_ref,
+                "sha256": hashlib.sha256(scenario_text.encode("utf-8")).hexdigest() if scenario_text is not None else None,
+            },
+            "parameters": {
+                "target": target,
+                "seed": seed,
+                "basin_points": basin_points,
+                "figures": figures,
+                "basin_resolution": 10,
+            },
+            "versions": _versions(),
+            "files": [*sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()), "metadata.json"],
+        }
+        (work / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+            old.rmdir()
+            out.rename(old)
+        try:
+            work.rename(out)
+        except BaseException:
+            if old is not None:
+                old.rename(out)  # put the previous report back
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,179 @@
+"""solver.plots: every figure kind rendered (Agg) to PDF, SVG and PNG, and what it drew checked."""
+
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+
+from games import HigherLevelGuidance, RepeatedPlay, apply, prisoners_dilemma, stag_hunt
+from regions import load_scenario
+from solver import LEVELS, analyze, equilibria, stability
+from solver.basin import basin_grid, trajectories
+from solver.design import compare
+from solver.design.phase import phase_grid, threshold_sweep
+from solver.plots import (
+    LEVEL_COLORS,
+    best_responses,
+    label_font,
+    mechanism_comparison,
+    network_map,
+    payoff_matrix,
+    phase_diagram,
+    replicator_flow,
+    save_figure,
+    threshold_curve,
+)
+from solver.plots import style as style_module
+
+MAGIC = {"pdf": b"%PDF", "png": b"\x89PNG", "svg": b"<?xml"}
+
+
+def saved(fig, tmp_path, name):
+    assert matplotlib.get_backend().lower() == "agg"
+    for ext, magic in MAGIC.items():
+        path = save_figure(fig, tmp_path / f"{name}.{ext}")
+        assert path.read_bytes().startswith(magic) and path.stat().st_size > 1000
+
+
+def with_gid(fig, gid):
+    return [a for ax in fig.axes for a in ax.findobj() if a.get_gid() == gid]
+
+
+@pytest.fixture(scope="module")
+def city():
+    net = load_scenario("yongkang-wuyi-jinyun")
+    return net, analyze(net, basin=False)
+
+
+def test_payoff_matrix_marks_pure_equilibria(tmp_path):
+    pd = prisoners_dilemma()
+    guided = apply(pd, HigherLevelGuidance(subsidy=1.5))  # a chicken-like game: two pure equilibria
+    fig = payoff_matrix(pd, equilibria(pd), other=guided, other_equilibria=equilibria(guided))
+    pure = sum(e.pure for e in equilibria(pd)) + sum(e.pure for e in equilibria(guided))
+    assert len(with_gid(fig, "equilibrium")) == pure == 3
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "(3, 3)" in texts and "(5, 0)" in texts
+    saved(fig, tmp_path, "matrix")
+
+
+@pytest.mark.parametrize("game", [stag_hunt(R=4, T=3, P=2, S=0), prisoners_dilemma(), apply(prisoners_dilemma(), HigherLevelGuidance(subsidy=1.5))])
+def test_best_responses_marks_every_equilibrium(tmp_path, game):
+    eqs = equilibria(game)
+    fig = best_responses(game, eqs)
+    markers = with_gid(fig, "equilibrium")
+    assert len(markers) == len(eqs)
+    spots = sorted((float(m.get_xdata()[0]), float(m.get_ydata()[0])) for m in markers)
+    assert spots == sorted((e.row[0], e.col[0]) for e in eqs)
+    assert with_gid(fig, "best-response-row") and with_gid(fig, "best-response-col")
+    saved(fig, tmp_path, "br")
+
+
+def test_replicator_flow_shades_the_basin(tmp_path):
+    game = stag_hunt(R=4, T=3, P=2, S=0)
+    grid = basin_grid(game, 41)
+    paths = trajectories(game, [(0.9, 0.9), (0.1, 0.1)])
+    fig = replicator_flow(game, basin=grid, trajectories=paths, equilibria=equilibria(game))
+    assert len(with_gid(fig, "trajectory")) == 2
+    assert len(with_gid(fig, "equilibrium")) == 3
+    # The trajectories end where the dynamics say: (1, 1) from (0.9, 0.9), (0, 0) from (0.1, 0.1).
+    assert np.allclose(paths[0][-1], [1, 1], atol=1e-3) and np.allclose(paths[1][-1], [0, 0], atol=1e-3)
+    assert 0.1 < grid.share < 0.5
+    assert grid.cooperative[-1, -1] and not grid.cooperative[0, 0]
+    saved(fig, tmp_path, "flow")
+
+
+def test_phase_diagram_matches_the_solver_and_the_formula(tmp_path):
+    game = prisoners_dilemma(T=5, R=3, P=1, S=-2)
+    xs, ys = np.linspace(0, 4, 21), np.linspace(0, 1, 11)
+    grid = phase_grid(game, HigherLevelGuidance(penalty=2), ("subsidy", xs), ("detection", ys))
+    fig = phase_diagram(grid)
+    mesh = with_gid(fig, "levels")[0]
+    drawn = np.asarray(mesh.get_array()).reshape(len(ys), len(xs))
+    rng = np.random.default_rng(0)
+    for _ in range(25):
+        i, j = rng.integers(len(ys)), rng.integers(len(xs))
+        level = stability(apply(game, HigherLevelGuidance(subsidy=xs[j], penalty=2, detection=ys[i])), basin=False).level
+        assert LEVELS[int(drawn[i, j])] == level
+    # DESIGN §4: (C, C) is an equilibrium from s = (T − R) − p·f, C dominant above max(T − R, P − S) − p·f.
+    weak = with_gid(fig, "threshold-weak")[0]
+    assert np.allclose(weak.get_xdata(), np.maximum(2 - 2 * weak.get_ydata(), 0))
+    dominant = with_gid(fig, "threshold-dominant")[0]
+    assert np.allclose(dominant.get_xdata(), np.maximum(3 - 2 * dominant.get_ydata(), 0))
+    saved(fig, tmp_path, "phase")
+
+
+def test_threshold_curve_follows_the_formula(tmp_path):
+    curve = threshold_sweep(prisoners_dilemma(T=5, R=3, P=1, S=0), RepeatedPlay(), "discount", "T", np.linspace(3.5, 9, 12))
+    fig = threshold_curve(curve, analytic=lambda t: (t - 3) / (t - 1))
+    solver_line = with_gid(fig, "solver")[0]
+    assert np.allclose(solver_line.get_ydata(), (solver_line.get_xdata() - 3) / (solver_line.get_xdata() - 1))
+    assert with_gid(fig, "analytic")
+    saved(fig, tmp_path, "curve")
+
+
+def test_network_map_colours_links_by_level(tmp_path, city):
+    net, analysis = city
+    for mechanism in ("status quo", "Jinhua guidance", "all together"):
+        fig = network_map(net, analysis, mechanism=mechanism)
+        links = with_gid(fig, "links")[0]
+        expected = []
+        for link in net.links:
+            rows = {r.mechanism: r for r in analysis.links if r.link is link}
+            expected.append(LEVEL_COLORS[rows.get(mechanism, rows["status quo"]).report.level])
+        assert [to_hex(c).upper() for c in links.get_colors()] == [c.upper() for c in expected]
+        assert len(with_gid(fig, "superior")) == 2  # Jinhua and Lishui
+    saved(fig, tmp_path, "map")
+
+
+def test_mechanism_comparison(tmp_path, city):
+    net, _ = city
+    comparison = compare(net)
+    fig = mechanism_comparison(comparison)
+    cells = with_gid(fig, "strength")
+    assert len(cells) == len(comparison.rows)
+    links = list(dict.fromkeys(r.link.between for r in comparison.rows))
+    names = list(dict.fromkeys(r.candidate for r in comparison.rows))
+    by_cell = {(r.candidate, r.link.between): r for r in comparison.rows}
+    reached = [by_cell[(n, k)].strength.level for n in names for k in links if (n, k) in by_cell]  # drawn row by row
+    assert [to_hex(c.get_facecolor()[:3]).upper() for c in cells] == [LEVEL_COLORS[level].upper() for level in reached]
+    saved(fig, tmp_path, "comparison")
+
+
+def test_figures_do_not_touch_global_settings():
+    before = dict(matplotlib.rcParams)
+    best_responses(stag_hunt(), equilibria(stag_hunt()))
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_bad_extension(tmp_path):
+    with pytest.raises(ValueError, match=r"unsupported figure format '\.jpg'"):
+        save_figure(best_responses(stag_hunt(), equilibria(stag_hunt())), tmp_path / "x.jpg")
+
+
+class TestChineseLabels:
+    def test_ascii_needs_no_font(self):
+        assert label_font("Yongkang") is None
+
+    def test_warns_once_and_falls_back_when_no_font_covers(self, monkeypatch, city):
+        net, analysis = city
+        monkeypatch.setattr(style_module, "_system_fonts", lambda: ())
+        monkeypatch.setattr(style_module, "_WARNED", set())
+        with pytest.warns(UserWarning, match="no installed font covers the label") as caught:
+            fig = network_map(net, analysis, names="zh")
+            network_map(net, analysis, names="zh")
+        assert len(caught) == 1
+        labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "label"]
+        assert "Yongkang" in labels
+
+    def test_uses_a_font_that_covers_the_label(self, monkeypatch, city):
+        net, analysis = city
+        fake = matplotlib.font_manager.findfont("DejaVu Sans")
+        monkeypatch.setattr(style_module, "_system_fonts", lambda: (fake,))
+        monkeypatch.setattr(style_module, "_covers", lambda path, text: path == fake)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig = network_map(net, analysis, names="both")
+        labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "label"]
+        assert "Yongkang 永康市" in labels
