@@ -97,7 +97,8 @@ def phase_grid(
                 s = minimal_strength(game, at_y[owner], xn, target, others=others, method="analytic")
             except ValueError:
                 break
-            if s.feasible:
+            low = type(at_y[owner]).RANGES[xn][0]
+            if s.feasible and s.value > low + 1e-12:  # a threshold clamped at the range's end is no boundary
                 xs.append(s.value)
                 ys.append(float(b))
         if xs:
