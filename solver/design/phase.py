@@ -9,7 +9,7 @@ Examples
 >>> grid.levels.tolist()
 [['none', 'none', 'weak', 'dominant'], ['weak', 'dominant', 'dominant', 'dominant']]
 >>> [(round(float(x), 3), float(y)) for x, y in zip(*grid.thresholds["weak"])]   # s = (T − R) − p·f
-[(2.0, 0.0), (0.0, 1.0)]
+[(2.0, 0.0)]
 """
 
 from __future__ import annotations
