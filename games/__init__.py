@@ -22,6 +22,8 @@ Public API
     Repeated play: the exact induced normal form of an infinitely repeated stage game.
 :func:`contract_game`
     The signing stage of a voluntary binding contract.
+:class:`ThreeParty`
+    The three-party evolutionary game of two local governments and their superior (DESIGN §8).
 
 Examples
 --------
@@ -58,6 +60,7 @@ from .stage import (
     stage_game,
     stage_payoffs,
 )
+from .threeparty import ThreeParty
 
 __all__ = [
     "ALLC",
@@ -78,6 +81,7 @@ __all__ = [
     "SidePayment",
     "StagePayoffs",
     "ThirdPartyOrganization",
+    "ThreeParty",
     "accounting",
     "apply",
     "chicken",

@@ -1,0 +1,56 @@
+"""Evolutionary dynamics: replicator flows, the three-party game, imitation on the region graph.
+
+Public API (DESIGN §8)
+----------------------
+:func:`replicator`
+    Two-population replicator dynamics of a bimatrix game (a :class:`Trajectory`).
+:func:`trajectory`
+    K-population two-strategy replicator dynamics of a model (:class:`games.ThreeParty`,
+    :class:`PayoffTable`, :class:`CallableModel`), integrated in logit coordinates; says when
+    it cycles instead of reporting a false end point.
+:func:`corner_table`
+    The 2^K pure corners with exact eigenvalues and verdicts (stable, unstable, saddle,
+    inconclusive), the other rest points, and for the three-party model the stability
+    conditions as parameter inequalities; exports to Markdown, LaTeX and CSV.
+:func:`jacobian`, :func:`rest_points`, :func:`verdict`
+:func:`parameter_sensitivity`, :func:`initial_sensitivity`
+    The sensitivity runs papers print.
+:func:`evolve_on_graph`, :func:`evolve_many`
+    Fermi, death–birth or best-neighbour imitation on any networkx graph or a RegionNetwork,
+    sparse and vectorized, seeded; averages over seeds with confidence intervals.
+
+Examples
+--------
+>>> from games import ThreeParty
+>>> from solver.dynamics import corner_table
+>>> [row.eigenvalues for row in corner_table(ThreeParty(), interior=False) if row.verdict == "stable"]
+[(-1.0, -1.0, -6.0)]
+"""
+
+from .corners import CornerRow, CornerTable, corner_table, rest_points, verdict
+from .graph import RULES, EnsembleResult, EvolutionResult, evolve_many, evolve_on_graph
+from .replicator import CallableModel, Model, PayoffTable, Trajectory, field_at, jacobian, replicator, trajectory
+from .sensitivity import initial_sensitivity, parameter_sensitivity
+
+__all__ = [
+    "RULES",
+    "CallableModel",
+    "CornerRow",
+    "CornerTable",
+    "EnsembleResult",
+    "EvolutionResult",
+    "Model",
+    "PayoffTable",
+    "Trajectory",
+    "corner_table",
+    "evolve_many",
+    "evolve_on_graph",
+    "field_at",
+    "initial_sensitivity",
+    "jacobian",
+    "parameter_sensitivity",
+    "replicator",
+    "rest_points",
+    "trajectory",
+    "verdict",
+]
