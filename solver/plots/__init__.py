@@ -12,11 +12,15 @@ Public API
     strength as a stage payoff varies, each mechanism's minimal strength and cost per link.
 :func:`network_map`
     Regions at their coordinates grouped by superior government, links coloured by level.
+:func:`time_paths`, :func:`cube_trajectories`, :func:`sensitivity_panels`, :func:`cooperation_over_time`, :func:`network_snapshot`
+    Dynamics: x(t), y(t), z(t); 3-D trajectories in the unit cube; sensitivity to a parameter or
+    the initial state; the share cooperating on a graph; a snapshot coloured by strategy.
 :func:`save_figure`, :func:`plot_style`, :data:`LEVEL_COLORS`
     Saving by extension (PDF, SVG, PNG), the shared style, the colour of each level.
 """
 
 from .design import LEVEL_CMAP, mechanism_comparison, phase_diagram, threshold_curve
+from .dynamics import STRATEGY_COLORS, cooperation_over_time, cube_trajectories, network_snapshot, sensitivity_panels, time_paths
 from .games import best_responses, payoff_matrix, replicator_flow
 from .maps import network_map
 from .style import LEVEL_COLORS, OKABE_ITO, label_font, plot_style, save_figure
@@ -25,14 +29,20 @@ __all__ = [
     "LEVEL_CMAP",
     "LEVEL_COLORS",
     "OKABE_ITO",
+    "STRATEGY_COLORS",
     "best_responses",
+    "cooperation_over_time",
+    "cube_trajectories",
     "label_font",
     "mechanism_comparison",
     "network_map",
+    "network_snapshot",
     "payoff_matrix",
     "phase_diagram",
     "plot_style",
     "replicator_flow",
     "save_figure",
+    "sensitivity_panels",
     "threshold_curve",
+    "time_paths",
 ]
