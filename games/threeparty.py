@@ -194,12 +194,22 @@ class ThreeParty:
         return [ta, tb, th]
 
 
+def _top_level_sum(term: str) -> bool:
+    depth = 0
+    for k, ch in enumerate(term):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and term[k : k + 3] in (" + ", " − "):
+            return True
+    return False
+
+
 def _negate(terms: list[str]) -> str:
     out = []
     for t in terms:
         if t.startswith("−"):
             out.append(t[1:])
-        elif " − " in t or " + " in t:
+        elif _top_level_sum(t):
             out.append(f"−({t})")
         else:
             out.append(f"−{t}")

@@ -505,6 +505,188 @@ def report(
     print(f"wrote {folder}/report.md")
 
 
+evolve_app = typer.Typer(help="Evolutionary dynamics: the three-party game, or imitation on a graph.", no_args_is_help=True)
+app.add_typer(evolve_app, name="evolve")
+
+_THREE_PARTY_KEYS = ("synergy", "cost", "spillover", "subsidy", "fine", "supervision_cost", "accountability", "dynamic")
+
+
+def _three_party_file(path: str) -> dict:
+    """Parameters of the three-party game from a TOML file's [three_party] table."""
+    import tomllib as _toml
+
+    from regions.network import did_you_mean
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    try:
+        doc = _toml.loads(text)
+    except _toml.TOMLDecodeError as err:
+        raise InputError(f"{path}: invalid TOML: {err}") from err
+    table = doc.get("three_party")
+    if not isinstance(table, dict):
+        raise InputError(f"{path}: [three_party] is missing (a table with {', '.join(_THREE_PARTY_KEYS)})")
+    for key in table:
+        if key not in _THREE_PARTY_KEYS:
+            raise InputError(f"{path}: [three_party], field '{key}': unknown key{did_you_mean(key, _THREE_PARTY_KEYS)}")
+    return dict(table)
+
+
+def _numbers(text: str, option: str, count: int) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"{option} {text!r}: expected {count} comma-separated numbers") from None
+    if len(values) != count:
+        raise InputError(f"{option} {text!r}: expected {count} comma-separated numbers")
+    return values
+
+
+@evolve_app.command("three-party")
+def evolve_three_party(
+    params: Annotated[str | None, typer.Option("--params", help="A TOML file with a [three_party] table.")] = None,
+    synergy: Annotated[str | None, typer.Option("--synergy", help="αΔR of A and B, e.g. 6,6.")] = None,
+    cost: Annotated[str | None, typer.Option("--cost", help="C of A and B, e.g. 3,3.")] = None,
+    spillover: Annotated[str | None, typer.Option("--spillover", help="E of A and B, e.g. 2,2.")] = None,
+    subsidy: Annotated[float | None, typer.Option("--subsidy")] = None,
+    fine: Annotated[float | None, typer.Option("--fine")] = None,
+    supervision_cost: Annotated[float | None, typer.Option("--supervision-cost")] = None,
+    accountability: Annotated[float | None, typer.Option("--accountability")] = None,
+    dynamic: Annotated[bool, typer.Option("--dynamic", help="Subsidy and fine falling with cooperation.")] = False,
+    start: Annotated[list[str] | None, typer.Option("--start", help="x,y,z of a trajectory (repeatable).")] = None,
+    t_end: Annotated[float, typer.Option("--t-end")] = 200.0,
+    format: FormatOption = Format.table,
+    plot: Annotated[str | None, typer.Option("--plot", help="Also draw the trajectories in the cube to this file.")] = None,
+) -> None:
+    """The corner table of the three-party game and where trajectories end."""
+    from games import ThreeParty
+
+    from .dynamics import corner_table, trajectory
+
+    values = _three_party_file(params) if params else {}
+    for name, text in (("synergy", synergy), ("cost", cost), ("spillover", spillover)):
+        if text is not None:
+            values[name] = _numbers(text, f"--{name}", 2)
+    for name, value in (("subsidy", subsidy), ("fine", fine), ("supervision_cost", supervision_cost), ("accountability", accountability)):
+        if value is not None:
+            values[name] = value
+    if dynamic:
+        values["dynamic"] = True
+    try:
+        model = ThreeParty(**values)
+    except (TypeError, ValueError) as err:
+        raise InputError(f"{params + ': ' if params else ''}{err}") from err
+    starts = [_numbers(s, "--start", 3) for s in start or ["0.2,0.2,0.2", "0.5,0.5,0.5", "0.8,0.3,0.1"]]
+    table = corner_table(model)
+    try:
+        runs = [(s, trajectory(model, s, t_end)) for s in starts]
+    except ValueError as err:
+        raise InputError(f"--start: {err}") from err
+    if format is Format.json:
+        out = {
+            "model": {k: getattr(model, k) for k in _THREE_PARTY_KEYS},
+            "rest_points": [row.to_dict() for row in table],
+            "trajectories": [{"start": list(s), "final": r.final, "cycling": r.cycling, "note": r.note} for s, r in runs],
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(table.render(format.value))
+        if format is Format.table:
+            print()
+            for s, r in runs:
+                end = "(" + ", ".join(f"{v:.4g}" for v in r.final) + ")" if r.final else r.note
+                print(f"from ({', '.join(f'{v:g}' for v in s)}): {end}")
+    if plot:
+        from .plots import cube_trajectories, save_figure
+
+        save_figure(cube_trajectories([r for _, r in runs], stable=[row.corner for row in table.stable]), plot)
+
+
+def _graph(spec: str):
+    """A generated graph: lattice:WxH, random-regular:N:D, scale-free:N:M, complete:N, small-world:N:K:P."""
+    import networkx as nx
+
+    kind, _, rest = spec.partition(":")
+    parts = rest.replace("x", ":").split(":") if rest else []
+    try:
+        if kind == "lattice" and len(parts) == 2:
+            return nx.grid_2d_graph(int(parts[0]), int(parts[1]), periodic=True)
+        if kind == "random-regular" and len(parts) == 2:
+            return nx.random_regular_graph(int(parts[1]), int(parts[0]), seed=0)
+        if kind == "scale-free" and len(parts) == 2:
+            return nx.barabasi_albert_graph(int(parts[0]), int(parts[1]), seed=0)
+        if kind == "complete" and len(parts) == 1:
+            return nx.complete_graph(int(parts[0]))
+        if kind == "small-world" and len(parts) == 3:
+            return nx.watts_strogatz_graph(int(parts[0]), int(parts[1]), float(parts[2]), seed=0)
+    except (ValueError, nx.NetworkXError) as err:
+        raise InputError(f"--graph {spec!r}: {err}") from err
+    raise InputError(f"--graph {spec!r}: use lattice:WxH, random-regular:N:D, scale-free:N:M, complete:N or small-world:N:K:P")
+
+
+@evolve_app.command("network")
+def evolve_network(
+    scenario: Annotated[str | None, typer.Argument(help="A scenario (each link plays its own game) — or give --graph.")] = None,
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="lattice:WxH, random-regular:N:D, scale-free:N:M, complete:N, small-world:N:K:P.")
+    ] = None,
+    payoffs: Annotated[str, typer.Option("--payoffs", help="R,S,T,P of the game on a generated graph.")] = "3,0,5,1",
+    rule: Annotated[str, typer.Option("--rule", help="fermi, death-birth or best-neighbour.")] = "fermi",
+    steps: Annotated[int, typer.Option("--steps")] = 1000,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    seeds: Annotated[int, typer.Option("--seeds", help="Runs to average (seeds seed … seed+N−1).")] = 1,
+    beta: Annotated[float, typer.Option("--beta", help="Selection strength.")] = 1.0,
+    asynchronous: Annotated[bool, typer.Option("--async", help="A random 10% of regions revise per step.")] = False,
+    self_interaction: Annotated[bool, typer.Option("--self-interaction")] = False,
+    initial: Annotated[float, typer.Option("--initial", help="Initial share cooperating.")] = 0.5,
+    plot: Annotated[str | None, typer.Option("--plot", help="Draw the cooperation share over time to this file.")] = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Imitation dynamics of cooperation on the region graph or a generated graph."""
+    from games import stage_game
+
+    from .dynamics import RULES, evolve_many
+
+    if (scenario is None) == (graph is None):
+        raise InputError("give a scenario or --graph (one of them)")
+    if rule not in RULES:
+        raise InputError(f"--rule: '{rule}' is not one of {', '.join(RULES)}")
+    if seeds < 1 or steps < 0:
+        raise InputError("--seeds must be ≥ 1 and --steps ≥ 0")
+    if scenario is not None:
+        G, game = load_scenario(scenario), None
+    else:
+        G = _graph(graph)
+        r, s, t, p = _numbers(payoffs, "--payoffs", 4)
+        game = stage_game({"R": r, "S": s, "T": t, "P": p})
+    try:
+        result = evolve_many(
+            G,
+            game,
+            seeds=range(seed, seed + seeds),
+            rule=rule,
+            steps=steps,
+            beta=beta,
+            synchronous=not asynchronous,
+            self_interaction=self_interaction,
+            initial=initial,
+        )
+    except ValueError as err:
+        raise InputError(str(err)) from err
+    marks = sorted({0, steps // 4, steps // 2, 3 * steps // 4, steps})
+    rows = [{"step": k, "cooperating": f"{result.mean[k]:.4f}", "low": f"{result.low[k]:.4f}", "high": f"{result.high[k]:.4f}"} for k in marks]
+    if format is Format.json:
+        print(json.dumps({"rule": rule, "seeds": list(result.seeds), "mean": result.mean.tolist(), "final_shares": result.final_shares.tolist()}, indent=2))
+    else:
+        print(render(rows, format.value))
+    if plot:
+        from .plots import cooperation_over_time, save_figure
+
+        save_figure(cooperation_over_time(result), plot)
+
+
 def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 

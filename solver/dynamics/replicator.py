@@ -242,7 +242,7 @@ def replicator(
     """
     A, B = game.row_payoffs, game.col_payoffs
     m, n = game.shape
-    if np.ndim(start) == 1 and len(start) == 2 and game.shape == (2, 2) and np.isscalar(start[0]):
+    if len(start) == 2 and all(np.isscalar(v) for v in start) and game.shape == (2, 2):
         x0 = np.array([start[0], 1 - start[0]])
         y0 = np.array([start[1], 1 - start[1]])
         shares_only = True
