@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint figures clean
+.PHONY: install demo test lint figures bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: lint
 # Regenerate the gallery shown in the README from the built-in scenario.
 figures: $(STAMP)
 	$(BIN)/python -m solver.gallery docs/gallery
+
+# Speed is measured here, never asserted in tests.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_evolve.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .ruff_cache

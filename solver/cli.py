@@ -629,9 +629,7 @@ def _graph(spec: str):
 @evolve_app.command("network")
 def evolve_network(
     scenario: Annotated[str | None, typer.Argument(help="A scenario (each link plays its own game) — or give --graph.")] = None,
-    graph: Annotated[
-        str | None, typer.Option("--graph", help="lattice:WxH, random-regular:N:D, scale-free:N:M, complete:N, small-world:N:K:P.")
-    ] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="lattice:WxH, random-regular:N:D, scale-free:N:M, complete:N, small-world:N:K:P.")] = None,
     payoffs: Annotated[str, typer.Option("--payoffs", help="R,S,T,P of the game on a generated graph.")] = "3,0,5,1",
     rule: Annotated[str, typer.Option("--rule", help="fermi, death-birth or best-neighbour.")] = "fermi",
     steps: Annotated[int, typer.Option("--steps")] = 1000,

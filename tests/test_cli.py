@@ -183,3 +183,42 @@ def test_analyze_with_a_command_line_mechanism(capsys):
     ):
         code, _, err = run(capsys, "analyze", "yongkang-wuyi-jinyun", "--no-basin", "-m", text)
         assert code == 2 and message in err and err.count("\n") == 1, err
+
+
+def test_evolve_three_party(capsys, tmp_path):
+    code, out, err = run(capsys, "evolve", "three-party")
+    assert code == 0, err
+    assert "(1, 1, 0)                 -1, -1, -6" in out and out.count("stable ") == 1
+    assert out.count(": (1, 1, 0)") == 3  # the three default starts converge there
+    params = tmp_path / "tp.toml"
+    params.write_text("[three_party]\nsynergy = [3, 3]\nfine = 4\nsubsidy = 1\n", encoding="utf-8")
+    code, out, _ = run(capsys, "evolve", "three-party", "--params", str(params), "--format", "json", "--start", "0.5,0.5,0.5", "--t-end", "300")
+    data = json.loads(out)
+    assert code == 0 and not [p for p in data["rest_points"] if p["verdict"] == "stable"]
+    assert data["trajectories"][0]["cycling"] is True and data["trajectories"][0]["final"] is None
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[three_party]\nsubsdy = 1\n", encoding="utf-8")
+    for args, message in (
+        (("evolve", "three-party", "--params", str(bad)), f"{bad}: [three_party], field 'subsdy': unknown key (did you mean 'subsidy'?)"),
+        (("evolve", "three-party", "--subsidy", "-1"), "subsidy must be ≥ 0"),
+        (("evolve", "three-party", "--start", "0,0.5,0.5"), "strictly inside"),
+        (("evolve", "three-party", "--synergy", "6"), "expected 2 comma-separated numbers"),
+    ):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and message in err and err.count("\n") == 1, err
+
+
+def test_evolve_network(capsys):
+    code, out, _ = run(capsys, "evolve", "network", "--graph", "complete:30", "--steps", "200")
+    assert code == 0 and out.splitlines()[-1].split()[:2] == ["200", "0.0000"]
+    code, out, _ = run(
+        capsys, "evolve", "network", "--graph", "random-regular:100:4", "--payoffs", "4,2,3,1", "--steps", "100", "--seeds", "3", "--format", "json"
+    )
+    assert code == 0 and json.loads(out)["final_shares"] == [1.0, 1.0, 1.0]
+    for args, message in (
+        (("evolve", "network", "--graph", "torus:5"), "use lattice:WxH"),
+        (("evolve", "network", "--graph", "complete:5", "--rule", "copy"), "is not one of"),
+        (("evolve", "network"), "give a scenario or --graph"),
+    ):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and message in err and err.count("\n") == 1, err

@@ -177,3 +177,48 @@ class TestChineseLabels:
             fig = network_map(net, analysis, names="both")
         labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "label"]
         assert "Yongkang 永康市" in labels
+
+
+class TestDynamicsFigures:
+    def test_time_paths_and_cube(self, tmp_path):
+        from games import ThreeParty
+        from solver.dynamics import trajectory
+        from solver.plots import cube_trajectories, time_paths
+
+        runs = [trajectory(ThreeParty(), s, 60) for s in [(0.2, 0.2, 0.2), (0.8, 0.3, 0.1)]]
+        fig = time_paths(runs[0])
+        paths = with_gid(fig, "path")
+        assert len(paths) == 3 and np.allclose(paths[2].get_ydata(), runs[0].states[:, 2])
+        saved(fig, tmp_path, "paths")
+        fig = cube_trajectories(runs, stable=[(1, 1, 0)])
+        assert len(with_gid(fig, "path")) == 2 and len(with_gid(fig, "stable")) == 1
+        saved(fig, tmp_path, "cube")
+
+    def test_sensitivity_panels(self, tmp_path):
+        from games import ThreeParty
+        from solver.dynamics import parameter_sensitivity
+        from solver.plots import sensitivity_panels
+
+        runs = parameter_sensitivity(ThreeParty(), "fine", [0, 2, 4], start=(0.3, 0.3, 0.5), t_end=30)
+        fig = sensitivity_panels(runs, title="fine f")
+        assert len(fig.axes) == 3 and len(with_gid(fig, "run")) == 9
+        saved(fig, tmp_path, "sensitivity")
+
+    def test_cooperation_over_time_and_snapshot(self, tmp_path):
+        import networkx as nx
+
+        from games import donation_game
+        from solver.dynamics import evolve_many, evolve_on_graph
+        from solver.plots import STRATEGY_COLORS, cooperation_over_time, network_snapshot
+
+        G = nx.grid_2d_graph(12, 12, periodic=True)
+        ensemble = evolve_many(G, donation_game(3, 1), seeds=range(4), steps=40, rule="best-neighbour", self_interaction=True)
+        fig = cooperation_over_time(ensemble)
+        assert np.allclose(with_gid(fig, "share")[0].get_ydata(), ensemble.mean) and with_gid(fig, "band")
+        saved(fig, tmp_path, "share")
+        run = evolve_on_graph(G, donation_game(3, 1), steps=40, rule="best-neighbour", self_interaction=True, seed=1)
+        fig = network_snapshot(G, run)
+        dots = with_gid(fig, "regions")[0]
+        expected = [STRATEGY_COLORS["CD"[int(s)]] for s in run.final]
+        assert [to_hex(c).upper() for c in dots.get_facecolors()] == [c.upper() for c in expected]
+        saved(fig, tmp_path, "snapshot")
