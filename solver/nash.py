@@ -213,8 +213,9 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
         the exact enumeration. ``exact``: the exact enumeration alone (its fully labelled
         vertex pairs are equilibria by construction). ``fast``: the vectorized float vertex
         enumeration of :mod:`solver.vertex`, each equilibrium verified, for inner loops such as
-        the bisections of :mod:`solver.design` that call the solver many times. Games too
-        large for enumeration fall back to ``nashpy``.
+        the bisections of :mod:`solver.design` that call the solver many times; a 2×2 game
+        goes through the vectorized path of :mod:`solver.fast2x2`. Games too large for
+        enumeration fall back to ``nashpy``.
 
     Returns
     -------
@@ -245,6 +246,8 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
     """
     if method not in ("nashpy", "exact", "fast"):
         raise ValueError(f"method must be 'nashpy', 'exact' or 'fast', got {method!r}")
+    if method == "fast" and game.shape == (2, 2):
+        return _fast_2x2(game)
     if method == "fast" and affordable(game.shape):
         return _fast(game)
     if method == "exact" and affordable(game.shape):
@@ -333,3 +336,14 @@ def _fast(game: Game) -> EquilibriumSet:
         method="float vertex enumeration",
         notes=tuple(notes),
     )
+
+
+def _fast_2x2(game: Game) -> EquilibriumSet:
+    from .fast2x2 import solve_2x2
+
+    r = solve_2x2(game.row_payoffs, game.col_payoffs)
+    result = []
+    for i in range(int(r.count[0])):
+        x, y = _clean(np.array([r.p[0, i], 1 - r.p[0, i]])), _clean(np.array([r.q[0, i], 1 - r.q[0, i]]))
+        result.append(Equilibrium(row=x, col=y, payoffs=game.expected(x, y), cooperation=game.expected_cooperation(x, y)))
+    return EquilibriumSet(game, tuple(result), bool(r.degenerate[0]), bool(r.continuum[0]), "vectorized 2×2 vertex enumeration")

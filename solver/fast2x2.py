@@ -1,0 +1,161 @@
+"""An exact vectorized path for many 2×2 games at once: equilibria, degeneracy, cooperation.
+
+For a 2×2 game the best-response polytopes have at most three vertices each (after
+normalization): the two pure strategies and, when it lies strictly inside, the mixed strategy
+that makes the other player indifferent. The extreme equilibria are the fully labelled vertex
+pairs (von Stengel 2007), so every game needs at most 3 × 3 label checks — done for all games
+at once in numpy, with no Python loop per game. This is the same enumeration as
+:mod:`solver.exact` (and so as Gambit's ``enummixed``): the tests hold it to the nashpy-based
+:func:`solver.equilibria` on 10,000 random games, a quarter of them with ties.
+
+Comparisons use a tolerance of :data:`solver.nash.TOLERANCE` times each game's payoff range,
+so integer games are decided exactly.
+
+Examples
+--------
+>>> import numpy as np
+>>> A = np.array([[[3, 0], [5, 1]], [[4, 0], [3, 2]]], dtype=float)   # a dilemma, a stag hunt
+>>> B = np.transpose(A, (0, 2, 1))
+>>> r = solve_2x2(A, B)
+>>> r.count.tolist(), r.level.tolist()
+([1, 3], ['none', 'strict'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .cooperation import LEVELS
+from .nash import TOLERANCE
+
+__all__ = ["Solved2x2", "solve_2x2", "stack_games"]
+
+
+@dataclass(frozen=True)
+class Solved2x2:
+    """Equilibria and cooperation report fields of N 2×2 games.
+
+    Attributes
+    ----------
+    p, q : arrays (N, 9)
+        Each extreme equilibrium's probability that the row (p) and column (q) government
+        cooperates, in the stable order of :func:`solver.equilibria`; NaN beyond ``count``.
+    count : array (N,)
+    degenerate, continuum : arrays (N,) of bool
+    nash, strict, unique, dominant, risk_dominant : arrays (N,) of bool
+    level : array (N,) of str
+    payoffs : array (N, 9, 2)
+        Both expected payoffs at each equilibrium.
+    """
+
+    p: np.ndarray
+    q: np.ndarray
+    count: np.ndarray
+    degenerate: np.ndarray
+    continuum: np.ndarray
+    nash: np.ndarray
+    strict: np.ndarray
+    unique: np.ndarray
+    dominant: np.ndarray
+    risk_dominant: np.ndarray
+    level: np.ndarray
+    payoffs: np.ndarray
+
+
+def stack_games(games) -> tuple[np.ndarray, np.ndarray]:
+    """Stack 2×2 :class:`games.Game` objects into arrays A, B of shape (N, 2, 2)."""
+    A = np.array([g.row_payoffs for g in games], dtype=float).reshape(-1, 2, 2)
+    B = np.array([g.col_payoffs for g in games], dtype=float).reshape(-1, 2, 2)
+    return A, B
+
+
+def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> Solved2x2:
+    """Every extreme Nash equilibrium and the cooperation report fields of N 2×2 games.
+
+    Parameters
+    ----------
+    A, B : array_like, shape (N, 2, 2) or (2, 2)
+        Row and column payoffs; strategy 0 is cooperate, and (C, C) is the only fully
+        cooperative profile (the default cooperation matrix).
+    """
+    A = np.asarray(A, dtype=float).reshape(-1, 2, 2)
+    B = np.asarray(B, dtype=float).reshape(-1, 2, 2)
+    n = len(A)
+
+    def spread(M: np.ndarray) -> np.ndarray:  # max − min of each game's four payoffs, elementwise
+        m00, m01, m10, m11 = M[:, 0, 0], M[:, 0, 1], M[:, 1, 0], M[:, 1, 1]
+        return np.maximum(np.maximum(m00, m01), np.maximum(m10, m11)) - np.minimum(np.minimum(m00, m01), np.minimum(m10, m11))
+
+    scale = np.maximum(np.maximum(spread(A), spread(B)), 1.0)
+    eps = TOLERANCE * scale
+
+    # Vertices of the row's polytope: x = (p, 1 − p) with p ∈ {1, 0, p*}; p* makes the column
+    # indifferent: B₀₀p + B₁₀(1 − p) = B₀₁p + B₁₁(1 − p).
+    c0 = B[:, 1, 0] - B[:, 1, 1]  # column's advantage of C against row's D
+    c1 = (B[:, 0, 0] - B[:, 0, 1]) - c0
+    r0 = A[:, 0, 1] - A[:, 1, 1]  # row's advantage of C against column's D
+    r1 = (A[:, 0, 0] - A[:, 1, 0]) - r0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pstar = np.where(np.abs(c1) > eps, -c0 / c1, np.nan)
+        qstar = np.where(np.abs(r1) > eps, -r0 / r1, np.nan)
+    pvals = np.stack([np.ones(n), np.zeros(n), pstar], axis=1)  # (n, 3)
+    qvals = np.stack([np.ones(n), np.zeros(n), qstar], axis=1)
+    inside = 1e-12  # a mixed vertex at p* = 0 or 1 is the pure one
+    pvalid = np.stack([np.ones(n, bool), np.ones(n, bool), np.isfinite(pstar) & (pstar > inside) & (pstar < 1 - inside)], axis=1)
+    qvalid = np.stack([np.ones(n, bool), np.ones(n, bool), np.isfinite(qstar) & (qstar > inside) & (qstar < 1 - inside)], axis=1)
+
+    # Labels as 4-bit masks. x: bit 0 row's C unused (p = 0), bit 1 row's D unused (p = 1),
+    # bit 2 column's C a best response, bit 3 column's D a best response; y likewise with the
+    # row's best responses in bits 0, 1 and the column's unused strategies in bits 2, 3.
+    col_adv = c0[:, None] + c1[:, None] * np.nan_to_num(pvals)
+    row_adv = r0[:, None] + r1[:, None] * np.nan_to_num(qvals)
+    e = eps[:, None]
+    xbits = (pvals == 0) * 1 + (pvals == 1) * 2 + (col_adv >= -e) * 4 + (col_adv <= e) * 8
+    ybits = (row_adv >= -e) * 1 + (row_adv <= e) * 2 + (qvals == 0) * 4 + (qvals == 1) * 8
+    xbits[:, 2] = 12  # the mixed vertex: both column strategies best responses, nothing unused
+    ybits[:, 2] = 3
+    popcount = np.array([bin(k).count("1") for k in range(16)])
+    many = (popcount[xbits] > 2) & pvalid
+    degenerate = many[:, 0] | many[:, 1] | many[:, 2]
+    many = (popcount[ybits] > 2) & qvalid
+    degenerate |= many[:, 0] | many[:, 1] | many[:, 2]
+    full = ((xbits[:, :, None] | ybits[:, None, :]) == 15) & pvalid[:, :, None] & qvalid[:, None, :]  # (n, 3, 3)
+    f8 = full.astype(np.int8)
+    per_x = f8[:, :, 0] + f8[:, :, 1] + f8[:, :, 2]
+    per_y = f8[:, 0, :] + f8[:, 1, :] + f8[:, 2, :]
+    continuum = (per_x > 1).any(axis=1) | (per_y > 1).any(axis=1)
+
+    # Order as solver.equilibria: pure first (support size), then more weight on C first.
+    P = np.broadcast_to(pvals[:, :, None], (n, 3, 3)).reshape(n, 9)
+    Q = np.broadcast_to(qvals[:, None, :], (n, 3, 3)).reshape(n, 9)
+    mask = full.reshape(n, 9)
+    size = (np.where((P == 0) | (P == 1), 1, 2) + np.where((Q == 0) | (Q == 1), 1, 2)).astype(float)
+    keys = np.where(mask, size * 1e6 + (1 - P) * 1e3 + (1 - Q), np.inf)
+    order = np.argsort(keys, axis=1, kind="stable")
+    P = np.take_along_axis(np.where(mask, P, np.nan), order, axis=1)
+    Q = np.take_along_axis(np.where(mask, Q, np.nan), order, axis=1)
+    count = per_x.sum(axis=1)
+    cc, cd, dc, dd = P * Q, P * (1 - Q), (1 - P) * Q, (1 - P) * (1 - Q)
+
+    def expected(M: np.ndarray) -> np.ndarray:
+        return cc * M[:, 0, 0, None] + cd * M[:, 0, 1, None] + dc * M[:, 1, 0, None] + dd * M[:, 1, 1, None]
+
+    payoffs = np.stack([expected(A), expected(B)], axis=2)
+
+    # Cooperation report (DESIGN §5) with (C, C) the only fully cooperative profile.
+    a1r, a1c = A[:, 0, 0] - A[:, 1, 0], B[:, 0, 0] - B[:, 0, 1]
+    a2r, a2c = A[:, 0, 1] - A[:, 1, 1], B[:, 1, 0] - B[:, 1, 1]
+    nash = (a1r >= -eps) & (a1c >= -eps)
+    strict = (a1r > eps) & (a1c > eps)
+    unique = nash & (count == 1)
+    dominant = strict & (a2r > eps) & (a2c > eps)
+    dd_strict = (-a2r > eps) & (-a2c > eps)
+    mine, theirs = a1r * a1c, a2r * a2c  # products of deviation losses at (C, C) and (D, D)
+    tie = np.abs(mine - theirs) <= eps * scale
+    risk_dominant = strict & (~dd_strict | ((mine > theirs) & ~tie))
+    codes = np.select([dominant, unique, risk_dominant, strict, nash], [0, 1, 2, 3, 4], default=5)
+    level = np.array(LEVELS, dtype=object)[codes]
+    return Solved2x2(P, Q, count, degenerate, continuum, nash, strict, unique, dominant, risk_dominant, level, payoffs)
