@@ -72,6 +72,11 @@ PARTIES = ("row", "col", "guide", "third party", "enforcer", "deadweight")
 _MEMBERS = ("row", "col")
 
 
+def _v(value: Any) -> np.ndarray:
+    """A parameter as an array (a scalar, or one value per game of a stack)."""
+    return np.asarray(value, dtype=float)
+
+
 def _check(owner: str, name: str, value: Any, low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValueError(f"{owner}: {name} must be a finite number, got {value!r}")
@@ -220,12 +225,20 @@ class HigherLevelGuidance(Mechanism):
 
     def transform(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Stage payoffs after guidance: +s to a cooperator, −p·f to a defector."""
-        fine = self.detection * self.penalty
-        a, b = a.copy(), b.copy()
-        a[0, :] += self.subsidy
-        a[1, :] -= fine
-        b[:, 0] += self.subsidy
-        b[:, 1] -= fine
+        return self.batch_transform(a, b, self.subsidy, self.penalty, self.detection)
+
+    @staticmethod
+    def batch_transform(a: np.ndarray, b: np.ndarray, subsidy=0.0, penalty=0.0, detection=1.0, inspection_cost=0.0):
+        """Stage payoffs after guidance: +s to a cooperator, −p·f to a defector.
+
+        Works on one 2×2 game or a stack (N, 2, 2) with parameters given per game.
+        """
+        fine = _v(detection) * _v(penalty)
+        a, b = np.array(a, dtype=float), np.array(b, dtype=float)
+        a[..., 0, :] += _v(subsidy)[..., None]
+        a[..., 1, :] -= fine[..., None]
+        b[..., :, 0] += _v(subsidy)[..., None]
+        b[..., :, 1] -= fine[..., None]
         return a, b
 
     def flows(self) -> list[Flow]:
@@ -277,15 +290,22 @@ class BindingContract(Mechanism):
 
     def transform(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Stage payoffs under the contract."""
-        owed = self.enforcement * self.breach_penalty
-        a, b = a - self.signing_cost, b - self.signing_cost
-        a[0, 1] += self.compensation * owed
-        a[1, 0] -= owed
-        b[1, 0] += self.compensation * owed
-        b[0, 1] -= owed
-        if self.mutual_breach:
-            a[1, 1] -= owed
-            b[1, 1] -= owed
+        params = {k: getattr(self, k) for k in self.RANGES}
+        return self.batch_transform(a, b, mutual_breach=self.mutual_breach, **params)
+
+    @staticmethod
+    def batch_transform(a, b, breach_penalty=0.0, enforcement=1.0, compensation=1.0, signing_cost=0.0, mutual_breach=False):
+        """Stage payoffs under the contract, for one game or a stack with per-game parameters."""
+        owed = _v(enforcement) * _v(breach_penalty)
+        k = _v(signing_cost)[..., None, None]
+        a, b = np.array(a, dtype=float) - k, np.array(b, dtype=float) - k
+        a[..., 0, 1] += _v(compensation) * owed
+        a[..., 1, 0] -= owed
+        b[..., 1, 0] += _v(compensation) * owed
+        b[..., 0, 1] -= owed
+        if mutual_breach:
+            a[..., 1, 1] -= owed
+            b[..., 1, 1] -= owed
         return a, b
 
     def flows(self) -> list[Flow]:
@@ -327,7 +347,13 @@ class ThirdPartyOrganization(Mechanism):
         self._validate()
 
     def transform(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return a - self.fee, b - self.fee
+        return self.batch_transform(a, b, fee=self.fee)
+
+    @staticmethod
+    def batch_transform(a, b, fee=0.0, detection=0.0):
+        """Members pay the fee; the detection acts through the other mechanisms (see ``apply``)."""
+        c = _v(fee)[..., None, None]
+        return np.array(a, dtype=float) - c, np.array(b, dtype=float) - c
 
     def flows(self) -> list[Flow]:
         return [Flow(member, "third party", "fee", np.full((2, 2), self.fee)) for member in _MEMBERS]
@@ -349,10 +375,15 @@ class SidePayment(Mechanism):
             raise ValueError(f"SidePayment: payer must be 0 (row) or 1 (column), got {self.payer!r}")
 
     def transform(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        a, b = a.copy(), b.copy()
-        sign = -1 if self.payer == 0 else 1
-        a[0, 0] += sign * self.transfer
-        b[0, 0] -= sign * self.transfer
+        return self.batch_transform(a, b, transfer=self.transfer, payer=self.payer)
+
+    @staticmethod
+    def batch_transform(a, b, transfer=0.0, payer=0):
+        """The transfer at (C, C), for one game or a stack with per-game transfers."""
+        a, b = np.array(a, dtype=float), np.array(b, dtype=float)
+        sign = -1 if payer == 0 else 1
+        a[..., 0, 0] += sign * _v(transfer)
+        b[..., 0, 0] -= sign * _v(transfer)
         return a, b
 
     def flows(self) -> list[Flow]:

@@ -1,0 +1,554 @@
+"""Parameter sweeps: a grid or a seeded random sample over stage-game and mechanism parameters,
+evaluated in vectorized chunks on one core, all cores, or a dask cluster.
+
+A sweep specification (TOML)::
+
+    [sweep]
+    name = "guidance: subsidy × detection"
+    mode = "grid"                  # or "random", with samples = 10000 and seed = 0
+
+    [game]                         # the base 2×2 stage game (as a scenario link's spec) …
+    payoffs = { R = 3, S = -1, T = 4, P = 0 }
+    # … or a scenario's link: scenario = "yongkang-wuyi-jinyun", link = "yongkang-jinyun"
+
+    [[mechanisms]]                 # applied in order, as in a scenario (without by/links)
+    kind = "higher_level_guidance"
+    penalty = 2
+
+    [parameters]                   # what varies: a range or a list of values
+    "higher_level_guidance.subsidy" = { from = 0, to = 3, points = 21 }
+    "higher_level_guidance.detection" = [0, 0.25, 0.5, 0.75, 1]
+    "game.T" = { from = 3.5, to = 6, points = 6 }   # both governments' T; game.row.T for one
+
+    [[design]]                     # optional: a minimal strength at every point
+    mechanism = "binding_contract"
+    parameter = "breach_penalty"
+    target = "strict"
+
+The result is a tidy :class:`pandas.DataFrame`, one row per point: the parameters, the level
+and the report's booleans, the equilibria (count, pure profiles, the mixed one), degeneracy,
+and for each design entry the minimal strength and the payer's net cost per play at (C, C).
+Every 2×2 point goes through the exact vectorized path of :mod:`solver.fast2x2`; a stack with
+repeated play goes point by point. The result does not depend on the executor or the number of
+workers: points are drawn up front (seeded) and chunks are put back in order.
+
+Examples
+--------
+>>> spec = parse_sweep({"game": {"payoffs": {"R": 3, "S": 0, "T": 5, "P": 1}},
+...                     "mechanisms": [{"kind": "higher_level_guidance"}],
+...                     "parameters": {"higher_level_guidance.subsidy": [0, 2, 3]}})
+>>> run_sweep(spec, executor="serial")[["higher_level_guidance.subsidy", "level"]].values.tolist()
+[[0.0, 'none'], [2.0, 'weak'], [3.0, 'dominant']]
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from games import MECHANISMS, BindingContract, Game, HigherLevelGuidance, Mechanism, RepeatedPlay, SidePayment, ThirdPartyOrganization, apply, stage_payoffs
+from regions import EntryError, MechanismSpec
+from regions.network import did_you_mean as did_you_mean_text
+
+from .cooperation import LEVELS, stability
+from .design.strength import minimal_strength
+from .fast2x2 import solve_2x2
+
+__all__ = ["EXECUTORS", "SweepError", "SweepSpec", "evaluate", "load_sweep", "parse_sweep", "run_sweep", "save_table", "sweep_points"]
+
+EXECUTORS = ("serial", "processes", "dask")
+#: Largest number of points a sweep may have (memory: about 1 kB a row).
+MAX_POINTS = 5_000_000
+_PAYOFF_KEYS = ("R", "S", "T", "P")
+_PURE = np.array(["CC", "CD", "DC", "DD"])
+
+
+class SweepError(ValueError):
+    """A bad sweep specification; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated sweep: base game, mechanism templates, parameter values, design entries."""
+
+    game: Game
+    mechanisms: tuple[Mechanism, ...]
+    parameters: dict[str, np.ndarray]
+    mode: str = "grid"
+    samples: int = 0
+    seed: int = 0
+    design: tuple[tuple[int, str, str], ...] = ()
+    name: str = ""
+    source: str = "<spec>"
+    names: tuple[str, ...] = field(default=())
+
+
+def _fail(source: str, where: str, message: str) -> SweepError:
+    return SweepError(f"{source}: {where}: {message}" if where else f"{source}: {message}")
+
+
+def _values(source: str, name: str, value: Any) -> np.ndarray:
+    where = f"[parameters], field '{name}'"
+    if isinstance(value, list):
+        if not value:
+            raise _fail(source, where, "the list of values is empty")
+        arr = np.array(value, dtype=object)
+    elif isinstance(value, Mapping):
+        unknown = set(value) - {"from", "to", "points"}
+        if unknown:
+            raise _fail(source, where, f"unknown key '{sorted(unknown)[0]}' (a range has from, to, points)")
+        for key in ("from", "to"):
+            if key not in value:
+                raise _fail(source, where, f"the range needs '{key}'")
+        points = value.get("points", 11)
+        if isinstance(points, bool) or not isinstance(points, int) or points < 1:
+            raise _fail(source, where, f"points must be a whole number ≥ 1, got {points!r}")
+        lo, hi = value["from"], value["to"]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (lo, hi)):
+            raise _fail(source, where, "from and to must be finite numbers")
+        if hi < lo or (hi == lo and points > 1):
+            raise _fail(source, where, f"the range is empty (from {lo} to {hi})")
+        arr = np.linspace(lo, hi, points)
+    else:
+        raise _fail(source, where, f"give a range {{ from, to, points }} or a list of values, got {value!r}")
+    try:
+        arr = arr.astype(float)
+    except (TypeError, ValueError):
+        raise _fail(source, where, "values must be numbers") from None
+    if not np.all(np.isfinite(arr)):
+        raise _fail(source, where, "values must be finite numbers")
+    return arr
+
+
+def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
+    """Validate a parsed sweep specification (see the module notes)."""
+    from games import stage_game
+
+    from .network import link_game
+    from .stack import to_mechanism
+
+    known = ("sweep", "game", "mechanisms", "parameters", "design")
+    for key in doc:
+        if key not in known:
+            raise _fail(source, "top level", f"unknown table '{key}'{did_you_mean_text(key, known)}")
+    head = doc.get("sweep", {})
+    for key in head:
+        if key not in ("name", "mode", "samples", "seed"):
+            raise _fail(source, f"[sweep], field '{key}'", f"unknown key{did_you_mean_text(key, ('name', 'mode', 'samples', 'seed'))}")
+    mode = head.get("mode", "grid")
+    if mode not in ("grid", "random"):
+        raise _fail(source, "[sweep], field 'mode'", f"must be 'grid' or 'random', got {mode!r}")
+    samples = head.get("samples", 0)
+    seed = head.get("seed", 0)
+    if mode == "random" and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
+        raise _fail(source, "[sweep], field 'samples'", f"a random sweep needs samples ≥ 1, got {samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise _fail(source, "[sweep], field 'seed'", f"must be a whole number, got {seed!r}")
+    game_table = doc.get("game")
+    if not isinstance(game_table, Mapping):
+        raise _fail(source, "[game]", "is missing (payoffs = {R, S, T, P}, economics = {…}, or scenario and link)")
+    link = None
+    if "scenario" in game_table:
+        from regions import load_scenario
+
+        extra = set(game_table) - {"scenario", "link"}
+        if extra:
+            raise _fail(source, f"[game], field '{sorted(extra)[0]}'", "give scenario and link, or payoffs/economics, not both")
+        network = load_scenario(str(game_table["scenario"]))
+        pair = set(str(game_table.get("link", "")).replace("–", "-").split("-", 1))
+        link = next((k for k in network.links if set(k.between) == pair), None)
+        if link is None:
+            raise _fail(source, "[game], field 'link'", f"no link {game_table.get('link')!r} in {network.name}")
+        game = link_game(network, link)
+    else:
+        from regions import GameSpec
+
+        kinds = [k for k in ("payoffs", "economics") if k in game_table]
+        extra = set(game_table) - {"payoffs", "economics"}
+        if extra or len(kinds) != 1:
+            raise _fail(source, "[game]", "give exactly one of payoffs or economics (or scenario and link)")
+        value = game_table[kinds[0]]
+        try:
+            spec = GameSpec(kinds[0], value["row"], value["col"]) if isinstance(value, Mapping) and "row" in value else GameSpec(kinds[0], value)
+        except (EntryError, KeyError, TypeError) as err:
+            raise _fail(source, "[game]", str(err)) from err
+        row, col = spec.values()
+        if kinds[0] == "economics":
+            from games import cluster_game
+
+            game = cluster_game(row=row, col=col)
+        else:
+            game = stage_game(row, col)
+    mechanisms: list[Mechanism] = []
+    kinds_seen: list[str] = []
+    for k, table in enumerate(doc.get("mechanisms", []), 1):
+        where = f"[[mechanisms]] #{k}"
+        if not isinstance(table, Mapping) or "kind" not in table:
+            raise _fail(source, where, "needs a kind")
+        params = {key: v for key, v in table.items() if key != "kind"}
+        for bad in ("by", "links"):
+            if bad in params:
+                raise _fail(source, f"{where}, field '{bad}'", "a sweep has one link: no by or links")
+        try:
+            mspec = MechanismSpec(str(table["kind"]), params)
+        except EntryError as err:
+            raise _fail(source, f"{where}, field '{err.field}'", err.detail) from err
+        if "payer" in mspec.parameters:
+            if link is None:
+                raise _fail(source, f"{where}, field 'payer'", "with payoffs given directly, the payer is 0 (row) or 1 (column): use a scenario link")
+        if link is not None:
+            mechanisms.append(to_mechanism(mspec, link))
+        else:
+            mechanisms.append(MECHANISMS[mspec.kind](**dict(mspec.parameters)))
+        kinds_seen.append(mspec.kind)
+    parameters: dict[str, np.ndarray] = {}
+    raw = doc.get("parameters", {})
+    if not isinstance(raw, Mapping) or not raw:
+        raise _fail(source, "[parameters]", "is missing or empty: name at least one parameter to vary")
+    valid = [f"game.{p}" for p in _PAYOFF_KEYS] + [f"game.{s}.{p}" for s in ("row", "col") for p in _PAYOFF_KEYS]
+    valid += [f"{kind}.{p}" for kind in kinds_seen for p in MECHANISMS[kind].RANGES]
+    for name, value in raw.items():
+        if name not in valid:
+            raise _fail(source, f"[parameters], field '{name}'", f"unknown parameter{did_you_mean_text(name, valid)}; parameters: {', '.join(valid)}")
+        parameters[name] = _values(source, name, value)
+        if name.split(".")[0] in MECHANISMS:
+            kind, param = name.split(".")
+            low, high, open_low, open_high = MECHANISMS[kind].RANGES[param]
+            arr = parameters[name]
+            if np.any(arr < low) or np.any(arr > high) or (open_low and np.any(arr == low)) or (open_high and np.any(arr == high)):
+                raise _fail(source, f"[parameters], field '{name}'", f"values must lie in the parameter's range [{low:g}, {high:g}]")
+    design = []
+    for k, entry in enumerate(doc.get("design", []), 1):
+        where = f"[[design]] #{k}"
+        if not isinstance(entry, Mapping):
+            raise _fail(source, where, "must be a table")
+        kind, param, target = entry.get("mechanism"), entry.get("parameter"), entry.get("target", "strict")
+        if kind not in kinds_seen:
+            raise _fail(source, f"{where}, field 'mechanism'", f"{kind!r} is not one of the sweep's mechanisms ({', '.join(kinds_seen) or 'none'})")
+        if param not in MECHANISMS[kind].RANGES:
+            raise _fail(source, f"{where}, field 'parameter'", f"{kind} has no parameter {param!r}")
+        if target not in LEVELS[:-1]:
+            raise _fail(source, f"{where}, field 'target'", f"must be one of {', '.join(LEVELS[:-1])}")
+        design.append((kinds_seen.index(kind), param, target))
+    total = samples if mode == "random" else math.prod(len(v) for v in parameters.values())
+    if total > MAX_POINTS:
+        raise _fail(source, "[parameters]", f"{total:,} points is more than the limit of {MAX_POINTS:,}")
+    return SweepSpec(game, tuple(mechanisms), parameters, mode, samples, seed, tuple(design), str(head.get("name", "")), source)
+
+
+def load_sweep(path: str | os.PathLike[str]) -> SweepSpec:
+    """Read and validate a sweep specification file."""
+    import tomllib
+
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise SweepError(f"{source}: cannot read: {err.strerror or err}") from err
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise SweepError(f"{source}: invalid TOML: {err}") from err
+    return parse_sweep(doc, source)
+
+
+def sweep_points(spec: SweepSpec) -> pd.DataFrame:
+    """The points of a sweep: the full grid, or ``samples`` seeded uniform draws within each
+    parameter's range (lists are sampled from their values)."""
+    names = list(spec.parameters)
+    if spec.mode == "grid":
+        grid = np.array(list(itertools.product(*spec.parameters.values())), dtype=float)
+        return pd.DataFrame(grid, columns=names)
+    rng = np.random.default_rng(spec.seed)
+    cols = {}
+    for name, values in spec.parameters.items():
+        cols[name] = rng.uniform(values.min(), values.max(), spec.samples) if len(values) > 2 else rng.choice(values, spec.samples)
+    return pd.DataFrame(cols, columns=names)
+
+
+def _arrays(spec: SweepSpec, points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Stage payoffs at every point after the stage mechanisms (vectorized)."""
+    n = len(points)
+    row, col = stage_payoffs(spec.game)
+    values = {}
+    for side, base in (("row", row), ("col", col)):
+        for key in _PAYOFF_KEYS:
+            v = np.full(n, getattr(base, key))
+            for name in (f"game.{key}", f"game.{side}.{key}"):
+                if name in points:
+                    v = points[name].to_numpy(dtype=float)
+            values[side, key] = v
+    A = np.stack([np.stack([values["row", "R"], values["row", "S"]], 1), np.stack([values["row", "T"], values["row", "P"]], 1)], 1)
+    B = np.stack([np.stack([values["col", "R"], values["col", "T"]], 1), np.stack([values["col", "S"], values["col", "P"]], 1)], 1)
+    params = [_params(spec, m, points) for m in spec.mechanisms]
+    miss = np.ones(n)
+    for m, p in zip(spec.mechanisms, params):
+        if isinstance(m, ThirdPartyOrganization):
+            miss = miss * (1 - p["detection"])
+    for m, p in zip(spec.mechanisms, params):
+        if isinstance(m, HigherLevelGuidance):
+            p = {**p, "detection": 1 - (1 - p["detection"]) * miss}
+        elif isinstance(m, BindingContract):
+            p = {**p, "enforcement": 1 - (1 - p["enforcement"]) * miss}
+        if isinstance(m, BindingContract):
+            A, B = m.batch_transform(A, B, mutual_breach=m.mutual_breach, **p)
+        elif isinstance(m, SidePayment):
+            A, B = m.batch_transform(A, B, payer=m.payer, **p)
+        else:
+            A, B = type(m).batch_transform(A, B, **p)
+    return A, B
+
+
+def _params(spec: SweepSpec, m: Mechanism, points: pd.DataFrame) -> dict[str, np.ndarray]:
+    n = len(points)
+    out = {}
+    for name in type(m).RANGES:
+        column = f"{m.kind}.{name}"
+        if column in points and spec.mechanisms[[x.kind for x in spec.mechanisms].index(m.kind)] is m:
+            out[name] = points[column].to_numpy(dtype=float)
+        else:
+            out[name] = np.full(n, getattr(m, name))
+    return out
+
+
+def _cost_at_cc(m: Mechanism, p: Mapping[str, np.ndarray]) -> tuple[str, np.ndarray]:
+    """Who pays for a mechanism at (C, C), and the net amount per play."""
+    if isinstance(m, HigherLevelGuidance):
+        return "guide", 2 * p["subsidy"] + p["inspection_cost"]
+    if isinstance(m, BindingContract):
+        return "members", 2 * p["signing_cost"]
+    if isinstance(m, ThirdPartyOrganization):
+        return "members", 2 * p["fee"]
+    if isinstance(m, SidePayment):
+        return "row" if m.payer == 0 else "col", p["transfer"]
+    return "none", np.zeros(len(next(iter(p.values()))) if p else 0)
+
+
+def _design_vectorized(spec: SweepSpec, points: pd.DataFrame, index: int, parameter: str, target: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Analytic minimal strength at every point from the affine incentive gaps, or None."""
+    if target not in ("weak", "strict", "dominant") or any(isinstance(m, RepeatedPlay) for m in spec.mechanisms):
+        return None
+    m = spec.mechanisms[index]
+    column = f"{m.kind}.{parameter}"
+    low, high, open_low, open_high = type(m).RANGES[parameter]
+    if math.isinf(high):
+        spread = max(float(np.ptp(spec.game.row_payoffs)), float(np.ptp(spec.game.col_payoffs)))
+        high = 10.0 * (spread + 1.0)
+    lo = low + (1e-9 if open_low else 0.0)
+    hi = high - (1e-9 if open_high else 0.0)
+
+    def gaps_at(value: float) -> np.ndarray:
+        at = points.copy()
+        at[column] = value
+        A, B = _arrays(spec, at)
+        return np.stack([A[:, 0, 0] - A[:, 1, 0], B[:, 0, 0] - B[:, 0, 1], A[:, 0, 1] - A[:, 1, 1], B[:, 1, 0] - B[:, 1, 1]], axis=1)
+
+    g0, g1, gh = gaps_at(lo), gaps_at(lo + 1.0), gaps_at(lo + 0.5)
+    slope = g1 - g0
+    if not np.allclose(gh, g0 + 0.5 * slope, atol=1e-9 * (1 + np.abs(g0).max())):
+        return None
+    needed = [0, 1] + ([2, 3] if target == "dominant" else [])
+    strict = target != "weak"
+    value = np.full(len(points), lo)
+    closed = np.ones(len(points), dtype=bool)
+    never = np.zeros(len(points), dtype=bool)
+    for k in needed:
+        a, b = g0[:, k], slope[:, k]
+        flat = np.abs(b) < 1e-15
+        ok_flat = (a > 0) | ((a == 0) & (not strict))
+        never |= flat & ~ok_flat
+        with np.errstate(divide="ignore", invalid="ignore"):
+            root = lo - a / b
+        rising = ~flat & (b > 0)
+        move = rising & ((root > value) | ((root == value) & strict))
+        value = np.where(move, root, value)
+        closed = np.where(move, not strict, closed)
+        falling = ~flat & (b < 0)
+        never |= falling & ((root < lo) | ((root == lo) & strict))
+    never |= (value > hi) | ((value == hi) & ~closed)
+    value = np.where(never, np.nan, np.maximum(value, lo))
+    used = np.where(closed, value, value + np.maximum(1e-7, 1e-7 * np.abs(value)))
+    return value, used
+
+
+def evaluate(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:
+    """Evaluate a chunk of points: one output row per input row (same order)."""
+    points = points.reset_index(drop=True)
+    out = points.copy()
+    if any(isinstance(m, RepeatedPlay) for m in spec.mechanisms):
+        rows = []
+        for _, p in points.iterrows():
+            stack = [replace(m, **{k.split(".")[1]: float(p[k]) for k in points if k.split(".")[0] == m.kind}) for m in spec.mechanisms]
+            game = _game_at(spec, p)
+            report = stability(apply(game, *stack), basin=False, method="fast")
+            flags = (report.nash, report.strict, report.unique, report.dominant, report.risk_dominant)
+            eqs = report.equilibria
+            rows.append((report.level, *flags, len(eqs), "", False, np.nan, np.nan, eqs.degenerate, eqs.continuum))
+        cols = ["level", "nash", "strict", "unique", "dominant", "risk_dominant", "equilibria", "pure", "mixed", "p_mixed", "q_mixed"]
+        cols += ["degenerate", "continuum"]
+        for name, values in zip(cols, zip(*rows)):
+            out[name] = list(values)
+    else:
+        A, B = _arrays(spec, points)
+        r = solve_2x2(A, B)
+        out["level"] = r.level
+        for name in ("nash", "strict", "unique", "dominant", "risk_dominant"):
+            out[name] = getattr(r, name)
+        out["equilibria"] = r.count
+        pure = ((r.p == 0) | (r.p == 1)) & ((r.q == 0) | (r.q == 1))
+        code = np.where(pure, (r.p == 0) * 2 + (r.q == 0), -1)
+        labels = np.where(code >= 0, _PURE[np.clip(code, 0, 3)], "")
+        out["pure"] = ["|".join(x for x in row if x) for row in labels]
+        mixed = ~pure & ~np.isnan(r.p)
+        first = np.argmax(mixed, axis=1)
+        has = mixed.any(axis=1)
+        out["mixed"] = has
+        out["p_mixed"] = np.where(has, r.p[np.arange(len(points)), first], np.nan)
+        out["q_mixed"] = np.where(has, r.q[np.arange(len(points)), first], np.nan)
+        out["degenerate"] = r.degenerate
+        out["continuum"] = r.continuum
+    for index, parameter, target in spec.design:
+        m = spec.mechanisms[index]
+        column = f"min:{m.kind}.{parameter}"
+        found = _design_vectorized(spec, points, index, parameter, target)
+        if found is None:
+            values = []
+            for _, p in points.iterrows():
+                stack = [replace(x, **{k.split(".")[1]: float(p[k]) for k in points if k.split(".")[0] == x.kind}) for x in spec.mechanisms]
+                s = minimal_strength(_game_at(spec, p), stack[index], parameter, target, others=stack[:index] + stack[index + 1 :])
+                values.append((s.value if s.feasible else np.nan, s.used if s.feasible else np.nan))
+            value, used = (np.array(v, dtype=float) for v in zip(*values)) if values else (np.array([]), np.array([]))
+        else:
+            value, used = found
+        out[column] = value
+        at = {**_params(spec, m, points), parameter: used}
+        payer, cost = _cost_at_cc(m, at)
+        out[f"cost:{m.kind}.{parameter}"] = np.where(np.isnan(value), np.nan, cost)
+        out[f"payer:{m.kind}.{parameter}"] = payer
+    return out
+
+
+def _game_at(spec: SweepSpec, p: pd.Series) -> Game:
+    from games import stage_game
+
+    row, col = stage_payoffs(spec.game)
+    r, c = row._asdict(), col._asdict()
+    for key in _PAYOFF_KEYS:
+        if f"game.{key}" in p:
+            r[key] = c[key] = float(p[f"game.{key}"])
+        if f"game.row.{key}" in p:
+            r[key] = float(p[f"game.row.{key}"])
+        if f"game.col.{key}" in p:
+            c[key] = float(p[f"game.col.{key}"])
+    return stage_game(r, c, players=spec.game.players)
+
+
+def _chunks(points: pd.DataFrame, size: int) -> list[pd.DataFrame]:
+    return [points.iloc[k : k + size] for k in range(0, len(points), size)] or [points]
+
+
+def run_sweep(
+    spec: SweepSpec,
+    *,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int = 20_000,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Evaluate every point of a sweep; the same DataFrame whatever the executor.
+
+    Parameters
+    ----------
+    executor : {"serial", "processes", "dask"}
+        One core; all cores (``workers``, default ``os.cpu_count()``); or a ``dask.distributed``
+        scheduler at ``scheduler`` (an address such as ``tcp://127.0.0.1:8786``).
+    chunk_size : int
+        Points per task.
+    progress : bool, optional
+        A progress bar on stderr; by default only when stderr is a terminal.
+    """
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
+    if executor == "dask" and not scheduler:
+        raise ValueError("the dask executor needs a scheduler address (e.g. tcp://127.0.0.1:8786)")
+    points = sweep_points(spec)
+    chunks = _chunks(points, max(1, int(chunk_size)))
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show and len(chunks) > 1:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(chunks), unit="chunk", file=sys.stderr, desc=spec.name or "sweep")
+    results: list[pd.DataFrame] = []
+    try:
+        if executor == "serial" or (len(chunks) == 1 and executor != "dask"):
+            for chunk in chunks:
+                results.append(evaluate(spec, chunk))
+                if bar:
+                    bar.update()
+        elif executor == "processes":
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+                for frame in pool.map(evaluate, [spec] * len(chunks), chunks):
+                    results.append(frame)
+                    if bar:
+                        bar.update()
+        else:
+            from distributed import Client
+
+            with Client(scheduler, timeout="10s") as client:
+                futures = client.map(evaluate, [spec] * len(chunks), chunks, pure=False)
+                for future in futures:
+                    results.append(future.result())
+                    if bar:
+                        bar.update()
+    finally:
+        if bar:
+            bar.close()
+    return pd.concat(results, ignore_index=True)
+
+
+def save_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write a result table as CSV or Parquet (by extension), atomically.
+
+    Raises
+    ------
+    SweepError
+        For another extension, an existing file without ``force``, or Parquet without pyarrow.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in (".csv", ".parquet"):
+        raise SweepError(f"{path}: the format follows the extension; use .csv or .parquet")
+    if path.exists() and not force:
+        raise SweepError(f"{path}: the file exists; use --force to overwrite it")
+    if ext == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise SweepError(f"{path}: Parquet needs pyarrow (pip install 'intergov[parquet]'); or write .csv") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if ext == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
