@@ -375,6 +375,7 @@ def plot(
     names: Annotated[str, typer.Option("--names", help="Network map labels: en, zh or both.")] = "en",
     font: Annotated[str | None, typer.Option("--font", help="A font (family or file) for Chinese labels.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    sweep_file: Annotated[str | None, typer.Option("--sweep", help="Phase diagram: draw from a sweep table (.csv/.parquet) over --x and --y.")] = None,
 ) -> None:
     """Draw one figure; the format follows the file extension."""
     import numpy as np
@@ -404,7 +405,17 @@ def plot(
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
     if points < 3 or points > 401:
         raise InputError(f"--points {points}: use 3 to 401")
-    if kind in (Kind.network_map, Kind.mechanism_comparison):
+    if sweep_file is not None:
+        if kind is not Kind.phase_diagram:
+            raise InputError("--sweep draws a phase-diagram")
+        from .sweep import SweepError, phase_from_table
+
+        xn, yn = x.split(":")[0], y.split(":")[0]
+        try:
+            fig = phase_diagram(phase_from_table(sweep_file, xn, yn))
+        except SweepError as err:
+            raise InputError(str(err)) from err
+    elif kind in (Kind.network_map, Kind.mechanism_comparison):
         if not scenario or row is not None:
             raise InputError(f"{kind.value} needs a scenario")
         network = _with_mechanisms(load_scenario(scenario), mechanism or [])
@@ -685,6 +696,39 @@ def evolve_network(
         save_figure(cooperation_over_time(result), plot)
 
 
+@app.command()
+def sweep(
+    spec: Annotated[str, typer.Argument(help="The sweep specification (TOML).")],
+    out: Annotated[str, typer.Option("--out", "-o", help="Result table: .csv or .parquet.")],
+    executor: Annotated[str, typer.Option("--executor", help="processes (all cores), serial, or dask.")] = "processes",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="dask.distributed scheduler address.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: all cores).")] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Points per task.")] = 20_000,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Evaluate a parameter sweep into a tidy table, one row per point."""
+    from .sweep import EXECUTORS, SweepError, load_sweep, run_sweep, save_table
+
+    if executor not in EXECUTORS:
+        raise InputError(f"--executor: '{executor}' is not one of {', '.join(EXECUTORS)}")
+    if executor == "dask" and not scheduler:
+        raise InputError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+    path = Path(out)
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(f"--out {out!r}: use .csv or .parquet")
+    if path.exists() and not force:
+        raise InputError(f"--out {out!r}: the file exists; use --force to overwrite it")
+    try:
+        parsed = load_sweep(spec)
+        frame = run_sweep(parsed, executor=executor, workers=workers, scheduler=scheduler, chunk_size=chunk_size)
+        save_table(frame, path, force=force)
+    except SweepError as err:
+        raise InputError(str(err)) from err
+    counts = frame["level"].value_counts().to_dict()
+    summary = ", ".join(f"{level} {counts[level]}" for level in LEVELS if level in counts)
+    print(f"wrote {path}: {len(frame)} points ({summary})")
+
+
 def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 
@@ -695,6 +739,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command.main(args=argv, prog_name="intergov", standalone_mode=False)
     except typer.Exit as exit_:
+        if exit_.exit_code == 130:  # typer turns Ctrl-C into Exit(130)
+            print("intergov: interrupted; nothing was written", file=sys.stderr)
         return exit_.exit_code
     except _ClickException as err:
         if type(err).__name__ == "NoArgsIsHelpError":  # plain `intergov`: the help, on stdout

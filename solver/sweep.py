@@ -552,3 +552,35 @@ def save_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, force: bool
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def phase_from_table(source: str | os.PathLike[str] | pd.DataFrame, x: str, y: str):
+    """A :class:`~solver.design.phase.PhaseGrid` from a sweep table over two parameters.
+
+    Every other parameter column must hold one value, and the table must be the full grid of
+    ``x`` × ``y``.
+    """
+    from .design.phase import PhaseGrid
+
+    name = str(source) if not isinstance(source, pd.DataFrame) else "<table>"
+    if isinstance(source, pd.DataFrame):
+        frame = source
+    else:
+        path = Path(source)
+        try:
+            frame = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+        except (OSError, ValueError, ImportError) as err:
+            raise SweepError(f"{name}: cannot read the sweep table: {err}") from err
+    for column in (x, y, "level"):
+        if column not in frame:
+            raise SweepError(f"{name}: no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
+    params = [c for c in frame.columns if "." in str(c) and not str(c).startswith(("min:", "cost:", "payer:"))]
+    for c in params:
+        if c not in (x, y) and frame[c].nunique() > 1:
+            raise SweepError(f"{name}: the column {c!r} varies too; a phase diagram needs the other parameters fixed")
+    xs, ys = np.sort(frame[x].unique()), np.sort(frame[y].unique())
+    table = frame.pivot_table(index=y, columns=x, values="level", aggfunc="first")
+    if table.shape != (len(ys), len(xs)) or table.isna().any().any():
+        raise SweepError(f"{name}: the table is not a full grid over {x} × {y}")
+    levels = table.reindex(index=ys, columns=xs).to_numpy(dtype=object)
+    return PhaseGrid(x.split(".")[-1], xs, y.split(".")[-1], ys, levels, {}, name)
