@@ -759,4 +759,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # a bug: still one line, but say so
         print(f"intergov: internal error, please report it: {type(err).__name__}: {_one_line(str(err))}", file=sys.stderr)
         return 1
+    if result == 130:  # typer returns Ctrl-C as status 130 outside standalone mode
+        print("intergov: interrupted; nothing was written", file=sys.stderr)
+        return 130
     return result if isinstance(result, int) else 0
