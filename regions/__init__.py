@@ -12,6 +12,8 @@ Public API
     Read a TOML scenario (a path or a built-in name) with validation, and write one back.
 :func:`builtin_scenarios`
     Names of the built-in scenarios.
+:func:`synthetic_province`
+    A seeded random province-like network (thousands of regions) for experiments and benchmarks.
 :class:`ScenarioError`
     A bad scenario: the message names the file, the entry and the field.
 :data:`LEVELS`
@@ -31,6 +33,7 @@ Examples
 from .mechanisms import MECHANISM_KINDS, PRIMARY_PARAMETER, STRATEGY_NAMES, MechanismSpec
 from .network import LEVELS, EntryError, GameSpec, Link, Region, RegionNetwork
 from .scenario import ScenarioError, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, save_scenario
+from .synthetic import synthetic_province
 
 __all__ = [
     "LEVELS",
@@ -50,4 +53,5 @@ __all__ = [
     "load_scenario",
     "loads_scenario",
     "save_scenario",
+    "synthetic_province",
 ]

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from .cooperation import LEVELS
 from .nash import TOLERANCE
 
-__all__ = ["Solved2x2", "solve_2x2", "stack_games"]
+__all__ = ["Solved2x2", "report_from_batch", "solve_2x2", "stack_games"]
 
 
 @dataclass(frozen=True)
@@ -159,3 +159,37 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> Solved2x2:
     codes = np.select([dominant, unique, risk_dominant, strict, nash], [0, 1, 2, 3, 4], default=5)
     level = np.array(LEVELS, dtype=object)[codes]
     return Solved2x2(P, Q, count, degenerate, continuum, nash, strict, unique, dominant, risk_dominant, level, payoffs)
+
+
+def report_from_batch(game, solved: Solved2x2, k: int):
+    """The :class:`~solver.cooperation.CooperationReport` of game ``k`` of a batch (no basin)."""
+    from games import game_type
+
+    from .cooperation import CooperationReport
+    from .nash import Equilibrium, EquilibriumSet
+
+    eqs = []
+    for i in range(int(solved.count[k])):
+        p, q = float(solved.p[k, i]), float(solved.q[k, i])
+        x, y = (p, 1.0 - p), (q, 1.0 - q)
+        payoffs = (float(solved.payoffs[k, i, 0]), float(solved.payoffs[k, i, 1]))
+        eqs.append(Equilibrium(row=x, col=y, payoffs=payoffs, cooperation=p * q))
+    notes = []
+    if solved.continuum[k]:
+        notes.append("the equilibria form a continuum; the listed ones are its extreme points")
+    elif solved.degenerate[k]:
+        notes.append("the game is degenerate (a mixed strategy has more pure best responses than its support size)")
+    eq_set = EquilibriumSet(game, tuple(eqs), bool(solved.degenerate[k]), bool(solved.continuum[k]), "vectorized 2×2 vertex enumeration", notes=tuple(notes))
+    return CooperationReport(
+        nash=bool(solved.nash[k]),
+        strict=bool(solved.strict[k]),
+        unique=bool(solved.unique[k]),
+        dominant=bool(solved.dominant[k]),
+        risk_dominant=bool(solved.risk_dominant[k]),
+        basin=None,
+        level=str(solved.level[k]),
+        equilibria=eq_set,
+        game_type=game_type(game),
+        cooperative_profiles=((0, 0),) if solved.nash[k] else (),
+        notes=tuple(notes),
+    )

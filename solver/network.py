@@ -26,14 +26,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from games import Game, Ledger, Mechanism, accounting, apply, cluster_game, stage_game
 from regions import Link, RegionNetwork
 
 from .cooperation import LEVELS, CooperationReport, stability
+from .fast2x2 import report_from_batch, solve_2x2, stack_games
 from .nash import Equilibrium
 from .stack import link_mechanisms
 
 __all__ = ["ALL_TOGETHER", "LinkResult", "NetworkAnalysis", "analyze", "link_game", "named_costs", "reference_equilibrium"]
+
+_DEFAULT_MASK = np.array([[True, False], [False, False]])
 
 #: The mechanism label of a link's row with every applicable scenario mechanism at once.
 ALL_TOGETHER = "all together"
@@ -172,8 +177,7 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
         the superior its links, weight and stable share; the same under ``with_mechanisms``
         for every link's full stack of scenario mechanisms (the status quo where none apply).
     """
-    results: list[LinkResult] = []
-    final: list[LinkResult] = []
+    pending = []  # (link, superior, label, stack, guide, game, transformed)
     for link in network.links:
         superior = network.superior(*link.between)
         game = link_game(network, link)
@@ -183,25 +187,34 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
         stacks += [(m.label, (m.mechanism,), m.payer if m.spec.kind == "higher_level_guidance" else None) for m in applied]
         if len(applied) > 1:
             stacks.append((ALL_TOGETHER, tuple(m.mechanism for m in applied), "+".join(dict.fromkeys(g for g in guides if g)) or None))
-        rows = []
         for label, stack, guide in stacks:
-            transformed = apply(game, *stack)
-            report = stability(transformed, basin=basin)
-            costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide) if stack else {}
-            rows.append(
-                LinkResult(
-                    link=link,
-                    superior=superior,
-                    superior_level=network.region(superior).level if superior else None,
-                    mechanism=label,
-                    game=transformed,
-                    report=report,
-                    mechanisms=stack,
-                    costs=costs,
-                )
-            )
-        results.extend(rows)
-        final.append(rows[-1])
+            pending.append((link, superior, label, stack, guide, game, apply(game, *stack)))
+    # Without basins, every 2×2 row goes through the exact vectorized path at once.
+    batch = [k for k, row in enumerate(pending) if not basin and row[6].shape == (2, 2) and np.array_equal(row[6].cooperative, _DEFAULT_MASK)]
+    reports: dict[int, CooperationReport] = {}
+    if batch:
+        A, B = stack_games([pending[k][6] for k in batch])
+        solved = solve_2x2(A, B)
+        for i, k in enumerate(batch):
+            reports[k] = report_from_batch(pending[k][6], solved, i)
+    results: list[LinkResult] = []
+    final: list[LinkResult] = []
+    for k, (link, superior, label, stack, guide, game, transformed) in enumerate(pending):
+        report = reports.get(k) or stability(transformed, basin=basin)
+        costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide) if stack else {}
+        row = LinkResult(
+            link=link,
+            superior=superior,
+            superior_level=network.region(superior).level if superior else None,
+            mechanism=label,
+            game=transformed,
+            report=report,
+            mechanisms=stack,
+            costs=costs,
+        )
+        results.append(row)
+        if k + 1 == len(pending) or pending[k + 1][0] is not link:
+            final.append(row)
     status_quo = [r for r in results if r.mechanism == "status quo"]
     summary = _shares(status_quo)
     summary["with_mechanisms"] = _shares(final)

@@ -56,11 +56,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from games import MECHANISMS, BindingContract, Game, HigherLevelGuidance, Mechanism, RepeatedPlay, SidePayment, ThirdPartyOrganization, apply, stage_payoffs
+from games import MECHANISMS, Game, Mechanism, RepeatedPlay, apply, stage_payoffs
 from regions import EntryError, MechanismSpec
 from regions.network import did_you_mean as did_you_mean_text
 
 from .cooperation import LEVELS, stability
+from .design.batch import batch_apply, batch_minimal_strength, cost_at_cc
 from .design.strength import minimal_strength
 from .fast2x2 import solve_2x2
 
@@ -278,6 +279,12 @@ def sweep_points(spec: SweepSpec) -> pd.DataFrame:
 
 def _arrays(spec: SweepSpec, points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Stage payoffs at every point after the stage mechanisms (vectorized)."""
+    A, B = _base(spec, points)
+    return batch_apply(A, B, spec.mechanisms, [_params(spec, m, points) for m in spec.mechanisms])
+
+
+def _base(spec: SweepSpec, points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The base stage payoffs at every point (the game.* parameters applied)."""
     n = len(points)
     row, col = stage_payoffs(spec.game)
     values = {}
@@ -290,22 +297,6 @@ def _arrays(spec: SweepSpec, points: pd.DataFrame) -> tuple[np.ndarray, np.ndarr
             values[side, key] = v
     A = np.stack([np.stack([values["row", "R"], values["row", "S"]], 1), np.stack([values["row", "T"], values["row", "P"]], 1)], 1)
     B = np.stack([np.stack([values["col", "R"], values["col", "T"]], 1), np.stack([values["col", "S"], values["col", "P"]], 1)], 1)
-    params = [_params(spec, m, points) for m in spec.mechanisms]
-    miss = np.ones(n)
-    for m, p in zip(spec.mechanisms, params):
-        if isinstance(m, ThirdPartyOrganization):
-            miss = miss * (1 - p["detection"])
-    for m, p in zip(spec.mechanisms, params):
-        if isinstance(m, HigherLevelGuidance):
-            p = {**p, "detection": 1 - (1 - p["detection"]) * miss}
-        elif isinstance(m, BindingContract):
-            p = {**p, "enforcement": 1 - (1 - p["enforcement"]) * miss}
-        if isinstance(m, BindingContract):
-            A, B = m.batch_transform(A, B, mutual_breach=m.mutual_breach, **p)
-        elif isinstance(m, SidePayment):
-            A, B = m.batch_transform(A, B, payer=m.payer, **p)
-        else:
-            A, B = type(m).batch_transform(A, B, **p)
     return A, B
 
 
@@ -321,63 +312,16 @@ def _params(spec: SweepSpec, m: Mechanism, points: pd.DataFrame) -> dict[str, np
     return out
 
 
-def _cost_at_cc(m: Mechanism, p: Mapping[str, np.ndarray]) -> tuple[str, np.ndarray]:
-    """Who pays for a mechanism at (C, C), and the net amount per play."""
-    if isinstance(m, HigherLevelGuidance):
-        return "guide", 2 * p["subsidy"] + p["inspection_cost"]
-    if isinstance(m, BindingContract):
-        return "members", 2 * p["signing_cost"]
-    if isinstance(m, ThirdPartyOrganization):
-        return "members", 2 * p["fee"]
-    if isinstance(m, SidePayment):
-        return "row" if m.payer == 0 else "col", p["transfer"]
-    return "none", np.zeros(len(next(iter(p.values()))) if p else 0)
-
-
 def _design_vectorized(spec: SweepSpec, points: pd.DataFrame, index: int, parameter: str, target: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """Analytic minimal strength at every point from the affine incentive gaps, or None."""
-    if target not in ("weak", "strict", "dominant") or any(isinstance(m, RepeatedPlay) for m in spec.mechanisms):
+    """Analytic minimal strength at every point (:func:`solver.design.batch_minimal_strength`)."""
+    if any(isinstance(m, RepeatedPlay) for m in spec.mechanisms):
         return None
-    m = spec.mechanisms[index]
-    column = f"{m.kind}.{parameter}"
-    low, high, open_low, open_high = type(m).RANGES[parameter]
-    if math.isinf(high):
-        spread = max(float(np.ptp(spec.game.row_payoffs)), float(np.ptp(spec.game.col_payoffs)))
-        high = 10.0 * (spread + 1.0)
-    lo = low + (1e-9 if open_low else 0.0)
-    hi = high - (1e-9 if open_high else 0.0)
-
-    def gaps_at(value: float) -> np.ndarray:
-        at = points.copy()
-        at[column] = value
-        A, B = _arrays(spec, at)
-        return np.stack([A[:, 0, 0] - A[:, 1, 0], B[:, 0, 0] - B[:, 0, 1], A[:, 0, 1] - A[:, 1, 1], B[:, 1, 0] - B[:, 1, 1]], axis=1)
-
-    g0, g1, gh = gaps_at(lo), gaps_at(lo + 1.0), gaps_at(lo + 0.5)
-    slope = g1 - g0
-    if not np.allclose(gh, g0 + 0.5 * slope, atol=1e-9 * (1 + np.abs(g0).max())):
+    base_a, base_b = _base(spec, points)
+    params = [_params(spec, m, points) for m in spec.mechanisms]
+    found = batch_minimal_strength(base_a, base_b, spec.mechanisms, index, parameter, target, params)
+    if found is None:
         return None
-    needed = [0, 1] + ([2, 3] if target == "dominant" else [])
-    strict = target != "weak"
-    value = np.full(len(points), lo)
-    closed = np.ones(len(points), dtype=bool)
-    never = np.zeros(len(points), dtype=bool)
-    for k in needed:
-        a, b = g0[:, k], slope[:, k]
-        flat = np.abs(b) < 1e-15
-        ok_flat = (a > 0) | ((a == 0) & (not strict))
-        never |= flat & ~ok_flat
-        with np.errstate(divide="ignore", invalid="ignore"):
-            root = lo - a / b
-        rising = ~flat & (b > 0)
-        move = rising & ((root > value) | ((root == value) & strict))
-        value = np.where(move, root, value)
-        closed = np.where(move, not strict, closed)
-        falling = ~flat & (b < 0)
-        never |= falling & ((root < lo) | ((root == lo) & strict))
-    never |= (value > hi) | ((value == hi) & ~closed)
-    value = np.where(never, np.nan, np.maximum(value, lo))
-    used = np.where(closed, value, value + np.maximum(1e-7, 1e-7 * np.abs(value)))
+    value, _closed, used = found
     return value, used
 
 
@@ -432,7 +376,7 @@ def evaluate(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:
             value, used = found
         out[column] = value
         at = {**_params(spec, m, points), parameter: used}
-        payer, cost = _cost_at_cc(m, at)
+        payer, cost = cost_at_cc(m, at)
         out[f"cost:{m.kind}.{parameter}"] = np.where(np.isnan(value), np.nan, cost)
         out[f"payer:{m.kind}.{parameter}"] = payer
     return out

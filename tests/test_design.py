@@ -325,3 +325,32 @@ def test_compare_names_the_guiding_government():
     costs = {("–".join(r.link.between), r.candidate): r.cost_to(r.payer or "") for r in result.rows}
     assert costs[("yongkang–wuyi", "guidance: subsidy")] == pytest.approx(2.0, abs=1e-5)  # 2 × s*, s* = 1
     assert costs[("yongkang–wuyi", "guidance: penalty")] == 0.0  # no fine is paid at (C, C)
+
+
+def test_vectorized_compare_matches_link_by_link():
+    # compare() sizes candidates shared by every link on all links at once; the rows must be
+    # those of the one-link-at-a-time path (value, level, payer, every party's payments).
+    from games import SidePayment, ThirdPartyOrganization
+    from solver import link_game
+    from solver.design import Candidate
+    from solver.design.compare import _one_row
+
+    net = load_scenario("yongkang-wuyi-jinyun")
+    candidates = [
+        Candidate("subsidy", HigherLevelGuidance(inspection_cost=0.1), "subsidy"),
+        Candidate("penalty", HigherLevelGuidance(detection=0.5), "penalty"),
+        Candidate("contract", BindingContract(enforcement=0.8, signing_cost=0.05), "breach_penalty"),
+        Candidate("third party", ThirdPartyOrganization(fee=0.02), "detection", (HigherLevelGuidance(penalty=3, detection=0.1),)),
+        Candidate("transfer", SidePayment(payer=1), "transfer", (HigherLevelGuidance(subsidy=0.9),)),
+    ]
+    for target in ("weak", "strict", "dominant"):
+        for row in compare(net, candidates, target).rows:
+            candidate = next(c for c in candidates if c.name == row.candidate)
+            alone = _one_row(row.link, link_game(net, row.link), row.superior, candidate, target)
+            assert (row.strength.value is None) == (alone.strength.value is None)
+            if row.strength.value is not None:
+                assert row.strength.value == pytest.approx(alone.strength.value, abs=1e-9)
+            assert (row.strength.level, row.payer) == (alone.strength.level, alone.payer)
+            assert row.costs.keys() == alone.costs.keys()
+            for party, entry in row.costs.items():
+                assert entry == pytest.approx(alone.costs[party], abs=1e-9)

@@ -28,14 +28,18 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from games import BindingContract, HigherLevelGuidance, Mechanism, RepeatedPlay, ThirdPartyOrganization, accounting, apply
 from regions import PRIMARY_PARAMETER, Link, RegionNetwork
 
 from ..cooperation import stability
+from ..fast2x2 import solve_2x2, stack_games
 from ..network import link_game, named_costs, reference_equilibrium
 from ..stack import link_mechanisms
+from .batch import BATCH_TARGETS, batch_apply, batch_minimal_strength
 from .strength import Strength, minimal_strength
 
 __all__ = ["GENERIC", "Candidate", "Comparison", "ComparisonRow", "candidates_for", "compare"]
@@ -147,6 +151,101 @@ def _payer(candidate: Candidate, superior: str | None, costs: dict, link: Link) 
     return max(payers, key=payers.get)
 
 
+def _one_row(link: Link, game, superior: str | None, c: Candidate, target: str) -> ComparisonRow:
+    strength = minimal_strength(game, c.mechanism, c.parameter, target, others=c.others)
+    costs: dict = {}
+    if strength.feasible:
+        stack = (*c.others, strength.mechanism)
+        report = stability(apply(game, *stack), basin=False)
+        has_guidance = any(isinstance(m, HigherLevelGuidance) for m in stack)
+        guide = (c.government or superior) if has_guidance else None
+        costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide)
+    return ComparisonRow(link, superior, c.name, strength, _payer(c, superior, costs, link), costs)
+
+
+def _batch_rows(network, links, games, superiors, c: Candidate, stack, target: str) -> list[ComparisonRow] | None:
+    """Rows of one candidate on every link at once, or None where no formula applies."""
+    if any(isinstance(m, RepeatedPlay) for m in stack) or any(g.shape != (2, 2) for g in games):
+        return None
+    A, B = stack_games(games)
+    found = batch_minimal_strength(A, B, stack, len(stack) - 1, c.parameter, target)
+    if found is None:
+        return None
+    value, closed, used = found
+    ok = ~np.isnan(value)
+    n = len(links)
+    params = [None] * (len(stack) - 1) + [{c.parameter: np.where(ok, used, getattr(c.mechanism, c.parameter))}]
+    solved = solve_2x2(*batch_apply(A, B, stack, params))
+    low, high, _, _ = type(c.mechanism).RANGES[c.parameter]
+    ledgers = _cc_ledger(stack, c)
+    out = []
+    for k in range(n):
+        link, superior = links[k], superiors[k]
+        if ok[k]:
+            mech = replace(c.mechanism, **{c.parameter: float(used[k])})
+            sign = "≥" if closed[k] else ">"
+            strength = Strength(
+                c.parameter,
+                target,
+                float(value[k]),
+                bool(closed[k]),
+                float(used[k]),
+                mech,
+                str(solved.level[k]),
+                "analytic",
+                (low, high),
+                True,
+                f"{c.parameter} {sign} {value[k]:.6g}",
+            )
+            costs = _cc_costs(ledgers, float(used[k]), c, link, superior) if solved.nash[k] else {}
+        else:
+            strength = Strength(
+                c.parameter,
+                target,
+                None,
+                False,
+                None,
+                None,
+                None,
+                "analytic",
+                (low, high),
+                True,
+                f"no {c.parameter} of {type(c.mechanism).__name__} in the range reaches {target}",
+            )
+            costs = {}
+        out.append(ComparisonRow(link, superior, c.name, strength, _payer(c, superior, costs, link), costs))
+    return out
+
+
+def _cc_ledger(stack, c: Candidate) -> tuple[dict, dict]:
+    """The (paid, received) of every party at (C, C), with the candidate's parameter at 0 and at
+    1: the flows are affine in it and do not depend on the game, so two ledgers serve every link."""
+    from games import accounting, prisoners_dilemma
+
+    template = prisoners_dilemma()
+    at = []
+    for value in (0.0, 1.0):
+        mech = replace(c.mechanism, **{c.parameter: value}) if value <= type(c.mechanism).RANGES[c.parameter][1] else c.mechanism
+        at.append(accounting(template, *stack[:-1], mech).at((1, 0), (1, 0)))
+    return at[0], at[1]
+
+
+def _cc_costs(ledgers: tuple[dict, dict], used: float, c: Candidate, link: Link, superior: str | None) -> dict:
+    """Net payments at (C, C) on one link, the candidate at strength ``used``, parties named."""
+    zero, one = ledgers
+    names = {"row": link.between[0], "col": link.between[1], "guide": c.government or superior or "guide"}
+    out: dict[str, dict[str, float]] = {}
+    for party in dict.fromkeys([*zero, *one]):
+        p0, r0 = zero.get(party, (0.0, 0.0))
+        p1, r1 = one.get(party, (0.0, 0.0))
+        paid, received = p0 + used * (p1 - p0), r0 + used * (r1 - r0)
+        if abs(paid) > 1e-12 or abs(received) > 1e-12:
+            entry = out.setdefault(names.get(party, party), {"paid": 0.0, "received": 0.0})
+            entry["paid"] += paid
+            entry["received"] += received
+    return out
+
+
 def compare(
     network: RegionNetwork,
     candidates: Sequence[Candidate] | None = None,
@@ -167,19 +266,24 @@ def compare(
     -------
     Comparison
     """
+    links = list(network.links)
+    games = [link_game(network, link) for link in links]
+    superiors = [network.superior(*link.between) for link in links]
+    per_link = [list(candidates) if candidates is not None else candidates_for(network, link) for link in links]
+    cells: dict[tuple[int, int], ComparisonRow] = {}
+    # Candidates shared by every link with a formula go through the vectorized path at once.
+    shared = [c for c in per_link[0] if all(c in chosen for chosen in per_link)] if links else []
+    for c in shared:
+        stack = (*c.others, c.mechanism)
+        found = _batch_rows(network, links, games, superiors, c, stack, target) if target in BATCH_TARGETS and len(links) > 1 else None
+        if found is not None:
+            for k, row in enumerate(found):
+                cells[k, id(c)] = row
     rows = []
-    for link in network.links:
-        superior = network.superior(*link.between)
-        game = link_game(network, link)
-        chosen = list(candidates) if candidates is not None else candidates_for(network, link)
-        for c in chosen:
-            strength = minimal_strength(game, c.mechanism, c.parameter, target, others=c.others)
-            costs: dict = {}
-            if strength.feasible:
-                stack = (*c.others, strength.mechanism)
-                report = stability(apply(game, *stack), basin=False)
-                has_guidance = any(isinstance(m, HigherLevelGuidance) for m in stack)
-                guide = (c.government or superior) if has_guidance else None
-                costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide)
-            rows.append(ComparisonRow(link, superior, c.name, strength, _payer(c, superior, costs, link), costs))
+    for k, (link, game, superior) in enumerate(zip(links, games, superiors)):
+        for c in per_link[k]:
+            row = cells.get((k, id(c)))
+            if row is None:
+                row = _one_row(link, game, superior, c, target)
+            rows.append(row)
     return Comparison(network.name, target, tuple(rows))

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from games import Game, Mechanism, apply, stage_game, stage_payoffs
+from games import Game, Mechanism, RepeatedPlay, apply, stage_game, stage_payoffs
 
 from ..cooperation import stability
+from ..fast2x2 import solve_2x2
+from .batch import batch_apply
 from .strength import minimal_strength
 
 __all__ = ["PhaseGrid", "ThresholdCurve", "phase_grid", "threshold_sweep"]
@@ -83,9 +85,23 @@ def phase_grid(
     (xn, xv), (yn, yv) = x, y
     xv, yv = np.asarray(xv, dtype=float), np.asarray(yv, dtype=float)
     levels = np.empty((len(yv), len(xv)), dtype=object)
-    for i, b in enumerate(yv):
-        for j, a in enumerate(xv):
-            levels[i, j] = stability(apply(game, *_set(_set(stack, xn, a), yn, b)), basin=False, method="fast").level
+    if game.shape == (2, 2) and not any(isinstance(m, RepeatedPlay) for m in stack):
+        # Every point at once: stacked transforms and the exact vectorized 2×2 path.
+        X, Y = np.meshgrid(xv, yv)
+        n = X.size
+        params: list[dict] = [{} for _ in stack]
+        for name, values in ((xn, X.ravel()), (yn, Y.ravel())):
+            owner = next((k for k, m in enumerate(stack) if name in type(m).RANGES), None)
+            if owner is None:
+                raise ValueError(f"no mechanism in the stack has a parameter {name!r}")
+            params[owner][name] = values
+        A = np.broadcast_to(game.row_payoffs, (n, 2, 2))
+        B = np.broadcast_to(game.col_payoffs, (n, 2, 2))
+        levels[:] = solve_2x2(*batch_apply(A, B, stack, params)).level.reshape(len(yv), len(xv))
+    else:
+        for i, b in enumerate(yv):
+            for j, a in enumerate(xv):
+                levels[i, j] = stability(apply(game, *_set(_set(stack, xn, a), yn, b)), basin=False, method="fast").level
     thresholds = {}
     for target in targets:
         xs, ys = [], []
