@@ -31,7 +31,7 @@ figures: $(STAMP)
 
 # Speed is measured here, never asserted in tests.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_evolve.py
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .ruff_cache

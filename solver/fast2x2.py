@@ -72,7 +72,7 @@ def stack_games(games) -> tuple[np.ndarray, np.ndarray]:
     return A, B
 
 
-def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> Solved2x2:
+def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, payoffs: bool = True) -> Solved2x2:
     """Every extreme Nash equilibrium and the cooperation report fields of N 2×2 games.
 
     Parameters
@@ -80,6 +80,8 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> Solved2x2:
     A, B : array_like, shape (N, 2, 2) or (2, 2)
         Row and column payoffs; strategy 0 is cooperate, and (C, C) is the only fully
         cooperative profile (the default cooperation matrix).
+    payoffs : bool
+        Whether to compute the expected payoffs at each equilibrium (NaN otherwise).
     """
     A = np.asarray(A, dtype=float).reshape(-1, 2, 2)
     B = np.asarray(B, dtype=float).reshape(-1, 2, 2)
@@ -143,7 +145,7 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> Solved2x2:
     def expected(M: np.ndarray) -> np.ndarray:
         return cc * M[:, 0, 0, None] + cd * M[:, 0, 1, None] + dc * M[:, 1, 0, None] + dd * M[:, 1, 1, None]
 
-    payoffs = np.stack([expected(A), expected(B)], axis=2)
+    values = np.stack([expected(A), expected(B)], axis=2) if payoffs else np.full((n, 9, 2), np.nan)
 
     # Cooperation report (DESIGN §5) with (C, C) the only fully cooperative profile.
     a1r, a1c = A[:, 0, 0] - A[:, 1, 0], B[:, 0, 0] - B[:, 0, 1]
@@ -158,7 +160,7 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> Solved2x2:
     risk_dominant = strict & (~dd_strict | ((mine > theirs) & ~tie))
     codes = np.select([dominant, unique, risk_dominant, strict, nash], [0, 1, 2, 3, 4], default=5)
     level = np.array(LEVELS, dtype=object)[codes]
-    return Solved2x2(P, Q, count, degenerate, continuum, nash, strict, unique, dominant, risk_dominant, level, payoffs)
+    return Solved2x2(P, Q, count, degenerate, continuum, nash, strict, unique, dominant, risk_dominant, level, values)
 
 
 def report_from_batch(game, solved: Solved2x2, k: int):

@@ -43,7 +43,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import sys
@@ -71,7 +70,9 @@ EXECUTORS = ("serial", "processes", "dask")
 #: Largest number of points a sweep may have (memory: about 1 kB a row).
 MAX_POINTS = 5_000_000
 _PAYOFF_KEYS = ("R", "S", "T", "P")
-_PURE = np.array(["CC", "CD", "DC", "DD"])
+_PURE = ("CC", "CD", "DC", "DD")
+#: "CC|DD"-style labels of the 16 sets of pure equilibria, indexed by a 4-bit mask.
+_PURE_SETS = np.array(["|".join(p for k, p in enumerate(_PURE) if mask >> k & 1) for mask in range(16)], dtype=object)
 
 
 class SweepError(ValueError):
@@ -268,8 +269,8 @@ def sweep_points(spec: SweepSpec) -> pd.DataFrame:
     parameter's range (lists are sampled from their values)."""
     names = list(spec.parameters)
     if spec.mode == "grid":
-        grid = np.array(list(itertools.product(*spec.parameters.values())), dtype=float)
-        return pd.DataFrame(grid, columns=names)
+        mesh = np.meshgrid(*spec.parameters.values(), indexing="ij")  # the first parameter varies slowest
+        return pd.DataFrame({name: m.ravel() for name, m in zip(names, mesh)}, columns=names)
     rng = np.random.default_rng(spec.seed)
     cols = {}
     for name, values in spec.parameters.items():
@@ -344,15 +345,15 @@ def evaluate(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:
             out[name] = list(values)
     else:
         A, B = _arrays(spec, points)
-        r = solve_2x2(A, B)
-        out["level"] = r.level
+        r = solve_2x2(A, B, payoffs=False)
+        out["level"] = pd.Series(r.level, dtype=object)
         for name in ("nash", "strict", "unique", "dominant", "risk_dominant"):
             out[name] = getattr(r, name)
         out["equilibria"] = r.count
         pure = ((r.p == 0) | (r.p == 1)) & ((r.q == 0) | (r.q == 1))
-        code = np.where(pure, (r.p == 0) * 2 + (r.q == 0), -1)
-        labels = np.where(code >= 0, _PURE[np.clip(code, 0, 3)], "")
-        out["pure"] = ["|".join(x for x in row if x) for row in labels]
+        code = ((r.p == 0) * 2 + (r.q == 0)).astype(np.int64)
+        bits = np.where(pure, 1 << np.clip(code, 0, 3), 0).sum(axis=1)  # which of CC, CD, DC, DD are equilibria
+        out["pure"] = pd.Series(_PURE_SETS[bits], dtype=object)
         mixed = ~pure & ~np.isnan(r.p)
         first = np.argmax(mixed, axis=1)
         has = mixed.any(axis=1)

@@ -1,0 +1,135 @@
+"""The benchmarks of the scale issue; ``make bench`` runs them all and prints each figure with,
+where a peer exists, the ratio against it measured in the same run.
+
+(a) 2×2 sweep throughput against calling nashpy per game        goal: ≥ 1,000 ×
+(b) analyze + design with five mechanisms, 3,000 regions        goal: < 10 s
+(c) 1,000 steps of imitation dynamics on 10,000 nodes           goal: < 10 s
+(d) a 20 × 20 phase diagram, end to end (solve, draw, save)     goal: < 5 s
+
+Timings live here, never in tests. Record the results and the machine in RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+
+def machine() -> str:
+    blas = os.environ.get("OPENBLAS_CORETYPE")
+    note = f", OPENBLAS_CORETYPE={blas}" if blas else ""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}{note}"
+
+
+def bench_sweep() -> None:
+    import nashpy
+
+    from solver.sweep import parse_sweep, run_sweep
+
+    doc = {
+        "sweep": {"name": "benchmark"},
+        "game": {"payoffs": {"R": 3, "S": -1, "T": 4, "P": 0}},
+        "mechanisms": [{"kind": "higher_level_guidance", "penalty": 2}],
+        "parameters": {
+            "higher_level_guidance.subsidy": {"from": 0, "to": 3, "points": 200},
+            "higher_level_guidance.detection": {"from": 0, "to": 1, "points": 200},
+            "game.T": {"from": 3.5, "to": 6, "points": 10},
+        },
+    }
+    spec = parse_sweep(doc)
+    start = time.perf_counter()
+    frame = run_sweep(spec, executor="serial", chunk_size=20_000, progress=False)
+    ours = (time.perf_counter() - start) / len(frame)
+    start = time.perf_counter()
+    run_sweep(spec, executor="processes", chunk_size=20_000, progress=False)
+    default = (time.perf_counter() - start) / len(frame)
+    rng = np.random.default_rng(0)
+    games = [(rng.integers(0, 1000, (2, 2)), rng.integers(0, 1000, (2, 2))) for _ in range(500)]
+    warnings.simplefilter("ignore")
+    start = time.perf_counter()
+    for a, b in games:
+        list(nashpy.Game(a, b).support_enumeration())
+    theirs = (time.perf_counter() - start) / len(games)
+    ratio, per_core = theirs / default, theirs / ours
+    print(
+        f"(a) 2×2 sweep of {len(frame):,} points: {1 / default:,.0f} points/s with the default executor ({os.cpu_count()} processes), "
+        f"{1 / ours:,.0f} points/s on one core; nashpy support enumeration, one game at a time: {1 / theirs:,.0f} games/s; "
+        f"ratio {ratio:,.0f} × ({per_core:,.0f} × on one core) — goal ≥ 1,000 × {'ok' if ratio >= 1000 else 'MISSED'}"
+    )
+
+
+def bench_network() -> None:
+    from games import BindingContract, HigherLevelGuidance, SidePayment, ThirdPartyOrganization
+    from regions import synthetic_province
+    from solver import analyze
+    from solver.design import Candidate, compare
+
+    network = synthetic_province(regions=3000, links=15000, seed=0)
+    candidates = [
+        Candidate("guidance: subsidy", HigherLevelGuidance(inspection_cost=0.1), "subsidy"),
+        Candidate("guidance: penalty", HigherLevelGuidance(detection=0.5, inspection_cost=0.1), "penalty"),
+        Candidate("binding contract", BindingContract(enforcement=0.8, signing_cost=0.05), "breach_penalty"),
+        Candidate("third party", ThirdPartyOrganization(fee=0.05), "detection", (HigherLevelGuidance(penalty=3, detection=0.1),)),
+        Candidate("side payment", SidePayment(payer=0), "transfer", (HigherLevelGuidance(subsidy=1.0),)),
+    ]
+    start = time.perf_counter()
+    analysis = analyze(network, basin=False)
+    middle = time.perf_counter()
+    comparison = compare(network, candidates, target="strict")
+    end = time.perf_counter()
+    total = end - start
+    print(
+        f"(b) analyze + design, {len(network.regions):,} regions, {len(network.links):,} links, five mechanisms: analyze {middle - start:.2f} s, "
+        f"design {end - middle:.2f} s ({len(comparison.rows):,} rows), total {total:.2f} s — goal < 10 s {'ok' if total < 10 else 'MISSED'}"
+        f"; stable share {analysis.summary['stable_share']:.1%}"
+    )
+
+
+def bench_evolution() -> None:
+    import networkx as nx
+
+    from games import donation_game
+    from solver.dynamics import RULES, evolve_on_graph
+
+    graph = nx.random_regular_graph(4, 10_000, seed=1)
+    times = []
+    for rule in RULES:
+        start = time.perf_counter()
+        evolve_on_graph(graph, donation_game(3, 1), rule=rule, steps=1000, seed=0)
+        times.append((rule, time.perf_counter() - start))
+    worst = max(t for _, t in times)
+    detail = ", ".join(f"{rule} {t:.2f} s" for rule, t in times)
+    print(f"(c) 1,000 steps on 10,000 nodes (synchronous): {detail} — goal < 10 s {'ok' if worst < 10 else 'MISSED'}")
+
+
+def bench_phase() -> None:
+    from games import HigherLevelGuidance, prisoners_dilemma
+    from solver.design.phase import phase_grid
+    from solver.plots import phase_diagram, save_figure
+
+    start = time.perf_counter()
+    grid = phase_grid(
+        prisoners_dilemma(T=5, R=3, P=1, S=-2), HigherLevelGuidance(penalty=2), ("subsidy", np.linspace(0, 4, 20)), ("detection", np.linspace(0, 1, 20))
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        save_figure(phase_diagram(grid), Path(folder) / "phase.pdf")
+    total = time.perf_counter() - start
+    print(f"(d) 20 × 20 phase diagram, solve + draw + save PDF: {total:.2f} s — goal < 5 s {'ok' if total < 5 else 'MISSED'}")
+
+
+def main() -> None:
+    print(f"machine: {machine()}")
+    bench_sweep()
+    bench_network()
+    bench_evolution()
+    bench_phase()
+
+
+if __name__ == "__main__":
+    main()
