@@ -22,6 +22,8 @@ Public API
     Repeated play: the exact induced normal form of an infinitely repeated stage game.
 :func:`contract_game`
     The signing stage of a voluntary binding contract.
+:func:`read_nfg`, :func:`write_nfg`, :class:`NfgError`
+    Gambit strategic-form (.nfg) files: read both versions, write the payoff version.
 :class:`ThreeParty`
     The three-party evolutionary game of two local governments and their superior (DESIGN §8).
 
@@ -48,6 +50,7 @@ from .mechanisms import (
     apply,
     mechanism_from_dict,
 )
+from .nfg import NfgError, read_nfg, write_nfg
 from .repeated import ALLC, ALLD, GRIM, STANDARD, TFT, WSLS, Automaton, discounted_outcomes, grim_trigger_threshold, induced_game
 from .stage import (
     StagePayoffs,
@@ -77,6 +80,7 @@ __all__ = [
     "HigherLevelGuidance",
     "Ledger",
     "Mechanism",
+    "NfgError",
     "RepeatedPlay",
     "SidePayment",
     "StagePayoffs",
@@ -96,7 +100,9 @@ __all__ = [
     "induced_game",
     "mechanism_from_dict",
     "prisoners_dilemma",
+    "read_nfg",
     "stag_hunt",
     "stage_game",
     "stage_payoffs",
+    "write_nfg",
 ]

@@ -117,17 +117,30 @@ def scenarios_show(name: Annotated[str, typer.Argument(help="Name of a built-in 
 
 @app.command()
 def solve(
-    row: Annotated[str, typer.Option("--row", help='Row player\'s payoffs, e.g. "3,0;5,1".')],
-    col: Annotated[str, typer.Option("--col", help='Column player\'s payoffs, e.g. "3,5;0,1".')],
+    nfg: Annotated[str | None, typer.Argument(help="A Gambit .nfg file (or give --row and --col).")] = None,
+    row: Annotated[str | None, typer.Option("--row", help='Row player\'s payoffs, e.g. "3,0;5,1".')] = None,
+    col: Annotated[str | None, typer.Option("--col", help='Column player\'s payoffs, e.g. "3,5;0,1".')] = None,
     format: FormatOption = Format.table,
     basin: BasinOption = True,
 ) -> None:
-    """Equilibria and cooperation report of one game given by its matrices."""
-    a, b = parse_matrix(row, "--row"), parse_matrix(col, "--col")
-    try:
-        game = Game(a, b)
-    except ValueError as err:
-        raise InputError(f"--row/--col: {err}") from err
+    """Equilibria and cooperation report of one game: from its matrices or a Gambit .nfg file."""
+    from games import NfgError, read_nfg
+
+    if nfg is not None:
+        if row is not None or col is not None:
+            raise InputError("give an .nfg file or --row and --col, not both")
+        try:
+            game = read_nfg(Path(nfg))
+        except NfgError as err:
+            raise InputError(str(err)) from err
+    else:
+        if row is None or col is None:
+            raise InputError("give both --row and --col (or an .nfg file)")
+        a, b = parse_matrix(row, "--row"), parse_matrix(col, "--col")
+        try:
+            game = Game(a, b)
+        except ValueError as err:
+            raise InputError(f"--row/--col: {err}") from err
     report = stability(game, basin=basin)
     if format is Format.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -66,7 +66,7 @@ def test_scenarios(capsys):
         (("solve", "--row", "3,0;5", "--col", "3,5;0,1"), "--row: rows have different lengths"),
         (("solve", "--row", "3,0;5,1", "--col", "3,5,1;0,1,1"), "--row/--col: payoff matrices differ in shape"),
         (("solve", "--row", "3,0;5,nan", "--col", "3,5;0,1"), "not a finite number"),
-        (("solve", "--row", "3,0;5,1"), "Missing option '--col'"),
+        (("solve", "--row", "3,0;5,1"), "give both --row and --col"),
         (("solve", "--row", "1", "--col", "1", "--format", "xml"), "'xml' is not one of"),
         (("analyze", "no-such-scenario"), "no scenario file or built-in scenario"),
         (("analyze", "missing.toml"), "missing.toml: no such file"),
@@ -222,3 +222,18 @@ def test_evolve_network(capsys):
     ):
         code, _, err = run(capsys, *args)
         assert code == 2 and message in err and err.count("\n") == 1, err
+
+
+def test_solve_an_nfg_file(tmp_path, capsys):
+    from games import stag_hunt, write_nfg
+
+    path = tmp_path / "hunt.nfg"
+    write_nfg(stag_hunt(R=4, T=3, P=2, S=0), path)
+    code, out, _ = run(capsys, "solve", str(path), "--format", "json", "--no-basin")
+    assert code == 0 and len(json.loads(out)["equilibria"]) == 3
+    bad = tmp_path / "bad.nfg"
+    bad.write_text('NFG 1 R "" { "1" "2" } { 2 2 } "" 1 2 3', encoding="utf-8")
+    code, _, err = run(capsys, "solve", str(bad))
+    assert code == 2 and err == f"intergov: error: {bad}: 3 payoffs for 4 profiles of two players (expected 8)\n"
+    code, _, err = run(capsys, "solve", str(tmp_path / "missing.nfg"))
+    assert code == 2 and "cannot read" in err

@@ -75,8 +75,12 @@ def test_phase_diagram_from_a_sweep_matches_phase_grid():
     doc = {**BASE, "parameters": {"higher_level_guidance.subsidy": {"from": 0, "to": 3, "points": 7}, "higher_level_guidance.detection": [0, 0.5, 1]}}
     frame = run_sweep(parse_sweep(doc), executor="serial")
     grid = phase_from_table(frame, "higher_level_guidance.subsidy", "higher_level_guidance.detection")
-    expected = phase_grid(stage_game({"R": 3, "S": -1, "T": 4, "P": 0}), [HigherLevelGuidance(penalty=2), BindingContract(enforcement=0.5)],
-                          ("subsidy", np.linspace(0, 3, 7)), ("detection", [0, 0.5, 1]))
+    expected = phase_grid(
+        stage_game({"R": 3, "S": -1, "T": 4, "P": 0}),
+        [HigherLevelGuidance(penalty=2), BindingContract(enforcement=0.5)],
+        ("subsidy", np.linspace(0, 3, 7)),
+        ("detection", [0, 0.5, 1]),
+    )
     assert grid.levels.tolist() == expected.levels.tolist()
     with pytest.raises(SweepError, match="varies too"):
         phase_from_table(run_sweep(parse_sweep(BASE), executor="serial"), "higher_level_guidance.subsidy", "higher_level_guidance.detection")
@@ -95,7 +99,10 @@ def test_save_round_trip(tmp_path, spec, ext):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"parameters": {"higher_level_guidance.subsidi": [1]}}, "field 'higher_level_guidance.subsidi': unknown parameter \\(did you mean 'higher_level_guidance.subsidy'\\?\\)"),
+        (
+            {"parameters": {"higher_level_guidance.subsidi": [1]}},
+            "field 'higher_level_guidance.subsidi': unknown parameter \\(did you mean 'higher_level_guidance.subsidy'\\?\\)",
+        ),
         ({"parameters": {"higher_level_guidance.subsidy": {"from": 2, "to": 1, "points": 3}}}, "field 'higher_level_guidance.subsidy': the range is empty"),
         ({"parameters": {"higher_level_guidance.subsidy": []}}, "the list of values is empty"),
         ({"parameters": {}}, "\\[parameters\\]: is missing or empty"),
@@ -155,7 +162,9 @@ def test_cli_plot_from_sweep(tmp_path, capsys):
     table = tmp_path / "t.parquet"
     assert main(["sweep", str(write_spec(tmp_path, doc)), "--out", str(table), "--executor", "serial"]) == 0
     figure = tmp_path / "phase.png"
-    code = main(["plot", "phase-diagram", "--sweep", str(table), "--x", "higher_level_guidance.subsidy", "--y", "higher_level_guidance.detection", "--out", str(figure)])
+    code = main(
+        ["plot", "phase-diagram", "--sweep", str(table), "--x", "higher_level_guidance.subsidy", "--y", "higher_level_guidance.detection", "--out", str(figure)]
+    )
     assert code == 0 and figure.read_bytes().startswith(b"\x89PNG")
     capsys.readouterr()
     assert json.dumps(1)
