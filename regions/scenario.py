@@ -51,7 +51,8 @@ __all__ = ["ScenarioError", "builtin_scenarios", "dumps_scenario", "load_scenari
 #: Largest scenario file read, in bytes.
 MAX_BYTES = 50 * 1024 * 1024
 
-_TOP = ("scenario", "regions", "links", "mechanisms")
+_TOP = ("scenario", "regions", "links", "mechanisms", "generate")
+_GENERATE = ("regions", "links", "prefectures", "seed", "within")
 _SCENARIO = ("name", "note", "sources")
 _REGION = ("id", "name", "name_zh", "level", "parent", "lon", "lat", "attributes")
 _LINK = ("between", "cluster", "weight", "note", "payoffs", "economics")
@@ -272,6 +273,8 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
     name = reader.string(head, "name", "[scenario]", required=True)
     note = reader.string(head, "note", "[scenario]", default="")
     sources = reader.string(head, "sources", "[scenario]")
+    if "generate" in doc:
+        return _generated(reader, doc, name, note, sources)
     regions = [reader.region(i, t) for i, t in enumerate(reader.array_of_tables(doc, "regions"), 1)]
     if not regions:
         raise reader.fail("[[regions]]", None, "a scenario needs at least one region")
@@ -292,6 +295,37 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
             entry = f"[[links]] #{second} ({'–'.join(links[second - 1].between)})"
         raise reader.fail(entry, err.field, err.detail) from err
     return network
+
+
+def _generated(reader: _Reader, doc: dict, name: str | None, note: str | None, sources: str | None) -> RegionNetwork:
+    """A scenario whose [generate] table asks for a synthetic province."""
+    from .synthetic import synthetic_province
+
+    table = doc["generate"]
+    if not isinstance(table, dict):
+        raise reader.fail("[generate]", None, f"must be a table, got {_kind(table)}")
+    for key in ("regions", "links", "mechanisms"):
+        if key in doc and key != "mechanisms":
+            raise reader.fail("top level", key, "a generated scenario has no [[regions]] or [[links]] of its own")
+    reader.keys(table, _GENERATE, "[generate]")
+    params = {}
+    for key in _GENERATE:
+        if key in table:
+            value = table[key]
+            if key == "within":
+                params[key] = reader.number(table, key, "[generate]")
+            elif isinstance(value, bool) or not isinstance(value, int):
+                raise reader.fail("[generate]", key, f"must be a whole number, got {_kind(value)} {value!r}")
+            else:
+                params[key] = value
+    for key in ("regions", "links"):
+        if key in params and not 1 <= params[key] <= 200_000:
+            raise reader.fail("[generate]", key, f"must lie in 1 … 200,000, got {params[key]}")
+    try:
+        network = synthetic_province(**params)
+    except ValueError as err:
+        raise reader.fail("[generate]", None, str(err)) from err
+    return RegionNetwork(network.regions.values(), network.links, name=name or network.name, note=note or network.note, sources=sources or network.sources)
 
 
 def load_scenario(source: str | os.PathLike[str]) -> RegionNetwork:

@@ -54,7 +54,7 @@ def test_analyze_json(capsys):
 
 def test_scenarios(capsys):
     code, out, _ = run(capsys, "scenarios")
-    assert code == 0 and out.startswith("yongkang-wuyi-jinyun")
+    assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == ["gba-nev", "henan-clusters", "synthetic-province", "yongkang-wuyi-jinyun"]
     code, out, _ = run(capsys, "scenarios", "show", "yongkang-wuyi-jinyun")
     assert code == 0 and "ILLUSTRATIVE CALIBRATION" in out
 
@@ -237,3 +237,11 @@ def test_solve_an_nfg_file(tmp_path, capsys):
     assert code == 2 and err == f"intergov: error: {bad}: 3 payoffs for 4 profiles of two players (expected 8)\n"
     code, _, err = run(capsys, "solve", str(tmp_path / "missing.nfg"))
     assert code == 2 and "cannot read" in err
+
+
+@pytest.mark.parametrize("name", ["gba-nev", "henan-clusters", "synthetic-province"])
+def test_other_builtin_scenarios_analyze(capsys, name):
+    code, out, err = run(capsys, "analyze", name, "--no-basin", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["links"] and data["summary"]["links"] >= 3

@@ -233,3 +233,25 @@ def test_save_is_atomic_and_round_trips(tmp_path):
 @given(networks())
 def test_written_network_loads_back_equal(net):
     assert loads_scenario(dumps_scenario(net)) == net
+
+
+@pytest.mark.parametrize("name", ["yongkang-wuyi-jinyun", "gba-nev", "henan-clusters", "synthetic-province"])
+def test_every_builtin_is_labelled_and_round_trips(name):
+    net = load_scenario(name)
+    assert "illustrative" in net.note.lower() and net.sources
+    if name != "yongkang-wuyi-jinyun":
+        assert net.note.startswith("Question:")
+    assert loads_scenario(dumps_scenario(net)) == net
+
+
+def test_generated_scenarios():
+    net = loads_scenario('[scenario]\nname = "g"\n[generate]\nregions = 50\nlinks = 80\nseed = 3\n')
+    assert len(net.regions) == 50 and len(net.links) == 80 and net.name == "g"
+    for text, message in (
+        ("[generate]\nregions = 50\nlinkz = 3\n", "field 'linkz': unknown key \\(did you mean 'links'\\?\\)"),
+        ("[generate]\nregions = 5\nlinks = 500\n", "more than the"),
+        ("[generate]\nregions = 0\n", "must lie in 1"),
+        ('[generate]\nregions = "many"\n', "must be a whole number"),
+    ):
+        with pytest.raises(ScenarioError, match=message):
+            loads_scenario('[scenario]\nname = "g"\n' + text, "g.toml")
