@@ -12,6 +12,8 @@ Public API
     Read a TOML scenario (a path or a built-in name) with validation, and write one back.
 :func:`builtin_scenarios`
     Names of the built-in scenarios.
+:func:`read_csv`, :func:`read_graphml`
+    Regions and links from CSV tables or GraphML (networkx), with the scenario's validation.
 :func:`synthetic_province`
     A seeded random province-like network (thousands of regions) for experiments and benchmarks.
 :class:`ScenarioError`
@@ -30,6 +32,7 @@ Examples
 ('jinhua', 'zhejiang')
 """
 
+from .io import read_csv, read_graphml
 from .mechanisms import MECHANISM_KINDS, PRIMARY_PARAMETER, STRATEGY_NAMES, MechanismSpec
 from .network import LEVELS, EntryError, GameSpec, Link, Region, RegionNetwork
 from .scenario import ScenarioError, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, save_scenario
@@ -52,6 +55,8 @@ __all__ = [
     "dumps_scenario",
     "load_scenario",
     "loads_scenario",
+    "read_csv",
+    "read_graphml",
     "save_scenario",
     "synthetic_province",
 ]

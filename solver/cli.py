@@ -742,6 +742,47 @@ def sweep(
     print(f"wrote {path}: {len(frame)} points ({summary})")
 
 
+@app.command("export")
+def export_command(
+    scenario: Annotated[str, typer.Argument(help="A scenario file or a built-in name.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="Output: .graphml or .geojson.")],
+    target: TargetOption = "strict",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """The network with its analysis, for graph tools (GraphML) or GIS (GeoJSON)."""
+    from .export import write_export
+
+    if target not in LEVELS[:-1]:
+        raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
+    path = write_export(load_scenario(scenario), out, force=force, target=target)
+    print(f"wrote {path}")
+
+
+@app.command("import")
+def import_command(
+    sources: Annotated[list[str], typer.Argument(help="REGIONS.csv LINKS.csv, or one .graphml file.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="The scenario file to write (.toml).")],
+    name: Annotated[str, typer.Option("--name", help="The scenario's name.")] = "imported city group",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Region data from CSV or GraphML into a scenario file (validated like any scenario)."""
+    from regions import read_csv, read_graphml, save_scenario
+
+    path = Path(out)
+    if path.suffix.lower() != ".toml":
+        raise InputError(f"--out {out!r}: a scenario file ends in .toml")
+    if path.exists() and not force:
+        raise InputError(f"--out {out!r}: the file exists; use --force to overwrite it")
+    if len(sources) == 1 and sources[0].lower().endswith(".graphml"):
+        network = read_graphml(sources[0], name=name)
+    elif len(sources) == 2:
+        network = read_csv(sources[0], sources[1], name=name)
+    else:
+        raise InputError("give REGIONS.csv LINKS.csv, or one .graphml file")
+    save_scenario(network, path)
+    print(f"wrote {path}: {len(network.regions)} regions, {len(network.links)} links")
+
+
 def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 

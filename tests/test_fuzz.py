@@ -7,9 +7,37 @@ from hypothesis import strategies as st
 from regions import ScenarioError, builtin_text, loads_scenario
 
 # TOML values of every kind, nested a little.
-scalars = st.one_of(st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8))
-keys = st.sampled_from(["scenario", "regions", "links", "mechanisms", "name", "note", "id", "level", "parent", "lon", "lat", "between", "cluster",
-                        "weight", "payoffs", "economics", "R", "S", "T", "P", "row", "col", "kind", "by", "subsidy", "x"]) | st.text(min_size=1, max_size=6)
+scalars = st.one_of(st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8))
+keys = st.sampled_from(
+    [
+        "scenario",
+        "regions",
+        "links",
+        "mechanisms",
+        "name",
+        "note",
+        "id",
+        "level",
+        "parent",
+        "lon",
+        "lat",
+        "between",
+        "cluster",
+        "weight",
+        "payoffs",
+        "economics",
+        "R",
+        "S",
+        "T",
+        "P",
+        "row",
+        "col",
+        "kind",
+        "by",
+        "subsidy",
+        "x",
+    ]
+) | st.text(min_size=1, max_size=6)
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=4), max_leaves=12)
 documents = st.dictionaries(keys, values, max_size=5)
 
@@ -41,9 +69,23 @@ def test_mutated_builtin_scenario(start, length, replacement):
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=200)
-@given(st.sampled_from(["R = 3", "P = 0", 'parent = "jinhua"', 'level = "county"', 'between = ["yongkang", "jinyun"]', "weight = 0.8", "subsidy = 0.5",
-                        'kind = "binding_contract"', "detection = 0.5", 'by = "jinhua"']),
-       st.sampled_from(["nan", "inf", "-1", '"x"', "[]", "{}", "true", "1e400", '"jinyun"', '"zhejiang"', "0", "2"]))
+@given(
+    st.sampled_from(
+        [
+            "R = 3",
+            "P = 0",
+            'parent = "jinhua"',
+            'level = "county"',
+            'between = ["yongkang", "jinyun"]',
+            "weight = 0.8",
+            "subsidy = 0.5",
+            'kind = "binding_contract"',
+            "detection = 0.5",
+            'by = "jinhua"',
+        ]
+    ),
+    st.sampled_from(["nan", "inf", "-1", '"x"', "[]", "{}", "true", "1e400", '"jinyun"', '"zhejiang"', "0", "2"]),
+)
 def test_field_values_swapped(field, value):
     name = field.split(" = ")[0]
     text = BUILTIN.replace(field, f"{name} = {value}", 1)

@@ -1,0 +1,124 @@
+"""A network with its analysis, for GIS and graph tools: GraphML and GeoJSON.
+
+Regions carry their name, level, parent and coordinates; links their cluster, weight, stage
+game (``R_row … P_col`` or ``b_row … w_col``, so the file reads back), the cooperation level in the status quo and with all of the scenario's mechanisms, and the minimal
+strength of each stage mechanism of the design comparison (``min_<candidate>``). GeoJSON has a
+Point per region with coordinates and a LineString per link whose two regions have them.
+
+Examples
+--------
+>>> import json
+>>> from regions import load_scenario
+>>> doc = to_geojson(load_scenario("yongkang-wuyi-jinyun"))
+>>> sorted({f["geometry"]["type"] for f in doc["features"]})
+['LineString', 'Point']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+
+from regions import RegionNetwork
+
+from .design import GENERIC, compare
+from .network import ALL_TOGETHER, analyze
+
+__all__ = ["link_properties", "to_geojson", "to_graphml", "write_export"]
+
+
+def _key(name: str) -> str:
+    return "min_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def link_properties(network: RegionNetwork, target: str = "strict") -> list[dict]:
+    """Per link: cluster, weight, superior, levels (status quo, with mechanisms), minimal strengths."""
+    analysis = analyze(network, basin=False)
+    stage_generic = [c for c in GENERIC if c.name != "repeated play"]
+    comparison = compare(network, candidates=stage_generic, target=target)
+    out = []
+    for link in network.links:
+        rows = [r for r in analysis.links if r.link is link]
+        props = {
+            "a": link.between[0],
+            "b": link.between[1],
+            "cluster": link.cluster,
+            "weight": link.weight,
+            "superior": rows[0].superior or "",
+            "level": rows[0].report.level,
+            "level_with_mechanisms": next((r.report.level for r in rows if r.mechanism == ALL_TOGETHER), rows[-1].report.level),
+        }
+        row, col = link.game.values()  # the stage game, so that the file can be read back
+        for side, values in (("row", row), ("col", col)):
+            props.update({f"{k}_{side}": v for k, v in values.items()})
+        for r in comparison.rows:
+            if r.link is link and r.strength.feasible:
+                props[_key(r.candidate)] = r.strength.value
+        out.append(props)
+    return out
+
+
+def to_graphml(network: RegionNetwork, target: str = "strict") -> str:
+    """GraphML text of the network and its analysis."""
+    graph = nx.Graph(name=network.name)
+    for r in network.regions.values():
+        attrs = {"name": r.name, "level": r.level, "parent": r.parent or ""}
+        if r.lon is not None:
+            attrs.update(lon=r.lon, lat=r.lat)
+        if r.name_zh:
+            attrs["name_zh"] = r.name_zh
+        graph.add_node(r.id, **attrs)
+    for props in link_properties(network, target):
+        a, b = props.pop("a"), props.pop("b")
+        graph.add_edge(a, b, **props)
+    return "\n".join(nx.generate_graphml(graph)) + "\n"
+
+
+def to_geojson(network: RegionNetwork, target: str = "strict") -> dict:
+    """A GeoJSON FeatureCollection of the regions (Points) and links (LineStrings)."""
+    features = []
+    for r in network.regions.values():
+        if r.lon is None:
+            continue
+        props = {"id": r.id, "name": r.name, "level": r.level, "parent": r.parent}
+        if r.name_zh:
+            props["name_zh"] = r.name_zh
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]}, "properties": props})
+    for props in link_properties(network, target):
+        a, b = network.region(props["a"]), network.region(props["b"])
+        if a.lon is None or b.lon is None:
+            continue
+        features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]}, "properties": props})
+    return {"type": "FeatureCollection", "name": network.name, "features": features}
+
+
+def write_export(network: RegionNetwork, path: str | os.PathLike[str], *, force: bool = False, target: str = "strict") -> Path:
+    """Write GraphML (.graphml) or GeoJSON (.geojson, .json) by extension, atomically.
+
+    Raises
+    ------
+    ValueError
+        For another extension, or an existing file without ``force``.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in (".graphml", ".geojson", ".json"):
+        raise ValueError(f"{path}: the format follows the extension; use .graphml or .geojson")
+    if path.exists() and not force:
+        raise ValueError(f"{path}: the file exists; use --force to overwrite it")
+    text = to_graphml(network, target) if ext == ".graphml" else json.dumps(to_geojson(network, target), ensure_ascii=False, indent=1) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
