@@ -1,7 +1,8 @@
 """A network with its analysis, for GIS and graph tools: GraphML and GeoJSON.
 
 Regions carry their name, level, parent and coordinates; links their cluster, weight, stage
-game (``R_row … P_col`` or ``b_row … w_col``, so the file reads back), the cooperation level in the status quo and with all of the scenario's mechanisms, and the minimal
+game (``R_row … P_col`` or ``b_row … w_col``, so the file reads back), the cooperation level
+in the status quo and with all of the scenario's mechanisms, and the minimal
 strength of each stage mechanism of the design comparison (``min_<candidate>``). GeoJSON has a
 Point per region with coordinates and a LineString per link whose two regions have them.
 
