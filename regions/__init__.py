@@ -35,7 +35,7 @@ Examples
 from .io import read_csv, read_graphml
 from .mechanisms import MECHANISM_KINDS, PRIMARY_PARAMETER, STRATEGY_NAMES, MechanismSpec
 from .network import LEVELS, EntryError, GameSpec, Link, Region, RegionNetwork
-from .scenario import ScenarioError, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, save_scenario
+from .scenario import ScenarioError, atomic_write, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, save_scenario
 from .synthetic import synthetic_province
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "Region",
     "RegionNetwork",
     "ScenarioError",
+    "atomic_write",
     "builtin_scenarios",
     "builtin_text",
     "dumps_scenario",

@@ -32,6 +32,7 @@ import math
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["ScenarioError", "builtin_scenarios", "dumps_scenario", "load_scenario", "loads_scenario", "save_scenario"]
+__all__ = ["ScenarioError", "atomic_write", "builtin_scenarios", "dumps_scenario", "load_scenario", "loads_scenario", "save_scenario"]
 
 #: Largest scenario file read, in bytes.
 MAX_BYTES = 50 * 1024 * 1024
@@ -416,6 +417,30 @@ def dumps_scenario(network: RegionNetwork) -> str:
     return tomli_w.dumps(doc)
 
 
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+    """Write a file atomically: ``write`` fills a temporary file beside ``path`` (with the same
+    extension), which then replaces ``path`` in one step; on any failure or interrupt it is
+    removed and ``path`` is untouched.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> atomic_write(target, lambda tmp: tmp.write_text("done")).read_text()
+    'done'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
 def save_scenario(network: RegionNetwork, path: str | os.PathLike[str]) -> Path:
     """Write a network to a scenario file, atomically (a failure leaves no partial file).
 
@@ -424,14 +449,5 @@ def save_scenario(network: RegionNetwork, path: str | os.PathLike[str]) -> Path:
     Path
         The file written.
     """
-    path = Path(path)
     text = dumps_scenario(network)
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

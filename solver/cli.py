@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -36,7 +35,7 @@ from .design import allocate, compare, shapley_surplus, side_payments
 from .network import analyze as analyze_network
 from .network import link_game
 from .stack import parse_mechanism
-from .tables import analysis_rows, equilibrium_rows, format_costs, render
+from .tables import analysis_rows, design_rows, equilibrium_rows, render, transfer_rows
 
 __all__ = ["app", "main", "parse_matrix"]
 
@@ -258,35 +257,11 @@ def design(
             out["allocation"] = plan.to_dict()
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    rows = []
-    for r in comparison.rows:
-        st = r.strength
-        rows.append(
-            {
-                "link": "–".join(r.link.between),
-                "superior": r.superior or "",
-                "mechanism": r.candidate,
-                "minimal strength": st.message.split(";")[0] if st.feasible else "unreachable",
-                "level": st.level or "",
-                "payer": r.payer or "",
-                "net cost per play": format_costs(r.costs),
-                "method": st.method + ("" if st.monotone else ", not monotone"),
-            }
-        )
+    rows = design_rows(comparison)
     print(f"{network.name}: minimal strength of each mechanism for cooperation at least {target}\n")
     print(render(rows, format.value))
-    if transfers:
-        side = [
-            {
-                "link": "–".join(link.between),
-                "fair transfer": f"{link.between[r.fair.payer]} pays {r.fair.transfer:.4g}",
-                "stabilizing transfer": f"{link.between[r.stabilizing.payer]} pays {r.stabilizing.transfer:.4g}",
-                "grim thresholds": "{:.3g} / {:.3g}".format(*r.thresholds["none"]),
-                "after stabilizing": "{:.3g} / {:.3g}".format(*r.thresholds["stabilizing"]),
-                "fair and stable differ": "yes" if r.conflict else "no",
-            }
-            for link, r in transfers
-        ]
+    side = transfer_rows(network)
+    if side:
         print("\nSide payments on asymmetric links (Nash bargaining vs threshold balancing):\n")
         print(render(side, format.value))
     core = {True: "in the core", False: "not in the core", None: "core membership undecided"}[surplus.in_core]
@@ -496,13 +471,9 @@ def plot(
             except ValueError as err:
                 raise InputError(f"threshold-curve: {err}") from err
             fig = threshold_curve(curve)
-    target_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target_path.with_name(f".{target_path.name}.tmp{target_path.suffix}")
-    try:
-        save_figure(fig, tmp)
-        os.replace(tmp, target_path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    from regions import atomic_write
+
+    atomic_write(target_path, lambda tmp: save_figure(fig, tmp))
     print(f"wrote {target_path}")
 
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import networkx as nx
 
-from regions import RegionNetwork
+from regions import RegionNetwork, atomic_write
 
 from .design import GENERIC, compare
 from .network import ALL_TOGETHER, analyze
@@ -113,13 +112,4 @@ def write_export(network: RegionNetwork, path: str | os.PathLike[str], *, force:
     if path.exists() and not force:
         raise ValueError(f"{path}: the file exists; use --force to overwrite it")
     text = to_graphml(network, target) if ext == ".graphml" else json.dumps(to_geojson(network, target), ensure_ascii=False, indent=1) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

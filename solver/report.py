@@ -40,10 +40,10 @@ from games import HigherLevelGuidance, RepeatedPlay, stage_payoffs
 from regions import RegionNetwork
 
 from .basin import basin_grid, trajectories
-from .design import compare, shapley_surplus, side_payments
+from .design import compare, shapley_surplus
 from .design.phase import phase_grid, threshold_sweep
 from .network import analyze, link_game
-from .tables import analysis_rows, format_costs, render
+from .tables import analysis_rows, design_rows, render, transfer_rows
 
 __all__ = ["ReportError", "design_rows", "version", "write_report"]
 
@@ -58,27 +58,6 @@ def version() -> str:
         return metadata.version("intergov")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "0+unknown"
-
-
-def design_rows(comparison) -> list[dict]:
-    """One table row per link and candidate mechanism of a comparison."""
-    rows = []
-    for r in comparison.rows:
-        s = r.strength
-        rows.append(
-            {
-                "link": "–".join(r.link.between),
-                "superior": r.superior or "",
-                "mechanism": r.candidate,
-                "parameter": s.parameter,
-                "minimal strength": "unreachable" if not s.feasible else f"{'≥' if s.attained else '>'} {s.value:.6g}",
-                "level": s.level or "",
-                "payer": r.payer or "",
-                "net cost per play": format_costs(r.costs),
-                "method": s.method + ("" if s.monotone else " (not monotone)"),
-            }
-        )
-    return rows
 
 
 def _versions() -> dict[str, str]:
@@ -247,21 +226,7 @@ def write_report(
         if figures:
             (work / "figures").mkdir()
             made = _figures(network, analysis, comparison, work / "figures", seed, basin_points)
-        transfers = []
-        for link in network.links:
-            g = link_game(network, link)
-            r, c = stage_payoffs(g)
-            if r != c and r.T > r.P and c.T > c.P:
-                t = side_payments(g)
-                transfers.append(
-                    {
-                        "link": "–".join(link.between),
-                        "fair transfer": f"{link.between[t.fair.payer]} pays {t.fair.transfer:.4g}",
-                        "stabilizing transfer": f"{link.between[t.stabilizing.payer]} pays {t.stabilizing.transfer:.4g}",
-                        "grim thresholds": "{:.3g} / {:.3g}".format(*t.thresholds["none"]),
-                        "after stabilizing": "{:.3g} / {:.3g}".format(*t.thresholds["stabilizing"]),
-                    }
-                )
+        transfers = transfer_rows(network)
         surplus = shapley_surplus(network)
         s = analysis.summary
         quo = [row for row, r in zip(a_rows, analysis.links) if r.mechanism == "status quo"]

@@ -46,7 +46,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from games import MECHANISMS, Game, Mechanism, RepeatedPlay, apply, stage_payoffs
-from regions import EntryError, MechanismSpec
+from regions import EntryError, MechanismSpec, atomic_write
 from regions.network import did_you_mean as did_you_mean_text
 
 from .cooperation import LEVELS, stability
@@ -484,19 +483,9 @@ def save_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, force: bool
             import pyarrow  # noqa: F401
         except ImportError:
             raise SweepError(f"{path}: Parquet needs pyarrow (pip install 'intergov[parquet]'); or write .csv") from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        if ext == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    if ext == ".csv":
+        return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+    return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def phase_from_table(source: str | os.PathLike[str] | pd.DataFrame, x: str, y: str):

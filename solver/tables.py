@@ -24,7 +24,7 @@ from games import Game
 from .cooperation import CooperationReport
 from .nash import Equilibrium
 
-__all__ = ["FORMATS", "analysis_rows", "equilibrium_rows", "format_equilibrium", "format_strategy", "render"]
+__all__ = ["FORMATS", "analysis_rows", "design_rows", "equilibrium_rows", "format_equilibrium", "format_strategy", "render", "transfer_rows"]
 
 #: Tabular output formats.
 FORMATS = ("table", "markdown", "csv", "latex")
@@ -174,3 +174,51 @@ def render(rows: list[dict], fmt: str = "table") -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines)
+
+
+def design_rows(comparison) -> list[dict]:
+    """One row per link and candidate of a :class:`~solver.design.Comparison`: the minimal
+    strength, the level it reaches, the payer and the net cost per play."""
+    rows = []
+    for r in comparison.rows:
+        st = r.strength
+        rows.append(
+            {
+                "link": "–".join(r.link.between),
+                "superior": r.superior or "",
+                "mechanism": r.candidate,
+                "minimal strength": st.message.split(";")[0] if st.feasible else "unreachable",
+                "level": st.level or "",
+                "payer": r.payer or "",
+                "net cost per play": format_costs(r.costs),
+                "method": st.method + ("" if st.monotone else ", not monotone"),
+            }
+        )
+    return rows
+
+
+def transfer_rows(network) -> list[dict]:
+    """Fair (Nash-bargaining) and stabilizing transfers on each asymmetric link."""
+    from games import stage_payoffs
+
+    from .design import side_payments
+    from .network import link_game
+
+    rows = []
+    for link in network.links:
+        game = link_game(network, link)
+        a, b = stage_payoffs(game)
+        if a == b or a.T <= a.P or b.T <= b.P:
+            continue
+        r = side_payments(game)
+        rows.append(
+            {
+                "link": "–".join(link.between),
+                "fair transfer": f"{link.between[r.fair.payer]} pays {r.fair.transfer:.4g}",
+                "stabilizing transfer": f"{link.between[r.stabilizing.payer]} pays {r.stabilizing.transfer:.4g}",
+                "grim thresholds": "{:.3g} / {:.3g}".format(*r.thresholds["none"]),
+                "after stabilizing": "{:.3g} / {:.3g}".format(*r.thresholds["stabilizing"]),
+                "fair and stable differ": "yes" if r.conflict else "no",
+            }
+        )
+    return rows
