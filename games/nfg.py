@@ -41,7 +41,10 @@ _TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}"]+))', re.S)
 
 
 class NfgError(ValueError):
-    """A malformed .nfg file; the message names the file and where it went wrong."""
+    """A malformed .nfg file; the message names the file and where it went wrong (one line)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in message))
 
 
 def _tokens(text: str, source: str) -> list[tuple[str, str]]:

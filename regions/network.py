@@ -52,6 +52,15 @@ PAYOFF_KEYS = ("R", "S", "T", "P")
 ECONOMICS_KEYS = ("b", "c", "g", "l", "w")
 
 
+def printable(text: str) -> str:
+    r"""Control characters escaped (a newline in a key becomes ``\n``): messages stay one line.
+
+    >>> printable("a\nb")
+    'a\\nb'
+    """
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
+
+
 class EntryError(ValueError):
     """A problem with one entry of a network, naming the entry and the field.
 
@@ -61,7 +70,7 @@ class EntryError(ValueError):
     def __init__(self, entry: str | None, field: str | None, message: str) -> None:
         self.entry, self.field, self.detail = entry, field, message
         where = ", ".join(p for p in (entry, f"field '{field}'" if field else None) if p)
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(printable(f"{where}: {message}" if where else message))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

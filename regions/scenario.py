@@ -40,7 +40,7 @@ from typing import Any
 import tomli_w
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
-from .network import EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean
+from .network import EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, printable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,7 +71,7 @@ class ScenarioError(ValueError):
     def __init__(self, file: str, entry: str | None, field: str | None, detail: str) -> None:
         self.file, self.entry, self.field, self.detail = file, entry, field, detail
         where = ", ".join(p for p in (entry, f"field '{field}'" if field else None) if p)
-        super().__init__(f"{file}: {where}: {detail}" if where else f"{file}: {detail}")
+        super().__init__(printable(f"{file}: {where}: {detail}" if where else f"{file}: {detail}"))
 
 
 def builtin_scenarios() -> list[str]:

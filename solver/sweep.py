@@ -75,7 +75,12 @@ _PURE_SETS = np.array(["|".join(p for k, p in enumerate(_PURE) if mask >> k & 1)
 
 
 class SweepError(ValueError):
-    """A bad sweep specification; the message names the file and the field."""
+    """A bad sweep specification; the message names the file and the field (one line)."""
+
+    def __init__(self, message: str) -> None:
+        from regions.network import printable
+
+        super().__init__(printable(message))
 
 
 @dataclass(frozen=True)

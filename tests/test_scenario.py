@@ -255,3 +255,10 @@ def test_generated_scenarios():
     ):
         with pytest.raises(ScenarioError, match=message):
             loads_scenario('[scenario]\nname = "g"\n' + text, "g.toml")
+
+
+def test_regression_a_key_with_a_newline_keeps_the_message_on_one_line():
+    # Found by the fuzzing test: a TOML key '\n' made a two-line error message.
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario('"\\n" = 1\n', "k.toml")
+    assert str(info.value) == "k.toml: top level, field '\\n': unknown key"
