@@ -169,7 +169,11 @@ def label_font(text: str, preferred: str | None = None, *, warn: bool = True) ->
             except ValueError:
                 pass
     priority = ("NotoSansCJK", "NotoSerifCJK", "SourceHan", "wqy", "WenQuanYi", "Droid", "AR PL", "uming", "ukai")
-    fonts = sorted(_system_fonts(), key=lambda p: not any(k.lower() in p.lower() for k in priority))
+    # CJK families first; among them serif (to match the style) and regular weights first.
+    fonts = sorted(
+        _system_fonts(),
+        key=lambda p: (not any(k.lower() in p.lower() for k in priority), "bold" in p.lower() or "black" in p.lower(), "serif" not in p.lower()),
+    )
     candidates.extend(fonts)
     for path in candidates:
         if _covers(path, text):
