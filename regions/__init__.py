@@ -35,7 +35,7 @@ Examples
 from .io import read_csv, read_graphml
 from .mechanisms import MECHANISM_KINDS, PRIMARY_PARAMETER, STRATEGY_NAMES, MechanismSpec
 from .network import LEVELS, EntryError, GameSpec, Link, Region, RegionNetwork
-from .scenario import ScenarioError, atomic_write, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, save_scenario
+from .scenario import ScenarioError, atomic_write, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, read_toml, save_scenario
 from .synthetic import synthetic_province
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "loads_scenario",
     "read_csv",
     "read_graphml",
+    "read_toml",
     "save_scenario",
     "synthetic_province",
 ]

@@ -417,6 +417,30 @@ def dumps_scenario(network: RegionNetwork) -> str:
     return tomli_w.dumps(doc)
 
 
+def read_toml(path: str | os.PathLike[str], fail: Callable[[str], Exception]) -> dict:
+    """Read and parse a TOML file; ``fail`` turns a one-line message (file name first) into the
+    caller's own error type.
+
+    >>> read_toml("/no/such.toml", ValueError)
+    Traceback (most recent call last):
+    ...
+    ValueError: /no/such.toml: cannot read: No such file or directory
+    """
+    source = str(path)
+    try:
+        if Path(path).stat().st_size > MAX_BYTES:
+            raise fail(f"{source}: the file is larger than {MAX_BYTES // 2**20} MiB")
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise fail(f"{source}: not UTF-8 text") from err
+    except OSError as err:
+        raise fail(f"{source}: cannot read: {err.strerror or err}") from err
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise fail(f"{source}: invalid TOML: {err}") from err
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Write a file atomically: ``write`` fills a temporary file beside ``path`` (with the same
     extension), which then replaces ``path`` in one step; on any failure or interrupt it is

@@ -31,7 +31,7 @@ from games import Game, stage_payoffs
 from regions import EntryError, RegionNetwork, ScenarioError, builtin_scenarios, builtin_text, load_scenario
 
 from .cooperation import LEVELS, stability
-from .design import allocate, compare, shapley_surplus, side_payments
+from .design import allocate, compare, shapley_surplus, side_payment_reports
 from .network import analyze as analyze_network
 from .network import link_game
 from .stack import parse_mechanism
@@ -206,16 +206,6 @@ def _parse_budget(text: str) -> tuple[str, float]:
     return gov, value
 
 
-def _transfers(network: RegionNetwork) -> list:
-    out = []
-    for link in network.links:
-        game = link_game(network, link)
-        rows, cols = stage_payoffs(game)
-        if rows != cols and all(p.T > p.P for p in (rows, cols)):
-            out.append((link, side_payments(game)))
-    return out
-
-
 TargetOption = Annotated[str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")]
 BudgetOption = Annotated[list[str] | None, typer.Option("--budget", "-b", help="GOV=AMOUNT, a government's budget (repeatable).")]
 
@@ -236,7 +226,7 @@ def design(
         if gov not in network.regions:
             raise InputError(f"--budget: '{gov}' is not a region of {network.name}")
     comparison = compare(network, target=target)
-    transfers = _transfers(network)
+    transfers = side_payment_reports(network)
     surplus = shapley_surplus(network)
     plan = allocate(network, budgets, target=target) if budgets else None
     if format is Format.json:
@@ -508,18 +498,10 @@ _THREE_PARTY_KEYS = ("synergy", "cost", "spillover", "subsidy", "fine", "supervi
 
 def _three_party_file(path: str) -> dict:
     """Parameters of the three-party game from a TOML file's [three_party] table."""
-    import tomllib as _toml
-
+    from regions import read_toml
     from regions.network import did_you_mean
 
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
-    try:
-        doc = _toml.loads(text)
-    except _toml.TOMLDecodeError as err:
-        raise InputError(f"{path}: invalid TOML: {err}") from err
+    doc = read_toml(path, InputError)
     table = doc.get("three_party")
     if not isinstance(table, dict):
         raise InputError(f"{path}: [three_party] is missing (a table with {', '.join(_THREE_PARTY_KEYS)})")

@@ -90,10 +90,10 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
             save_figure(fig, folder / f"{name}.{ext}")
         made.append((name, caption))
 
-    keep(network_map(network, analysis), "network-map-status-quo", "Cooperation on each link in the status quo.")
+    keep(network_map(network, analysis, seed=seed), "network-map-status-quo", "Cooperation on each link in the status quo.")
     if network.mechanisms:
         keep(
-            network_map(network, analysis, mechanism="all together"),
+            network_map(network, analysis, mechanism="all together", seed=seed),
             "network-map-mechanisms",
             "Cooperation with all of the scenario's mechanisms.",
         )

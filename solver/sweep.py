@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from games import MECHANISMS, Game, Mechanism, RepeatedPlay, apply, stage_payoffs
-from regions import EntryError, MechanismSpec, atomic_write
+from regions import EntryError, MechanismSpec, atomic_write, read_toml
 from regions.network import did_you_mean as did_you_mean_text
 
 from .cooperation import LEVELS, stability
@@ -254,18 +254,7 @@ def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
 
 def load_sweep(path: str | os.PathLike[str]) -> SweepSpec:
     """Read and validate a sweep specification file."""
-    import tomllib
-
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise SweepError(f"{source}: cannot read: {err.strerror or err}") from err
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise SweepError(f"{source}: invalid TOML: {err}") from err
-    return parse_sweep(doc, source)
+    return parse_sweep(read_toml(path, SweepError), str(path))
 
 
 def sweep_points(spec: SweepSpec) -> pd.DataFrame:

@@ -199,18 +199,10 @@ def design_rows(comparison) -> list[dict]:
 
 def transfer_rows(network) -> list[dict]:
     """Fair (Nash-bargaining) and stabilizing transfers on each asymmetric link."""
-    from games import stage_payoffs
-
-    from .design import side_payments
-    from .network import link_game
+    from .design import side_payment_reports
 
     rows = []
-    for link in network.links:
-        game = link_game(network, link)
-        a, b = stage_payoffs(game)
-        if a == b or a.T <= a.P or b.T <= b.P:
-            continue
-        r = side_payments(game)
+    for link, r in side_payment_reports(network):
         rows.append(
             {
                 "link": "–".join(link.between),

@@ -33,7 +33,7 @@ from .compare import GENERIC, Candidate, Comparison, ComparisonRow, candidates_f
 from .monitoring import MonitoringThreshold, imperfect_monitoring_threshold
 from .strength import Strength, minimal_strength, reaches
 from .surplus import SurplusDivision, link_surplus, shapley_surplus
-from .transfers import TransferReport, fair_transfer, side_payments, stabilizing_transfer
+from .transfers import TransferReport, fair_transfer, side_payment_reports, side_payments, stabilizing_transfer
 
 __all__ = [
     "GENERIC",
@@ -57,6 +57,7 @@ __all__ = [
     "minimal_strength",
     "reaches",
     "shapley_surplus",
+    "side_payment_reports",
     "side_payments",
     "stabilizing_transfer",
 ]

@@ -199,19 +199,7 @@ def _batch_rows(network, links, games, superiors, c: Candidate, stack, target: s
             )
             costs = _cc_costs(ledgers, float(used[k]), c, link, superior) if solved.nash[k] else {}
         else:
-            strength = Strength(
-                c.parameter,
-                target,
-                None,
-                False,
-                None,
-                None,
-                None,
-                "analytic",
-                (low, high),
-                True,
-                f"no {c.parameter} of {type(c.mechanism).__name__} in the range reaches {target}",
-            )
+            strength = Strength.unreachable(c.parameter, target, "analytic", (low, high), type(c.mechanism).__name__)
             costs = {}
         out.append(ComparisonRow(link, superior, c.name, strength, _payer(c, superior, costs, link), costs))
     return out

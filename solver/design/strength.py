@@ -87,6 +87,13 @@ class Strength:
     monotone: bool = True
     message: str = ""
 
+    @classmethod
+    def unreachable(cls, parameter: str, target: str, how: str, bounds: tuple[float, float], owner: str, monotone: bool = True) -> Strength:
+        """The result when no value of the parameter in its range reaches the target."""
+        low, high = bounds
+        message = f"no {parameter} of {owner} in [{low:g}, {high:g}] reaches {target}"
+        return cls(parameter, target, None, False, None, None, None, how, bounds, monotone, message)
+
     @property
     def feasible(self) -> bool:
         """Whether some value in the range reaches the target."""
@@ -236,19 +243,7 @@ def minimal_strength(
 
     def finish(value: float | None, attained: bool, how: str, monotone: bool = True) -> Strength:
         if value is None:
-            return Strength(
-                parameter,
-                target,
-                None,
-                False,
-                None,
-                None,
-                None,
-                how,
-                (low, high),
-                monotone,
-                f"no {parameter} of {name} in [{low:g}, {high:g}] reaches {target}",
-            )
+            return Strength.unreachable(parameter, target, how, (low, high), name, monotone)
         used = value if attained else min(value + max(1e-7, 1e-7 * abs(value)), hi_search)
         mech = at(used)
         level = stability(apply(game, *others, mech), basin=False).level  # checked against nashpy too

@@ -99,3 +99,16 @@ def side_payments(game: Game) -> TransferReport:
     a, b = stage_payoffs(game)
     common = ((a.T - a.R) + (b.T - b.R)) / ((a.T - a.P) + (b.T - b.P))
     return TransferReport(fair, stab, thresholds, payoffs, common)
+
+
+def side_payment_reports(network) -> list:
+    """(link, :class:`TransferReport`) for every asymmetric link whose governments both have T > P."""
+    from ..network import link_game
+
+    out = []
+    for link in network.links:
+        game = link_game(network, link)
+        row, col = stage_payoffs(game)
+        if row != col and row.T > row.P and col.T > col.P:
+            out.append((link, side_payments(game)))
+    return out

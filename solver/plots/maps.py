@@ -84,6 +84,7 @@ def network_map(
     mechanism: str = "status quo",
     names: str = "en",
     font: str | None = None,
+    seed: int = 0,
     ax: Axes | None = None,
 ) -> Figure:
     """Regions and cluster links coloured by the cooperation level under one mechanism row.
@@ -101,6 +102,8 @@ def network_map(
         to the Latin name with one warning when none covers them.
     font : str, optional
         A font family or file for the Chinese labels.
+    seed : int
+        Seed of the layout when the regions have no coordinates.
     """
     if names not in ("en", "zh", "both"):
         raise ValueError(f"names must be 'en', 'zh' or 'both', got {names!r}")
@@ -110,7 +113,7 @@ def network_map(
         if (r.mechanism == "status quo" and key not in rows) or r.mechanism == mechanism:
             rows[key] = r
     nodes = list(dict.fromkeys(n for a, b, _ in rows for n in (a, b)))
-    pos, geographic = positions(network, nodes)
+    pos, geographic = positions(network, nodes, seed)
     with plot_style():
         fig, (ax,) = new_figure(SINGLE_COLUMN * 1.25, SINGLE_COLUMN * 1.15) if ax is None else (ax.figure, [ax])
         xy = np.array(list(pos.values()))
