@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from games import Game, stage_payoffs
 
+from ..exact import rational
+
 __all__ = ["MonitoringThreshold", "imperfect_monitoring_threshold"]
 
 
@@ -59,17 +61,21 @@ def imperfect_monitoring_threshold(game: Game, false_alarm: float, detection: fl
     for name, value in (("false_alarm", false_alarm), ("detection", detection)):
         if not 0 <= value <= 1:
             raise ValueError(f"{name} must lie in [0, 1], got {value}")
+    # Decided in exact rationals (payoffs and probabilities read as the decimals they spell), so
+    # that ε(T − R) = (η − ε)(R − P) is the tie it is and not a float accident.
+    eps, eta = rational(false_alarm), rational(detection)
     per_player: list[float | None] = []
     problems = []
     for who, p in zip(("row", "column"), stage_payoffs(game)):
         if not p.T > p.R > p.P:
             raise ValueError(f"the {who} player needs T > R > P for a trigger strategy, got T={p.T:g}, R={p.R:g}, P={p.P:g}")
-        temptation, punishment = false_alarm * (p.T - p.R), (detection - false_alarm) * (p.R - p.P)
+        T, R, P = rational(p.T), rational(p.R), rational(p.P)
+        temptation, punishment = eps * (T - R), (eta - eps) * (R - P)
         if temptation >= punishment:
             per_player.append(None)
-            problems.append((who, f"ε(T − R) = {temptation:g} ≥ (η − ε)(R − P) = {punishment:g}"))
+            problems.append((who, f"ε(T − R) = {float(temptation):g} ≥ (η − ε)(R − P) = {float(punishment):g}"))
         else:
-            per_player.append((p.T - p.R) / ((1 - false_alarm) * (p.T - p.R) + punishment))
+            per_player.append(float((T - R) / ((1 - eps) * (T - R) + punishment)))
     if problems:
         if len(problems) == 2 and problems[0][1] == problems[1][1]:
             text = f"infeasible for both players: {problems[0][1]}"

@@ -1,0 +1,1 @@
+"""Tests against independent references: one module per reported quantity (docs/validation.md)."""
