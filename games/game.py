@@ -9,6 +9,15 @@ strategy 1 defect in every 2×2 stage game, so the default cooperation matrix is
 A game is immutable: its arrays are read-only copies and every transformation returns a new
 game. It does not solve itself; the solvers are functions of a game in :mod:`solver`.
 
+Every game also holds its payoffs as exact rationals (:attr:`Game.exact`), and every decision
+the solvers take — the game type, ties, strictness, dominance, risk dominance, degeneracy — is
+a comparison of these rationals, never of floats. An entry given as a
+:class:`fractions.Fraction` or an integer is taken as it is (the mechanisms and the repeated
+game compute their payoffs this way, from the decimal strings of their parameters); a float is
+read as the nearest fraction with denominator ≤ 10⁹ (:func:`rational`), so that ``0.1 + 0.2``
+and ``0.3`` are the same payoff, as a modeller means them. The float matrices are the
+correctly rounded values of the exact ones.
+
 Examples
 --------
 >>> from games import Game
@@ -19,18 +28,60 @@ Examples
 (('C', 'D'), ('C', 'D'))
 >>> g.cooperation.tolist()
 [[1.0, 0.0], [0.0, 0.0]]
+>>> Game([[0.1 + 0.2, 0], [0, 0]], [[0, 0], [0, 0]]).exact[0][0][0]
+Fraction(3, 10)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from numbers import Rational
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Game"]
+__all__ = ["ExactMatrix", "Game", "rational"]
+
+#: A payoff matrix in exact rationals: a tuple of rows.
+ExactMatrix = tuple[tuple[Fraction, ...], ...]
+
+#: Largest denominator when a float is read as a fraction.
+MAX_DENOMINATOR = 10**9
+
+
+def rational(value: Any) -> Fraction:
+    """A payoff as an exact fraction.
+
+    Fractions and integers are kept as they are; a float is read as the nearest fraction with
+    denominator ≤ 10⁹, so float noise from arithmetic (``2.9000000000000004``) reads as the
+    decimal the modeller meant; a string is read as the decimal it spells.
+
+    Examples
+    --------
+    >>> rational(0.1 + 0.2), rational(Fraction(1, 3)), rational("2.9")
+    (Fraction(3, 10), Fraction(1, 3), Fraction(29, 10))
+    """
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"a payoff must be a number, got {value!r}")
+    if isinstance(value, (int, np.integer, Rational)):
+        return Fraction(int(value)) if isinstance(value, (int, np.integer)) else Fraction(value)
+    if isinstance(value, str):
+        return Fraction(value.strip())
+    return Fraction(float(value)).limit_denominator(MAX_DENOMINATOR)
+
+
+def _exact(values: Any, array: np.ndarray) -> ExactMatrix:
+    """The exact rationals of a matrix: its entries as given where they are exact, else read."""
+    rows = values.tolist() if isinstance(values, np.ndarray) else values
+    if np.ndim(array) == 2 and not (isinstance(values, np.ndarray) or all(np.ndim(r) == 1 for r in rows)):
+        rows = array.tolist()
+    return tuple(tuple(rational(v) for v in row) for row in rows)
+
 
 
 def _matrix(values: Any, what: str) -> np.ndarray:
@@ -76,11 +127,18 @@ class Game:
         The share of rounds with mutual cooperation under each pure profile, in [0, 1]. By
         default 1 at profile (0, 0) (both cooperate) and 0 elsewhere.
     cooperative : array_like of bool, optional
-        The profiles whose *intended* path is full cooperation. By default those whose
-        cooperation is 1; a repeated game with implementation noise sets it from the
-        noise-free path, since noise keeps every realized share below 1.
+        The profiles that count as cooperative for the cooperation report and the basin. By
+        default those whose cooperation is 1; a repeated game with implementation noise sets
+        it by the rule of :func:`games.repeated.induced_game` (full cooperation intended and
+        enough of it realised), since noise keeps every realised share below 1.
     name : str, optional
         A short description ("prisoner's dilemma", "Yongkang–Wuyi hardware").
+
+    Attributes
+    ----------
+    exact : (ExactMatrix, ExactMatrix)
+        Both payoff matrices in exact rationals (see the module notes); the float matrices
+        are their correctly rounded values.
 
     Raises
     ------
@@ -105,12 +163,22 @@ class Game:
     cooperation: npt.NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
     name: str = ""
     cooperative: npt.NDArray[np.bool_] = field(default=None)  # type: ignore[assignment]
+    exact: tuple[ExactMatrix, ExactMatrix] = field(default=None, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         a = _matrix(self.row_payoffs, "row player's payoff matrix")
         b = _matrix(self.col_payoffs, "column player's payoff matrix")
         if a.shape != b.shape:
             raise ValueError(f"payoff matrices differ in shape: {a.shape} and {b.shape}")
+        if self.exact is None:
+            exact = (_exact(self.row_payoffs, a), _exact(self.col_payoffs, b))
+        else:
+            exact = tuple(tuple(tuple(rational(v) for v in row) for row in m) for m in self.exact)  # type: ignore[assignment]
+            if len(exact) != 2 or any(np.shape(np.array(m, dtype=object)) != a.shape for m in exact):
+                raise ValueError(f"exact payoffs must be two matrices of shape {a.shape}")
+        a = _matrix([[float(v) for v in row] for row in exact[0]], "row player's payoff matrix")
+        b = _matrix([[float(v) for v in row] for row in exact[1]], "column player's payoff matrix")
+        object.__setattr__(self, "exact", exact)
         players = tuple(str(p) for p in self.players)
         if len(players) != 2 or players[0] == "" or players[1] == "":
             raise ValueError(f"a game has two named players, got {self.players!r}")
@@ -182,18 +250,20 @@ class Game:
             cooperation=self.cooperation.T,
             name=self.name,
             cooperative=self.cooperative.T,
+            exact=(tuple(zip(*self.exact[1])), tuple(zip(*self.exact[0]))),
         )
 
     def replace(self, **changes: Any) -> Game:
         """A copy of the game with some fields changed (payoffs, names, labels, …)."""
         fields = {
-            "row_payoffs": self.row_payoffs,
-            "col_payoffs": self.col_payoffs,
+            "row_payoffs": self.exact[0],  # exact entries carry over; new ones are read again
+            "col_payoffs": self.exact[1],
             "players": self.players,
             "strategies": self.strategies,
             "cooperation": self.cooperation,
             "name": self.name,
             "cooperative": self.cooperative,
+            "exact": None,
         }
         if ("cooperation" in changes) and ("cooperative" not in changes):
             fields["cooperative"] = None  # derive it again from the new cooperation matrix
@@ -226,6 +296,7 @@ class Game:
             and np.array_equal(self.col_payoffs, other.col_payoffs)
             and np.array_equal(self.cooperation, other.cooperation)
             and np.array_equal(self.cooperative, other.cooperative)
+            and self.exact == other.exact
         )
 
     def __hash__(self) -> int:

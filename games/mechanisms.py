@@ -21,6 +21,12 @@ mechanism                  effect on a government's payoff (strategy 0 = C, 1 = 
 ``RepeatedPlay``           the induced normal form over automata with discount δ and noise ε
 =========================  ====================================================================
 
+The transforms are computed exactly: :func:`apply` runs them on the game's exact payoffs
+(:attr:`Game.exact`) with every parameter read as payoffs are (``0.1`` is 1/10),
+including the third party's strengthened probabilities, so payoffs such as 2.9 stay 2.9 and a
+subsidy exactly at a threshold leaves an exact tie. The same ``batch_transform`` functions run
+in floats on stacks of games (:mod:`solver.design.batch`).
+
 Each mechanism also says who pays whom, per outcome: :func:`accounting` returns a
 :class:`Ledger` of flows between the parties ``row``, ``col`` (the two governments),
 ``guide`` (the guiding government), ``third party``, ``enforcer`` and ``deadweight``
@@ -43,13 +49,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
-from .game import Game
-from .repeated import STANDARD, Automaton, induced_game
+from .game import Game, rational
+from .repeated import STANDARD, Automaton, induced_game, standard_strategy
 
 __all__ = [
     "MECHANISMS",
@@ -64,6 +71,7 @@ __all__ = [
     "ThirdPartyOrganization",
     "accounting",
     "apply",
+    "exact_parameter",
     "mechanism_from_dict",
 ]
 
@@ -73,8 +81,29 @@ _MEMBERS = ("row", "col")
 
 
 def _v(value: Any) -> np.ndarray:
-    """A parameter as an array (a scalar, or one value per game of a stack)."""
+    """A parameter as an array (a scalar, or one value per game of a stack); Fractions stay exact."""
+    if isinstance(value, Fraction) or (isinstance(value, np.ndarray) and value.dtype == object):
+        return np.asarray(value, dtype=object)
     return np.asarray(value, dtype=float)
+
+
+def _copy(matrix: Any) -> np.ndarray:
+    """A payoff matrix or stack as a new array: exact (object) entries stay exact."""
+    if isinstance(matrix, np.ndarray) and matrix.dtype == object:
+        return matrix.copy()
+    return np.array(matrix, dtype=float)
+
+
+def exact_parameter(value: float) -> Fraction:
+    """A parameter as an exact rational, read as payoffs are (:func:`games.game.rational`).
+
+    The nearest fraction with denominator ≤ 10⁹: the decimal a modeller wrote (``0.1`` is
+    1/10), and a threshold computed as a float (7/27) is read back as that threshold.
+
+    >>> exact_parameter(0.1), exact_parameter(2.0), exact_parameter(7 / 27)
+    (Fraction(1, 10), Fraction(2, 1), Fraction(7, 27))
+    """
+    return rational(float(value))
 
 
 def _check(owner: str, name: str, value: Any, low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> float:
@@ -156,6 +185,27 @@ class Mechanism:
             value = _check(type(self).__name__, name, getattr(self, name), low, high, open_low=open_low, open_high=open_high)
             object.__setattr__(self, name, value)
 
+    def _extra(self) -> dict[str, Any]:
+        """Non-numeric arguments of ``batch_transform`` (the payer, mutual breach)."""
+        return {}
+
+    def exact_transform(self, a: Any, b: Any, overrides: dict[str, Fraction] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The transform in exact rationals: payoffs and parameters as :class:`~fractions.Fraction`.
+
+        Each parameter is read from its decimal string (:func:`exact_parameter`); ``overrides``
+        replaces some by exact values (the third party's strengthened probabilities).
+
+        Examples
+        --------
+        >>> a, b = HigherLevelGuidance(subsidy=0.1).exact_transform([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+        >>> str(a[0, 0])
+        '31/10'
+        """
+        params = {name: exact_parameter(getattr(self, name)) for name in self.RANGES}
+        params.update(overrides or {})
+        exact = [np.array([[Fraction(v) for v in row] for row in np.asarray(m, dtype=object)], dtype=object) for m in (a, b)]
+        return type(self).batch_transform(exact[0], exact[1], **params, **self._extra())  # type: ignore[attr-defined]
+
     def parameters(self) -> dict[str, Any]:
         """The parameters as a plain dict."""
         return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
@@ -233,8 +283,8 @@ class HigherLevelGuidance(Mechanism):
 
         Works on one 2×2 game or a stack (N, 2, 2) with parameters given per game.
         """
-        fine = _v(detection) * _v(penalty)
-        a, b = np.array(a, dtype=float), np.array(b, dtype=float)
+        fine = _v(_v(detection) * _v(penalty))
+        a, b = _copy(a), _copy(b)
         a[..., 0, :] += _v(subsidy)[..., None]
         a[..., 1, :] -= fine[..., None]
         b[..., :, 0] += _v(subsidy)[..., None]
@@ -242,7 +292,7 @@ class HigherLevelGuidance(Mechanism):
         return a, b
 
     def flows(self) -> list[Flow]:
-        fine = self.detection * self.penalty
+        fine = float(exact_parameter(self.detection) * exact_parameter(self.penalty))
         out = []
         for who, member in enumerate(_MEMBERS):
             out.append(Flow("guide", member, "subsidy", self.subsidy * _outcome(who, 0)))
@@ -288,6 +338,9 @@ class BindingContract(Mechanism):
         if not isinstance(self.mutual_breach, bool):
             raise ValueError(f"BindingContract: mutual_breach must be true or false, got {self.mutual_breach!r}")
 
+    def _extra(self) -> dict[str, Any]:
+        return {"mutual_breach": self.mutual_breach}
+
     def transform(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Stage payoffs under the contract."""
         params = {k: getattr(self, k) for k in self.RANGES}
@@ -296,9 +349,9 @@ class BindingContract(Mechanism):
     @staticmethod
     def batch_transform(a, b, breach_penalty=0.0, enforcement=1.0, compensation=1.0, signing_cost=0.0, mutual_breach=False):
         """Stage payoffs under the contract, for one game or a stack with per-game parameters."""
-        owed = _v(enforcement) * _v(breach_penalty)
+        owed = _v(_v(enforcement) * _v(breach_penalty))
         k = _v(signing_cost)[..., None, None]
-        a, b = np.array(a, dtype=float) - k, np.array(b, dtype=float) - k
+        a, b = _copy(a) - k, _copy(b) - k
         a[..., 0, 1] += _v(compensation) * owed
         a[..., 1, 0] -= owed
         b[..., 1, 0] += _v(compensation) * owed
@@ -309,14 +362,15 @@ class BindingContract(Mechanism):
         return a, b
 
     def flows(self) -> list[Flow]:
-        owed = self.enforcement * self.breach_penalty
+        owed = float(exact_parameter(self.enforcement) * exact_parameter(self.breach_penalty))
         out = []
         for who, member in enumerate(_MEMBERS):
             other = _MEMBERS[1 - who]
             breach = np.zeros((2, 2))
             breach[(1, 0) if who == 0 else (0, 1)] = 1  # it defects, the other cooperates
-            out.append(Flow(member, other, "compensation", self.compensation * owed * breach))
-            out.append(Flow(member, "enforcer", "breach penalty", (1 - self.compensation) * owed * breach))
+            share = exact_parameter(self.compensation) * Fraction(owed)
+            out.append(Flow(member, other, "compensation", float(share) * breach))
+            out.append(Flow(member, "enforcer", "breach penalty", float(Fraction(owed) - share) * breach))
             mutual = np.zeros((2, 2))
             mutual[1, 1] = 1.0 if self.mutual_breach else 0.0
             out.append(Flow(member, "enforcer", "mutual breach penalty", owed * mutual))
@@ -353,7 +407,7 @@ class ThirdPartyOrganization(Mechanism):
     def batch_transform(a, b, fee=0.0, detection=0.0):
         """Members pay the fee; the detection acts through the other mechanisms (see ``apply``)."""
         c = _v(fee)[..., None, None]
-        return np.array(a, dtype=float) - c, np.array(b, dtype=float) - c
+        return _copy(a) - c, _copy(b) - c
 
     def flows(self) -> list[Flow]:
         return [Flow(member, "third party", "fee", np.full((2, 2), self.fee)) for member in _MEMBERS]
@@ -374,13 +428,16 @@ class SidePayment(Mechanism):
         if self.payer not in (0, 1) or isinstance(self.payer, bool):
             raise ValueError(f"SidePayment: payer must be 0 (row) or 1 (column), got {self.payer!r}")
 
+    def _extra(self) -> dict[str, Any]:
+        return {"payer": self.payer}
+
     def transform(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.batch_transform(a, b, transfer=self.transfer, payer=self.payer)
 
     @staticmethod
     def batch_transform(a, b, transfer=0.0, payer=0):
         """The transfer at (C, C), for one game or a stack with per-game transfers."""
-        a, b = np.array(a, dtype=float), np.array(b, dtype=float)
+        a, b = _copy(a), _copy(b)
         sign = -1 if payer == 0 else 1
         a[..., 0, 0] += sign * _v(transfer)
         b[..., 0, 0] -= sign * _v(transfer)
@@ -400,10 +457,20 @@ class RepeatedPlay(Mechanism):
     ----------
     discount : float
         δ ∈ (0, 1), the weight of the future.
-    strategies : tuple of Automaton
-        The strategy set (AllC, AllD, Grim, TFT, WSLS by default).
+    strategies : tuple of Automaton or str
+        The strategy set (AllC, AllD, Grim, TFT, WSLS by default); a name (as in scenario
+        files) stands for the standard automaton of that name, and names and automata mix.
     noise : float
         ε ∈ [0, 0.5), the probability that an intended action is flipped.
+
+    Examples
+    --------
+    >>> RepeatedPlay(strategies=("AllC", "Grim")).describe()
+    'repeated play (discount=0.9, strategies=AllC/Grim)'
+    >>> RepeatedPlay(strategies=("AllC", "Grimm"))
+    Traceback (most recent call last):
+    ...
+    ValueError: RepeatedPlay: unknown strategy 'Grimm' (did you mean 'Grim'?); standard strategies: AllC, AllD, Grim, TFT, WSLS
     """
 
     discount: float = 0.9
@@ -415,9 +482,20 @@ class RepeatedPlay(Mechanism):
 
     def __post_init__(self) -> None:
         self._validate()
-        strategies = tuple(self.strategies)
-        if not strategies or not all(isinstance(s, Automaton) for s in strategies):
-            raise ValueError("RepeatedPlay: strategies must be a non-empty sequence of Automaton")
+        given = self.strategies
+        if isinstance(given, (str, Automaton)):
+            given = given.split(",") if isinstance(given, str) else (given,)
+        try:
+            strategies = tuple(standard_strategy(s) for s in given)
+        except TypeError:
+            raise ValueError(f"RepeatedPlay: strategies must be a sequence of Automaton or names, got {self.strategies!r}") from None
+        except ValueError as err:
+            raise ValueError(f"RepeatedPlay: {err}") from None
+        if not strategies:
+            raise ValueError("RepeatedPlay: strategies must not be empty")
+        names = [s.name for s in strategies]
+        if len(set(names)) != len(names):
+            raise ValueError(f"RepeatedPlay: strategy names must be distinct, got {', '.join(names)}")
         object.__setattr__(self, "strategies", strategies)
 
 
@@ -438,27 +516,35 @@ def mechanism_from_dict(kind: str, parameters: dict[str, Any]) -> Mechanism:
     return cls(**parameters)
 
 
-def _strengthened(mechanisms: Sequence[Mechanism]) -> tuple[list[Mechanism], RepeatedPlay | None]:
-    """Split off RepeatedPlay and apply the third parties' detection to the others."""
+def _strengthened(mechanisms: Sequence[Mechanism]) -> tuple[list[tuple[Mechanism, dict[str, Fraction]]], RepeatedPlay | None, Fraction | None]:
+    """Split off RepeatedPlay and apply the third parties' detection to the others.
+
+    Returns the stage mechanisms, each with its strengthened probabilities as exact overrides
+    (and the mechanism itself carrying their correctly rounded floats, for the ledger), the
+    repeated play, and its exact strengthened noise.
+    """
     repeated = [m for m in mechanisms if isinstance(m, RepeatedPlay)]
     if len(repeated) > 1:
         raise ValueError("at most one RepeatedPlay in a mechanism stack")
     for m in mechanisms:
         if not isinstance(m, Mechanism):
             raise TypeError(f"not a mechanism: {m!r}")
-    miss = math.prod(1 - m.detection for m in mechanisms if isinstance(m, ThirdPartyOrganization))
-    stage: list[Mechanism] = []
+    miss = math.prod((1 - exact_parameter(m.detection) for m in mechanisms if isinstance(m, ThirdPartyOrganization)), start=Fraction(1))
+    stage: list[tuple[Mechanism, dict[str, Fraction]]] = []
     for m in mechanisms:
-        if isinstance(m, HigherLevelGuidance):
-            m = replace(m, detection=1 - (1 - m.detection) * miss)
-        elif isinstance(m, BindingContract):
-            m = replace(m, enforcement=1 - (1 - m.enforcement) * miss)
-        if not isinstance(m, RepeatedPlay):
-            stage.append(m)
+        key = "detection" if isinstance(m, HigherLevelGuidance) else "enforcement" if isinstance(m, BindingContract) else None
+        if key is not None and miss != 1:
+            value = 1 - (1 - exact_parameter(getattr(m, key))) * miss
+            stage.append((replace(m, **{key: float(value)}), {key: value}))
+        elif not isinstance(m, RepeatedPlay):
+            stage.append((m, {}))
     rep = repeated[0] if repeated else None
-    if rep is not None and miss < 1:
-        rep = replace(rep, noise=rep.noise * miss)
-    return stage, rep
+    noise = None
+    if rep is not None:
+        noise = exact_parameter(rep.noise) * miss
+        if miss != 1:
+            rep = replace(rep, noise=float(noise))
+    return stage, rep, noise
 
 
 def _run(game: Game, mechanisms: Sequence[Mechanism]) -> tuple[Game, Ledger]:
@@ -466,18 +552,19 @@ def _run(game: Game, mechanisms: Sequence[Mechanism]) -> tuple[Game, Ledger]:
         return game, Ledger(shape=game.shape)
     if game.shape != (2, 2):
         raise ValueError(f"mechanisms transform a 2×2 stage game (C, D), not a {game.shape[0]}×{game.shape[1]} game")
-    stage, repeated = _strengthened(mechanisms)
-    a, b = np.array(game.row_payoffs), np.array(game.col_payoffs)
+    stage, repeated, noise = _strengthened(mechanisms)
+    a, b = np.array(game.exact[0], dtype=object), np.array(game.exact[1], dtype=object)
     flows: list[Flow] = []
-    for m in stage:
-        a, b = m.transform(a, b)  # type: ignore[attr-defined]
+    for m, overrides in stage:
+        a, b = m.exact_transform(a, b, overrides)
         flows.extend(m.flows())  # type: ignore[attr-defined]
     names = [m.describe() for m in mechanisms]
-    transformed = game.replace(row_payoffs=a, col_payoffs=b, name=f"{game.name or 'game'} + {' + '.join(names)}")
+    exact = (tuple(map(tuple, a.tolist())), tuple(map(tuple, b.tolist())))
+    transformed = game.replace(row_payoffs=exact[0], col_payoffs=exact[1], name=f"{game.name or 'game'} + {' + '.join(names)}")
     if repeated is None:
         return transformed, Ledger(tuple(flows), (2, 2))
     carried = {str(k): f.amount for k, f in enumerate(flows)}
-    induced = induced_game(transformed, repeated.discount, repeated.strategies, repeated.noise, ledger=carried)
+    induced = induced_game(transformed, exact_parameter(repeated.discount), repeated.strategies, noise, ledger=carried)
     induced = induced.replace(name=transformed.name)
     new_flows = tuple(replace(f, amount=carried[str(k)]) for k, f in enumerate(flows))
     return induced, Ledger(new_flows, induced.shape)

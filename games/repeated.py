@@ -5,9 +5,22 @@ state after each realized outcome (own action, other's action). With implementat
 each intended action is flipped with probability ε. The two automata form a joint Markov chain
 over state pairs with transition matrix M; the normalized discounted payoff of a strategy pair
 is (1 − δ) Σₜ δᵗ E[uₜ] = (1 − δ) π₀ (I − δM)⁻¹ u, computed exactly by one linear solve, never
-by simulation. The cooperation matrix of the induced game is the discounted share of rounds
-with mutual cooperation, and its ``cooperative`` mask marks the pairs whose noise-free path is
-full cooperation.
+by simulation. For automata with at most :data:`EXACT_STATES` state pairs (every standard
+pair) the solve is done in exact rationals, δ and ε read from their decimal strings, so ties
+between strategies (AllC, TFT and Grim against Grim) are exact ties. The cooperation matrix of
+the induced game is the discounted share of rounds with mutual cooperation *as realised* under
+the noise.
+
+Which profiles count as cooperative (the ``cooperative`` mask, which the cooperation level and
+the basin read): a profile is cooperative when its noise-free path is full cooperation and,
+under noise ε > 0, its realised share of mutual cooperation is at least
+:data:`REALISED_SHARE` (one half) of (1 − ε)², the largest share any pair of strategies can
+realise under that noise (each round, both intended C's survive with probability (1 − ε)²;
+AllC against AllC attains it). So a profile counts as cooperative only if mutual cooperation is
+realised in at least half of the rounds it could be. The rule agrees with the noise-free one
+as ε → 0, and it separates the strategies that recover from a mistake (WSLS; AllC) from those
+that a single mistake throws into lasting punishment (Grim) or echoing retaliation (TFT), the
+distinction of Nowak and Sigmund (1993) and Fudenberg, Rand and Dreber (2012).
 
 The five standard strategies:
 
@@ -34,18 +47,22 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
-from .game import Game
+from .game import Game, rational
 from .stage import stage_payoffs
 
 __all__ = [
     "ALLC",
     "ALLD",
+    "EXACT_STATES",
     "GRIM",
+    "REALISED_SHARE",
     "STANDARD",
     "TFT",
     "WSLS",
@@ -53,6 +70,7 @@ __all__ = [
     "discounted_outcomes",
     "grim_trigger_threshold",
     "induced_game",
+    "standard_strategy",
 ]
 
 # Outcome order (own action, other's action): CC, CD, DC, DD; action 0 = C, 1 = D.
@@ -132,6 +150,46 @@ TFT = Automaton("TFT", "CD", [(0, 1), (0, 1)])
 WSLS = Automaton("WSLS", "CD", [(0, 1, 1, 0), (0, 1, 1, 0)])
 #: AllC, AllD, Grim, TFT, WSLS: the default strategy set of ``RepeatedPlay``.
 STANDARD = (ALLC, ALLD, GRIM, TFT, WSLS)
+#: Under noise ε, a profile is cooperative when its realised share of mutual cooperation is at
+#: least this fraction of (1 − ε)² (and its noise-free path is full cooperation).
+REALISED_SHARE = Fraction(1, 2)
+#: Largest number of state pairs whose induced payoffs are solved in exact rationals.
+EXACT_STATES = 16
+
+
+def standard_strategy(strategy: Automaton | str) -> Automaton:
+    """An automaton, or the standard automaton of that name (``"AllC"``, ``"Grim"``, …).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, with the closest standard name.
+
+    Examples
+    --------
+    >>> standard_strategy("Grim") is GRIM
+    True
+    >>> standard_strategy("WLSL")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown strategy 'WLSL' (did you mean 'WSLS'?); standard strategies: AllC, AllD, Grim, TFT, WSLS
+    """
+    if isinstance(strategy, Automaton):
+        return strategy
+    names = {a.name: a for a in STANDARD}
+    if isinstance(strategy, str) and strategy.strip() in names:
+        return names[strategy.strip()]
+    if not isinstance(strategy, str):
+        raise ValueError(f"a strategy is an Automaton or a standard name, got {strategy!r}")
+    folded = {name.lower(): name for name in names}
+    close = difflib.get_close_matches(strategy.strip().lower(), list(folded), n=1, cutoff=0.5)
+    hint = f" (did you mean '{folded[close[0]]}'?)" if close else ""
+    raise ValueError(f"unknown strategy {strategy!r}{hint}; standard strategies: {', '.join(names)}")
+
+
+def _decimal(value: float | Fraction) -> Fraction:
+    """A probability or discount as an exact rational, read as payoffs are (0.95 is 19/20)."""
+    return value if isinstance(value, Fraction) else rational(float(value))
 
 
 def _chain(first: Automaton, second: Automaton, noise: float) -> tuple[np.ndarray, np.ndarray, int]:
@@ -155,30 +213,70 @@ def _chain(first: Automaton, second: Automaton, noise: float) -> tuple[np.ndarra
     return M, outcome, first.initial * n2 + second.initial
 
 
-def discounted_outcomes(first: Automaton, second: Automaton, discount: float, noise: float = 0.0) -> np.ndarray:
+def _exact_outcomes(first: Automaton, second: Automaton, discount: Fraction, noise: Fraction) -> tuple[Fraction, ...]:
+    """:func:`discounted_outcomes` in exact rationals (Gauss–Jordan on Fractions)."""
+    n1, n2 = len(first.actions), len(second.actions)
+    size = n1 * n2
+    M = [[Fraction(0)] * size for _ in range(size)]
+    outcome = [[Fraction(0)] * 4 for _ in range(size)]
+    keep = 1 - noise
+    for s1 in range(n1):
+        for s2 in range(n2):
+            k = s1 * n2 + s2
+            a1, a2 = (0 if first.actions[s1] == "C" else 1), (0 if second.actions[s2] == "C" else 1)
+            for o, (r1, r2) in enumerate(_OUTCOMES):
+                p = (keep if r1 == a1 else noise) * (keep if r2 == a2 else noise)
+                if p == 0:
+                    continue
+                outcome[k][o] += p
+                nxt = first.table[s1][o] * n2 + second.table[s2][_OUTCOMES.index((r2, r1))]
+                M[k][nxt] += p
+    # o (I − δM) = (1 − δ) e_start, i.e. (I − δM)ᵀ oᵀ = (1 − δ) e_start.
+    start = first.initial * n2 + second.initial
+    rows = [[(1 if i == j else 0) - discount * M[j][i] for j in range(size)] + [(1 - discount) if i == start else Fraction(0)] for i in range(size)]
+    for col in range(size):
+        pivot = next(r for r in range(col, size) if rows[r][col] != 0)  # I − δMᵀ is invertible for δ < 1
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        head = rows[col][col]
+        rows[col] = [v / head for v in rows[col]]
+        for r in range(size):
+            if r != col and rows[r][col] != 0:
+                f = rows[r][col]
+                rows[r] = [v - f * w for v, w in zip(rows[r], rows[col])]
+    occupation = [rows[i][size] for i in range(size)]
+    return tuple(sum((occupation[k] * outcome[k][o] for k in range(size)), Fraction(0)) for o in range(4))
+
+
+def discounted_outcomes(first: Automaton, second: Automaton, discount: float, noise: float = 0.0, *, exact: bool = False) -> np.ndarray:
     """Discounted distribution (1 − δ) Σₜ δᵗ P(outcome at t) over CC, CD, DC, DD.
 
-    Outcomes are from the first automaton's side (its action first).
+    Outcomes are from the first automaton's side (its action first). With ``exact=True`` the
+    result is an array of :class:`~fractions.Fraction`, δ and ε read as the decimals they
+    print as.
 
     Examples
     --------
     >>> discounted_outcomes(GRIM, ALLD, 0.9).round(10).tolist()   # one round CD, then DD
     [0.0, 0.1, 0.0, 0.9]
+    >>> [str(v) for v in discounted_outcomes(GRIM, GRIM, 0.5, 0.1, exact=True)]
+    ['22243/32300', '26109/226100', '26109/226100', '18181/226100']
     """
-    M, outcome, start = _chain(first, second, noise)
+    if exact:
+        return np.array(_exact_outcomes(first, second, _decimal(discount), _decimal(noise)), dtype=object)
+    M, outcome, start = _chain(first, second, float(noise))
     size = len(M)
     # Occupation measure o solves o (I − δM) = (1 − δ) e_start.
     e = np.zeros(size)
     e[start] = 1.0
-    occupation = np.linalg.solve((np.eye(size) - discount * M).T, (1 - discount) * e)
+    occupation = np.linalg.solve((np.eye(size) - float(discount) * M).T, (1 - float(discount)) * e)
     return occupation @ outcome
 
 
 def induced_game(
     stage: Game,
-    discount: float,
-    strategies: Sequence[Automaton] = STANDARD,
-    noise: float = 0.0,
+    discount: float | Fraction,
+    strategies: Sequence[Automaton | str] = STANDARD,
+    noise: float | Fraction = 0.0,
     ledger: dict[str, np.ndarray] | None = None,
 ) -> Game:
     """The normal form induced by repeating a 2×2 stage game over a set of automata.
@@ -186,12 +284,13 @@ def induced_game(
     Parameters
     ----------
     stage : Game
-        A 2×2 stage game (strategy 0 = C, 1 = D).
-    discount : float
-        δ in (0, 1).
-    strategies : sequence of Automaton
-        Both players' strategy set (AllC, AllD, Grim, TFT, WSLS by default).
-    noise : float
+        A 2×2 stage game (strategy 0 = C, 1 = D); its exact payoffs are used.
+    discount : float or Fraction
+        δ in (0, 1); a float is read as the decimal it prints as.
+    strategies : sequence of Automaton or str
+        Both players' strategy set (AllC, AllD, Grim, TFT, WSLS by default); a name stands for
+        the standard automaton of that name.
+    noise : float or Fraction
         Implementation noise ε in [0, 0.5).
     ledger : dict, optional
         Extra per-outcome 2×2 matrices (payments of a mechanism, indexed like the stage game)
@@ -201,48 +300,77 @@ def induced_game(
     Returns
     -------
     Game
-        Strategies labelled by the automata's names; payoffs are normalized discounted sums.
+        Strategies labelled by the automata's names; payoffs are normalized discounted sums,
+        exact for automata with at most :data:`EXACT_STATES` state pairs; the cooperation
+        matrix is the realised share of mutual cooperation and ``cooperative`` follows the
+        rule of the module notes.
 
     Raises
     ------
     ValueError
         If the stage game is not 2×2 or a parameter is out of range.
+
+    Examples
+    --------
+    Under noise 0.1, (Grim, Grim) realises mutual cooperation in 19 % of the (discounted)
+    rounds, below half of the 81 % that (AllC, AllC) realises, so it is not cooperative:
+
+    >>> from games import prisoners_dilemma
+    >>> g = induced_game(prisoners_dilemma(), 0.95, ("AllC", "Grim", "WSLS"), noise=0.1)
+    >>> g.cooperation.diagonal().round(3).tolist(), g.cooperative.diagonal().tolist()
+    ([0.81, 0.187, 0.673], [True, False, True])
     """
     if stage.shape != (2, 2):
         raise ValueError(f"repeated play needs a 2×2 stage game, not {stage.shape}")
     if not 0 < discount < 1:
-        raise ValueError(f"discount must lie in (0, 1), got {discount}")
+        raise ValueError(f"discount must lie in (0, 1), got {float(discount):g}")
     if not 0 <= noise < 0.5:
-        raise ValueError(f"noise must lie in [0, 0.5), got {noise}")
+        raise ValueError(f"noise must lie in [0, 0.5), got {float(noise):g}")
+    strategies = [standard_strategy(s) for s in strategies]
     names = [s.name for s in strategies]
     if len(set(names)) != len(names):
         raise ValueError(f"strategy names must be distinct: {names}")
+    delta, eps = _decimal(discount), _decimal(noise)
     k = len(strategies)
     # Stage values per outcome (row's action, col's action) in the order CC, CD, DC, DD.
-    a = np.array([stage.row_payoffs[o] for o in _OUTCOMES])
-    b = np.array([stage.col_payoffs[o] for o in _OUTCOMES])
-    extra = {key: np.array([np.asarray(m)[o] for o in _OUTCOMES]) for key, m in (ledger or {}).items()}
-    A, B, C, mask = np.zeros((k, k)), np.zeros((k, k)), np.zeros((k, k)), np.zeros((k, k), dtype=bool)
+    a = [stage.exact[0][o[0]][o[1]] for o in _OUTCOMES]
+    b = [stage.exact[1][o[0]][o[1]] for o in _OUTCOMES]
+    extra = {key: np.array([float(np.asarray(m, dtype=float)[o]) for o in _OUTCOMES]) for key, m in (ledger or {}).items()}
+    A = [[Fraction(0)] * k for _ in range(k)]
+    B = [[Fraction(0)] * k for _ in range(k)]
+    C = np.zeros((k, k))
+    mask = np.zeros((k, k), dtype=bool)
     induced = {key: np.zeros((k, k)) for key in extra}
+    best = REALISED_SHARE * (1 - eps) ** 2
     for i, first in enumerate(strategies):
         for j, second in enumerate(strategies):
-            d = discounted_outcomes(first, second, discount, noise)
-            A[i, j], B[i, j], C[i, j] = d @ a, d @ b, d[0]
+            exact = len(first.actions) * len(second.actions) <= EXACT_STATES
+            if exact:
+                d = _exact_outcomes(first, second, delta, eps)
+                clean = _exact_outcomes(first, second, delta, Fraction(0)) if eps else d
+                A[i][j] = sum((p * v for p, v in zip(d, a)), Fraction(0))
+                B[i][j] = sum((p * v for p, v in zip(d, b)), Fraction(0))
+                realised, intended = d[0], clean[0] == 1
+                floats = np.array([float(p) for p in d])
+            else:  # large automata: one float solve, read back as fractions by Game
+                floats = discounted_outcomes(first, second, float(delta), float(eps))
+                A[i][j] = float(floats @ np.array([float(v) for v in a]))  # type: ignore[call-overload]
+                B[i][j] = float(floats @ np.array([float(v) for v in b]))  # type: ignore[call-overload]
+                realised = Fraction(float(floats[0]))
+                intended = bool(discounted_outcomes(first, second, float(delta), 0.0)[0] >= 1 - 1e-12)
+            C[i, j] = min(max(float(realised), 0.0), 1.0)
+            mask[i, j] = intended and (eps == 0 or realised >= best)
             for key, values in extra.items():
-                induced[key][i, j] = d @ values
-            if noise > 0:
-                mask[i, j] = discounted_outcomes(first, second, discount, 0.0)[0] >= 1 - 1e-12
-            else:
-                mask[i, j] = d[0] >= 1 - 1e-12
+                induced[key][i, j] = floats @ values
     if ledger is not None:
         ledger.update(induced)
-    label = f"{stage.name or 'stage game'} repeated (δ={discount:g}" + (f", ε={noise:g})" if noise else ")")
+    label = f"{stage.name or 'stage game'} repeated (δ={float(delta):g}" + (f", ε={float(eps):g})" if eps else ")")
     return Game(
         A,
         B,
         players=stage.players,
         strategies=(tuple(names), tuple(names)),
-        cooperation=np.clip(C, 0, 1),
+        cooperation=C,
         name=label,
         cooperative=mask,
     )

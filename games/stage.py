@@ -37,7 +37,7 @@ import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .game import Game
+from .game import Game, rational
 
 __all__ = [
     "StagePayoffs",
@@ -116,16 +116,30 @@ def stage_game(
     )
 
 
-def stage_payoffs(game: Game) -> tuple[StagePayoffs, StagePayoffs]:
+def stage_payoffs(game: Game, *, exact: bool = False) -> tuple[StagePayoffs, StagePayoffs]:
     """Each player's R, S, T, P of a 2×2 game (strategy 0 = C, 1 = D).
+
+    With ``exact=True`` the values are the game's exact rationals (:attr:`Game.exact`), the
+    ones every comparison should use.
 
     Raises
     ------
     ValueError
         If the game is not 2×2.
+
+    Examples
+    --------
+    >>> stage_payoffs(stage_game({"R": 2.9, "S": 0, "T": 3, "P": 1}), exact=True)[0].R
+    Fraction(29, 10)
     """
     if game.shape != (2, 2):
         raise ValueError(f"R, S, T, P are defined for 2×2 games, not {game.shape}")
+    if exact:
+        a, b = game.exact
+        return (
+            StagePayoffs(R=a[0][0], S=a[0][1], T=a[1][0], P=a[1][1]),  # type: ignore[arg-type]
+            StagePayoffs(R=b[0][0], S=b[1][0], T=b[0][1], P=b[1][1]),  # type: ignore[arg-type]
+        )
     a, b = game.row_payoffs, game.col_payoffs
     row = StagePayoffs(R=float(a[0, 0]), S=float(a[0, 1]), T=float(a[1, 0]), P=float(a[1, 1]))
     col = StagePayoffs(R=float(b[0, 0]), S=float(b[1, 0]), T=float(b[0, 1]), P=float(b[1, 1]))
@@ -135,7 +149,8 @@ def stage_payoffs(game: Game) -> tuple[StagePayoffs, StagePayoffs]:
 def _check(kind: str, rule: str, chain: list[tuple[str, str, str]], p: StagePayoffs, who: str) -> None:
     for left, op, right in chain:
         a, b = getattr(p, left), getattr(p, right)
-        if not (a > b if op == ">" else a >= b):
+        x, y = rational(a), rational(b)
+        if not (x > y if op == ">" else x >= y):
             raise ValueError(f"{kind} needs {rule}: {left} {op.replace('>=', '≥')} {right} fails for the {who} ({left}={a:g}, {right}={b:g})")
 
 
@@ -324,7 +339,9 @@ def game_type(game: Game) -> str:
     With a₁ = R − T and a₂ = S − P for a player: both positive is a harmony game, both
     negative a prisoner's dilemma, a₁ > 0 > a₂ a stag hunt, a₁ < 0 < a₂ chicken; a zero gap is
     ``"degenerate"``. When the two players' types differ the answer names both; a game that is
-    not 2×2 is named by its shape (``"5×5 game"``).
+    not 2×2 is named by its shape (``"5×5 game"``). The gaps are computed in the game's exact
+    rationals, so a subsidy exactly at a threshold gives a zero gap, as it does for the
+    cooperation level.
 
     Examples
     --------
@@ -332,8 +349,10 @@ def game_type(game: Game) -> str:
     "prisoner's dilemma"
     >>> game_type(stage_game({"R": 3, "S": 0, "T": 2, "P": 1}, {"R": 3, "S": 0, "T": 4, "P": 1}))
     "stag hunt / prisoner's dilemma"
+    >>> game_type(stage_game({"R": 0.1 + 0.2, "S": 1, "T": 0.3, "P": 0}))   # R = T exactly
+    'degenerate'
     """
     if game.shape != (2, 2):
         return f"{game.shape[0]}×{game.shape[1]} game"
-    row, col = (_one_type(p) for p in stage_payoffs(game))
+    row, col = (_one_type(p) for p in stage_payoffs(game, exact=True))
     return row if row == col else f"{row} / {col}"

@@ -12,8 +12,9 @@ Public API
     Read a TOML scenario (a path or a built-in name) with validation, and write one back.
 :func:`builtin_scenarios`
     Names of the built-in scenarios.
-:func:`read_csv`, :func:`read_graphml`
-    Regions and links from CSV tables or GraphML (networkx), with the scenario's validation.
+:func:`read_csv`, :func:`read_graphml`, :func:`to_csv`, :func:`write_csv`, :func:`graphml_graph`
+    Regions, links and mechanisms from CSV tables or GraphML (networkx), with the scenario's
+    validation, and written back so that the round trip keeps every payoff and mechanism.
 :func:`synthetic_province`
     A seeded random province-like network (thousands of regions) for experiments and benchmarks.
 :class:`ScenarioError`
@@ -32,7 +33,7 @@ Examples
 ('jinhua', 'zhejiang')
 """
 
-from .io import read_csv, read_graphml
+from .io import csv_paths, graphml_graph, read_csv, read_graphml, to_csv, write_csv
 from .mechanisms import MECHANISM_KINDS, PRIMARY_PARAMETER, STRATEGY_NAMES, MechanismSpec
 from .network import LEVELS, EntryError, GameSpec, Link, Region, RegionNetwork
 from .scenario import ScenarioError, atomic_write, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, read_toml, save_scenario
@@ -53,7 +54,9 @@ __all__ = [
     "atomic_write",
     "builtin_scenarios",
     "builtin_text",
+    "csv_paths",
     "dumps_scenario",
+    "graphml_graph",
     "load_scenario",
     "loads_scenario",
     "read_csv",
@@ -61,4 +64,6 @@ __all__ = [
     "read_toml",
     "save_scenario",
     "synthetic_province",
+    "to_csv",
+    "write_csv",
 ]

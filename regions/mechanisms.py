@@ -154,6 +154,57 @@ class MechanismSpec:
         if not isinstance(self.name, str):
             raise EntryError(None, "name", f"must be a string, got {self.name!r}")
 
+    def to_table(self) -> dict[str, Any]:
+        """The entry as a ``[[mechanisms]]`` table (plain lists, numbers, strings, booleans).
+
+        :meth:`from_table` reads it back to an equal entry; the scenario TOML, the GraphML
+        graph attribute ``mechanisms`` and the mechanisms CSV are written from it.
+
+        >>> spec = MechanismSpec("side_payment", {"payer": "b", "transfer": 0.5}, links=[("a", "b")])
+        >>> spec.to_table()
+        {'kind': 'side_payment', 'links': [['a', 'b']], 'payer': 'b', 'transfer': 0.5}
+        >>> MechanismSpec.from_table(spec.to_table()) == spec
+        True
+        """
+        table: dict[str, Any] = {"kind": self.kind}
+        if self.name:
+            table["name"] = self.name
+        if self.by is not None:
+            table["by"] = self.by
+        if self.links is not None:
+            table["links"] = [list(pair) for pair in self.links]
+        table.update({k: list(v) if isinstance(v, tuple) else v for k, v in self.parameters.items()})
+        return table
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any]) -> MechanismSpec:
+        """An entry from a ``[[mechanisms]]`` table: ``kind``, ``name``, ``by``, ``links`` and
+        the kind's parameters.
+
+        Raises
+        ------
+        EntryError
+            Naming the field, for a missing or unknown kind, a wrong type, an unknown parameter
+            or a value out of its range.
+        """
+        if not isinstance(table, Mapping):
+            raise EntryError(None, None, f"a mechanism must be a table, got {type(table).__name__}")
+        kind = table.get("kind")
+        if kind is None:
+            raise EntryError(None, "kind", f"is missing (one of {_KINDS})")
+        if not isinstance(kind, str):
+            raise EntryError(None, "kind", f"must be a string, got {type(kind).__name__} {kind!r}")
+        for key in ("name", "by"):
+            if table.get(key) is not None and not isinstance(table[key], str):
+                raise EntryError(None, key, f"must be a string, got {type(table[key]).__name__} {table[key]!r}")
+        return cls(
+            kind=kind,
+            parameters={k: v for k, v in table.items() if k not in ("kind", "name", "by", "links")},
+            by=table.get("by"),
+            links=table.get("links"),
+            name=table.get("name") or "",
+        )
+
     @property
     def label(self) -> str:
         """The entry's name, or its kind and government."""

@@ -403,15 +403,7 @@ def dumps_scenario(network: RegionNetwork) -> str:
         doc["links"] = links
     mechanisms = []
     for m in network.mechanisms:
-        table = {"kind": m.kind}
-        if m.name:
-            table["name"] = m.name
-        if m.by is not None:
-            table["by"] = m.by
-        if m.links is not None:
-            table["links"] = [list(pair) for pair in m.links]
-        table.update({k: list(v) if isinstance(v, tuple) else v for k, v in m.parameters.items()})
-        mechanisms.append(table)
+        mechanisms.append(m.to_table())
     if mechanisms:
         doc["mechanisms"] = mechanisms
     return tomli_w.dumps(doc)

@@ -1,128 +1,441 @@
-"""Basin of full cooperation under two-population replicator dynamics.
+"""Basin of full cooperation under two-population replicator dynamics: one estimator.
 
 Each government is a population of decision makers: xᵢ is the share of the row population
 playing strategy i, yⱼ that of the column population playing j, and
 
     ẋᵢ = xᵢ [(Ay)ᵢ − xᵀAy],   ẏⱼ = yⱼ [(xᵀB)ⱼ − xᵀBy].
 
-We integrate in logit coordinates uᵢ = log xᵢ (then u̇ᵢ = (Ay)ᵢ − xᵀAy), which keeps
-trajectories near the faces of the simplex accurate, with all starting points in one
-vectorized system (scipy ``solve_ivp``). Payoffs are divided by their range first, so the
-time scale does not depend on the currency of the payoffs. The basin is the share of a
-regular grid of interior starting points whose end state puts weight at least ``threshold``
-on fully cooperative profiles (the game's ``cooperative`` mask: for a repeated game with
-noise, the profiles whose intended path is full cooperation).
+The *basin of cooperation* is the Lebesgue measure (uniform on the product of the two
+simplices) of the starting states whose trajectory ends on the game's fully cooperative
+profiles (``game.cooperative``). :func:`basin_of_cooperation` is the one estimator the API,
+the tables, the report and the figures use:
+
+* **undefined** (``value`` None, with the reason) when no fully cooperative profile is a strict
+  equilibrium — up to path-equivalent deviations, as in :mod:`solver.cooperation`: a weak
+  cooperative equilibrium lies on a line of rest points (every profile is one when all payoffs
+  are equal), so "the basin" is not a property of the game;
+* **exact** for a 2×2 game with one cooperative profile. With Δ_row(y) = r₀ + (r₁ − r₀)y the
+  row player's gain from C over D when the column cooperates with probability y (Δ_col
+  likewise), (C, C) is strict iff r₁, c₁ > 0. If r₀ ≥ 0 or c₀ ≥ 0 every interior start reaches
+  (C, C) and the basin is 1. Otherwise (D, D) is strict too and the saddle
+  (x*, y*) = (−c₀/(c₁ − c₀), −r₀/(r₁ − r₀)) has a stable manifold, the separatrix. dy/dx
+  separates into a function of y times one of x, so the flow has the first integral
+
+      (r₁ − r₀) G_y(y) − (c₁ − c₀) G_x(x),   G_z(z) = −z* log z − (1 − z*) log(1 − z),
+
+  so the separatrix is the decreasing branch through the saddle of its level set, a graph
+  y = h(x) from (0, 1) to (1, 0); h(x) is found by a bracketed root in log coordinates and the
+  area above it by adaptive quadrature (error < 1e-9). Every case decision compares the
+  game's exact rationals (:attr:`games.Game.exact`), as the cooperation levels do;
+* **quasi-Monte-Carlo** otherwise: 8 independently scrambled Sobol sequences
+  (``scipy.stats.qmc``) mapped to uniform points of the product of simplices by sorted
+  spacings, all integrated at once in logit coordinates uᵢ = log xᵢ to ``t_end`` (in units of
+  the payoff range). A start ends *cooperative* (weight ≥ ``threshold`` on cooperative
+  profiles), *elsewhere* (the same weight on the deviation-closed class of a strict
+  non-cooperative equilibrium) or *undecided* (near a separatrix, on a continuum of rest points
+  or still moving). The value is cooperative / decided; the standard error is the spread of the
+  8 replicate estimates divided by √8 (randomized QMC: the binomial formula would ignore the
+  variance reduction of the low-discrepancy points and overstate the error); ``undecided`` says
+  how many starts were set apart.
 
 Examples
 --------
->>> from games import harmony, prisoners_dilemma
->>> basin_of_cooperation(harmony()), basin_of_cooperation(prisoners_dilemma())
-(1.0, 0.0)
+>>> from games import harmony, prisoners_dilemma, stag_hunt
+>>> basin_of_cooperation(harmony()).text
+'1.00'
+>>> basin_of_cooperation(prisoners_dilemma()).text
+'undefined'
+>>> b = basin_of_cooperation(stag_hunt(R=4, T=3, P=1, S=0))   # R + S = T + P: exactly ½
+>>> b.method, round(b.value, 9)
+('exact', 0.5)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import combinations
-from math import comb
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.integrate import solve_ivp
+from scipy.integrate import quad, solve_ivp
+from scipy.optimize import brentq
+from scipy.stats import qmc
 
 from games import Game
 
-__all__ = ["basin_of_cooperation", "simplex_grid"]
+__all__ = ["DEFAULT_SAMPLES", "Basin", "basin_of_cooperation", "replicator_field", "separatrix_area", "trajectories"]
+
+#: Starts of the quasi-Monte-Carlo estimate (8 scrambles of 256 Sobol points).
+DEFAULT_SAMPLES = 2048
+_REPLICATES = 8
 
 
-def simplex_grid(k: int, resolution: int = 10, max_points: int = 50) -> np.ndarray:
-    """Interior points of the lattice {a / r : aᵢ ≥ 1, Σaᵢ = r} of the (k−1)-simplex.
+@dataclass(frozen=True)
+class Basin:
+    """The basin of cooperation of a game.
 
-    ``r`` is ``resolution``, lowered until at most ``max_points`` points remain (at least
-    ``k``, the barycentre alone).
-
-    Examples
-    --------
-    >>> simplex_grid(2, 4).tolist()
-    [[0.25, 0.75], [0.5, 0.5], [0.75, 0.25]]
+    Attributes
+    ----------
+    value : float or None
+        Share of the product of simplices that reaches cooperation; None where undefined.
+    stderr : float
+        Standard error (0 for the exact 2×2 value).
+    samples : int
+        Starts integrated (0 for the exact value).
+    method : {"exact", "qmc", "undefined"}
+    undecided : int
+        Starts set apart: ending near a separatrix, on a continuum of rest points, or moving.
+    rivals : int
+        Strict non-cooperative equilibria (each has a basin of positive measure, so the true
+        value is then below 1, however close).
+    reason : str
+        Why the basin is undefined (empty otherwise).
+    region : array of shape (k, 2), optional
+        2×2 exact path: the polygon, in (probability of the row's first strategy, of the
+        column's first strategy), whose area is ``value`` — what a figure shades.
+    points, reached : arrays, optional
+        2×2 quasi-Monte-Carlo path: the starts in the same coordinates and which reached
+        cooperation.
     """
-    if k == 1:
-        return np.ones((1, 1))
-    r = max(resolution, k)
-    while r > k and comb(r - 1, k - 1) > max_points:
-        r -= 1
-    points = []
-    # Stars and bars: choose k − 1 cut points among r − 1 gaps.
-    for cuts in combinations(range(1, r), k - 1):
-        bounds = (0, *cuts, r)
-        points.append([(bounds[i + 1] - bounds[i]) / r for i in range(k)])
-    return np.array(points)
+
+    value: float | None
+    stderr: float = 0.0
+    samples: int = 0
+    method: str = "exact"
+    undecided: int = 0
+    rivals: int = 0
+    reason: str = ""
+    region: np.ndarray | None = field(default=None, compare=False, repr=False)
+    points: np.ndarray | None = field(default=None, compare=False, repr=False)
+    reached: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The value as printed everywhere: ``"0.50"``, ``"0.713 ± 0.008"`` or ``"undefined"``.
+
+        An estimate carries its standard error, rounded to one significant digit, and the value
+        to the same decimal place. A defined basin is never 0 (a strict cooperative equilibrium
+        attracts a neighbourhood), and is below 1 when a rival strict equilibrium exists; when
+        no sampled start fell outside (or inside), the text gives the one-sided 95 % bound of the
+        "rule of three" (3/n) and the sample size instead of rounding to 1 or 0.
+
+        >>> Basin(0.7134, 0.0081, 2048, "qmc").text, Basin(0.5).text, Basin(None, method="undefined").text
+        ('0.713 ± 0.008', '0.50', 'undefined')
+        >>> Basin(1.0, 0.0, 2048, "qmc", rivals=1).text, Basin(1.0, 0.0, 2048, "qmc").text
+        ('> 0.9985 (n = 2048)', '1 (n = 2048)')
+        >>> Basin(0.9991, rivals=1).text
+        '> 0.99'
+        """
+        if self.value is None:
+            return "undefined"
+        if self.method != "qmc":
+            if self.value >= 0.995 and (self.value < 1 or self.rivals):
+                return "> 0.99"
+            return "< 0.01" if self.value < 0.005 else f"{self.value:.2f}"
+        n = max(self.samples, 1)
+        if self.stderr <= 0:
+            if self.value >= 1:
+                return f"> {1 - 3 / n:.4g} (n = {n})" if self.rivals else f"1 (n = {n})"
+            if self.value <= 0:
+                return f"< {3 / n:.2g} (n = {n})"
+        error = float(f"{self.stderr:.1g}") if self.stderr > 0 else 0.0
+        digits = max(2, -math.floor(math.log10(error))) if error > 0 else 3
+        return f"{self.value:.{digits}f} ± {error:.{digits}f}"
+
+    def to_dict(self) -> dict:
+        """The JSON object: value (number or null), text, stderr, samples, method, undecided, rivals, note.
+
+        >>> Basin(0.5).to_dict()["value"], Basin(None, method="undefined", reason="x").to_dict()["note"]
+        (0.5, 'x')
+        """
+        return {
+            "value": None if self.value is None else round(self.value, 6),
+            "text": self.text,
+            "stderr": round(self.stderr, 6),
+            "samples": self.samples,
+            "method": self.method,
+            "undecided": self.undecided,
+            "rivals": self.rivals,
+            "note": self.reason,
+        }
+
+
+def _scale(game: Game) -> float:
+    """The payoff range: the time unit of the dynamics."""
+    return max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs))) or 1.0
+
+
+def _equivalent(game: Game, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Exactly the same payoffs for both players and the same cooperation (path-equivalent)."""
+    A, B = game.exact
+    return A[a[0]][a[1]] == A[b[0]][b[1]] and B[a[0]][a[1]] == B[b[0]][b[1]] and game.cooperation[a] == game.cooperation[b]
+
+
+def _strict_class(game: Game, i: int, j: int) -> tuple[list[int], list[int]] | None:
+    """The rows and columns path-equivalent to (i, j) if it is strict up to them, else None.
+
+    The same judgement as :mod:`solver.cooperation`, on the game's exact rationals.
+    """
+    A, B = game.exact
+    rows, cols = [i], [j]
+    for k in range(game.shape[0]):
+        if k == i:
+            continue
+        if _equivalent(game, (k, j), (i, j)):
+            rows.append(k)
+        elif A[k][j] >= A[i][j]:
+            return None
+    for k in range(game.shape[1]):
+        if k == j:
+            continue
+        if _equivalent(game, (i, k), (i, j)):
+            cols.append(k)
+        elif B[i][k] >= B[i][j]:
+            return None
+    return rows, cols
+
+
+def _undefined_reason(game: Game, mask: np.ndarray) -> str:
+    A, B = game.exact
+    if len({v for row in A for v in row}) == 1 and len({v for row in B for v in row}) == 1:
+        return "every profile is a rest point (all payoffs equal)"
+    if not mask.any():
+        return "no profile is fully cooperative"
+    m, n = game.shape
+    nash = any(
+        all(A[i][j] >= A[k][j] for k in range(m)) and all(B[i][j] >= B[i][k] for k in range(n)) for i, j in zip(*np.nonzero(mask))
+    )
+    if not nash:
+        return "no fully cooperative profile is an equilibrium"
+    return "the cooperative equilibrium is weak: a payoff tie puts it on a line of rest points"
 
 
 def basin_of_cooperation(
     game: Game,
-    resolution: int = 10,
-    t_end: float = 200.0,
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    t_end: float = 1000.0,
     threshold: float = 0.99,
-) -> float:
-    """Share of interior starting states from which the replicator dynamics reach cooperation.
+    cooperative: np.ndarray | None = None,
+) -> Basin:
+    """The basin of cooperation of ``game`` under two-population replicator dynamics.
 
     Parameters
     ----------
     game : Game
-        Any two-player game; its ``cooperative`` mask says which end states are cooperative.
-    resolution : int
-        Grid resolution per population (for two strategies, starts 1/r, …, (r−1)/r).
+        Any two-player game; its ``cooperative`` mask says which profiles are cooperative.
+    samples : int
+        Quasi-Monte-Carlo starts (larger games), rounded up to 8 scrambles of a power of two.
+    seed : int
+        Seed of the scrambles; same seed, same value.
     t_end : float
-        Integration time in units of the payoff range.
+        Integration time in units of the payoff range (quasi-Monte-Carlo path).
     threshold : float
-        Weight on fully cooperative profiles at the end state that counts as cooperative.
+        Weight on a profile class at the end that counts as having reached it.
+    cooperative : bool array, optional
+        Overrides ``game.cooperative``.
 
     Returns
     -------
-    float
-        The share in [0, 1].
+    Basin
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` is below 8.
 
     Examples
     --------
-    In the stag hunt R, T, P, S = 4, 3, 2, 0 the separatrix runs through the mixed
-    equilibrium (2/3, 2/3). Of the 9 × 9 interior starts, the 3 × 3 with both shares above 2/3
-    reach (C, C), and so do 8 of the mixed ones near the separatrix's cooperative side:
-
-    >>> from games import stag_hunt
-    >>> basin_of_cooperation(stag_hunt(R=4, T=3, P=2, S=0)) * 81
-    17.0
+    >>> from games import RepeatedPlay, apply, prisoners_dilemma, stag_hunt
+    >>> round(basin_of_cooperation(stag_hunt(R=4, T=3, P=2, S=0)).value, 4)
+    0.2636
+    >>> basin_of_cooperation(apply(prisoners_dilemma(), RepeatedPlay(discount=0.7))).text
+    '0.711 ± 0.007'
     """
-    a, b = game.row_payoffs, game.col_payoffs
-    scale = max(float(np.ptp(a)), float(np.ptp(b)))
-    if scale == 0:
-        scale = 1.0
-    a, b = a / scale, b / scale
+    if samples < _REPLICATES:
+        raise ValueError(f"samples must be at least {_REPLICATES}, got {samples}")
+    mask = np.asarray(game.cooperative if cooperative is None else cooperative, dtype=bool)
+    strict = [c for i, j in zip(*np.nonzero(mask)) if (c := _strict_class(game, int(i), int(j))) is not None]
+    if not strict:
+        return Basin(None, method="undefined", reason=_undefined_reason(game, mask))
+    if game.shape == (2, 2) and mask.sum() == 1:
+        return _exact_2x2(game, mask)
+    return _qmc(game, mask, samples, seed, t_end, threshold)
+
+
+# --- the exact 2×2 path ---------------------------------------------------------------------
+
+
+def _exact_2x2(game: Game, mask: np.ndarray) -> Basin:
+    (ci,), (cj,) = np.nonzero(mask)
+    ci, cj = int(ci), int(cj)
+    ei, ej = 1 - ci, 1 - cj
+    A, B = game.exact
+    # Exact gains from cooperating when the partner defects (0) or cooperates (1).
+    r0, r1 = A[ci][ej] - A[ei][ej], A[ci][cj] - A[ei][cj]
+    c0, c1 = B[ei][cj] - B[ei][ej], B[ci][cj] - B[ci][ej]
+
+    def to_plot(points: np.ndarray) -> np.ndarray:
+        # From (share cooperating) to (share playing each player's first strategy).
+        out = points.copy()
+        if ci == 1:
+            out[:, 0] = 1 - out[:, 0]
+        if cj == 1:
+            out[:, 1] = 1 - out[:, 1]
+        return out
+
+    if r0 >= 0 or c0 >= 0:
+        square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+        return Basin(1.0, method="exact", region=to_plot(square))
+    value, curve = separatrix_area(float(r0), float(r1), float(c0), float(c1))
+    polygon = np.vstack([curve, [[1.0, 1.0]]])
+    return Basin(value, method="exact", rivals=1, region=to_plot(polygon))
+
+
+def _g(z: float, star: float) -> float:
+    return -star * np.log(z) - (1 - star) * np.log1p(-z)
+
+
+def separatrix_area(r0: float, r1: float, c0: float, c1: float, points: int = 400) -> tuple[float, np.ndarray]:
+    """Area above the separatrix of a bistable 2×2 replicator flow, and the curve itself.
+
+    ``r0 < 0 < r1`` and ``c0 < 0 < c1`` are the gains from cooperating (row, column) when the
+    partner defects and cooperates. Returns the area of the cooperative side and the curve as
+    points (x, h(x)) from (0, 1) to (1, 0).
+
+    Examples
+    --------
+    >>> area, curve = separatrix_area(-1.0, 1.0, -1.0, 1.0)   # symmetric: the anti-diagonal
+    >>> round(area, 9), bool(np.allclose(curve.sum(axis=1), 1))
+    (0.5, True)
+    """
+    if not (r0 < 0 < r1 and c0 < 0 < c1):
+        raise ValueError(f"separatrix_area needs r0 < 0 < r1 and c0 < 0 < c1, got {r0}, {r1}, {c0}, {c1}")
+    a1, b1 = r1 - r0, c1 - c0
+    xs, ys = -c0 / b1, -r0 / a1
+    ratio = b1 / a1
+
+    def gy_upper(s: float) -> float:  # y = 1 − e^{−s} > y*
+        return -ys * np.log1p(-np.exp(-s)) + (1 - ys) * s
+
+    def gy_lower(s: float) -> float:  # y = e^{−s} < y*
+        return ys * s - (1 - ys) * np.log1p(-np.exp(-s))
+
+    g_star = _g(ys, ys)
+    gx_star = _g(xs, xs)
+
+    def solve(x: float) -> tuple[float, bool]:
+        """(s, upper) with the separatrix at y = 1 − e^{−s} (upper) or y = e^{−s}."""
+        target = g_star + ratio * (_g(x, xs) - gx_star)
+        upper = x < xs
+        g, s0 = (gy_upper, -np.log1p(-ys)) if upper else (gy_lower, -np.log(ys))
+        if target <= g(s0):
+            return s0, upper
+        hi = s0 + 1.0
+        while g(hi) < target:
+            hi = s0 + 2 * (hi - s0)
+        return brentq(lambda s: g(s) - target, s0, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps), upper
+
+    def above(x: float) -> float:  # 1 − h(x)
+        s, upper = solve(x)
+        return float(np.exp(-s)) if upper else float(-np.expm1(-s))
+
+    left = quad(above, 0.0, xs, epsabs=1e-11, epsrel=1e-10, limit=200)[0]
+    right = quad(above, xs, 1.0, epsabs=1e-11, epsrel=1e-10, limit=200)[0]
+    # The curve for drawing: dense near the corners, where it may turn steeply.
+    grid = np.unique(
+        np.concatenate(
+            [
+                np.geomspace(1e-9, xs, points // 4),
+                xs + (1 - xs) * (1 - np.geomspace(1, 1e-9, points // 4)),
+                (1 - np.cos(np.linspace(0, np.pi, points // 2))) / 2,
+            ]
+        )
+    )
+    grid = grid[(grid > 0) & (grid < 1)]
+    heights = np.array([1 - above(x) for x in grid])
+    curve = np.vstack([[0.0, 1.0], np.column_stack([grid, heights]), [1.0, 0.0]])
+    return left + right, curve
+
+
+# --- the quasi-Monte-Carlo path -------------------------------------------------------------
+
+
+def _simplex_points(u: np.ndarray) -> np.ndarray:
+    """Uniform points on the simplex from uniform points of the cube (sorted spacings)."""
+    count = len(u)
+    cuts = np.sort(u, axis=1)
+    return np.diff(np.concatenate([np.zeros((count, 1)), cuts, np.ones((count, 1))], axis=1), axis=1)
+
+
+def _qmc(game: Game, mask: np.ndarray, samples: int, seed: int, t_end: float, threshold: float) -> Basin:
     m, n = game.shape
-    xs = simplex_grid(m, resolution)
-    ys = simplex_grid(n, resolution)
-    starts_x = np.repeat(xs, len(ys), axis=0)
-    starts_y = np.tile(ys, (len(xs), 1))
-    count = len(starts_x)
-    u0 = np.concatenate([np.log(starts_x), np.log(starts_y)], axis=1).ravel()
+    per = 1 << max(int(np.ceil(np.log2(-(-samples // _REPLICATES)))), 0)
+    dim = max(m + n - 2, 1)
+    streams = np.random.SeedSequence(seed).spawn(_REPLICATES)
+    cube = np.vstack([qmc.Sobol(dim, scramble=True, seed=np.random.default_rng(s)).random(per) for s in streams])
+    x0 = _simplex_points(cube[:, : m - 1]) if m > 1 else np.ones((len(cube), 1))
+    y0 = _simplex_points(cube[:, m - 1 : m + n - 2]) if n > 1 else np.ones((len(cube), 1))
+    x, y = _integrate(game, x0, y0, t_end)
+    coop = np.einsum("ki,ij,kj->k", x, mask.astype(float), y) >= threshold
+    strict_other = []
+    for i, j in zip(*np.nonzero(~mask)):
+        c = _strict_class(game, int(i), int(j))
+        if c is not None:
+            strict_other.append(c)
+    other = np.zeros(len(x), dtype=bool)
+    for rows, cols in strict_other:
+        other |= (x[:, rows].sum(axis=1) >= threshold) & (y[:, cols].sum(axis=1) >= threshold)
+    other &= ~coop
+    decided = coop | other
+    total = int(decided.sum())
+    value = float(coop.sum() / total) if total else None
+    rep_coop = coop.reshape(_REPLICATES, per).sum(axis=1)
+    rep_dec = decided.reshape(_REPLICATES, per).sum(axis=1)
+    shares = rep_coop[rep_dec > 0] / rep_dec[rep_dec > 0]
+    stderr = float(shares.std(ddof=1) / np.sqrt(len(shares))) if len(shares) > 1 else float("nan")
+    keep = (m, n) == (2, 2)
+    reason = "" if value is not None else "no start settled within t_end"
+    if value == 1.0 and strict_other:
+        reason = f"every decided start reached cooperation; the rival strict equilibria attract less than 1/{total} of the starts"
+    return Basin(
+        value,
+        stderr,
+        len(x),
+        "qmc" if value is not None else "undefined",
+        int((~decided).sum()),
+        len(strict_other),
+        reason,
+        points=np.column_stack([x0[:, 0], y0[:, 0]]) if keep else None,
+        reached=coop if keep else None,
+    )
+
+
+def _integrate(game: Game, x0: np.ndarray, y0: np.ndarray, t_end: float) -> tuple[np.ndarray, np.ndarray]:
+    """End states of the replicator dynamics from every start, in logit coordinates."""
+    scale = _scale(game)
+    a, b = game.row_payoffs / scale, game.col_payoffs / scale
+    count, m = x0.shape
+    n = y0.shape[1]
+    u0 = np.concatenate([np.log(np.clip(x0, 1e-12, None)), np.log(np.clip(y0, 1e-12, None))], axis=1).ravel()
 
     def softmax(u: np.ndarray) -> np.ndarray:
         e = np.exp(u - u.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
-    def field(_t: float, state: np.ndarray) -> np.ndarray:
+    def flow(_t: float, state: np.ndarray) -> np.ndarray:
         s = state.reshape(count, m + n)
         x, y = softmax(s[:, :m]), softmax(s[:, m:])
-        ay = y @ a.T
-        xb = x @ b
+        ay, xb = y @ a.T, x @ b
         du = ay - np.sum(x * ay, axis=1, keepdims=True)
         dv = xb - np.sum(xb * y, axis=1, keepdims=True)
         return np.concatenate([du, dv], axis=1).ravel()
 
-    solution = solve_ivp(field, (0.0, t_end), u0, method="RK45", rtol=1e-6, atol=1e-8)
-    end = solution.y[:, -1].reshape(count, m + n)
-    x, y = softmax(end[:, :m]), softmax(end[:, m:])
-    cooperation = np.einsum("ki,ij,kj->k", x, game.cooperative.astype(float), y)
-    return float(np.mean(cooperation >= threshold))
+    end = solve_ivp(flow, (0.0, t_end), u0, method="RK45", rtol=1e-6, atol=1e-8).y[:, -1].reshape(count, m + n)
+    return softmax(end[:, :m]), softmax(end[:, m:])
+
+
+# --- the 2×2 field and trajectories, for figures ---------------------------------------------
 
 
 def _flow_2x2(game: Game) -> tuple[np.ndarray, np.ndarray]:
@@ -154,12 +467,16 @@ def trajectories(game: Game, starts: np.ndarray, t_end: float = 50.0, points: in
     """Trajectories (x(t), y(t)) of the 2×2 replicator dynamics from each start, in logit coordinates.
 
     Time is in units of the payoff range. Returns one array of shape (points, 2) per start.
+
+    >>> from games import stag_hunt
+    >>> [path[-1].round(3).tolist() for path in trajectories(stag_hunt(), [(0.9, 0.9), (0.1, 0.1)])]
+    [[1.0, 1.0], [0.0, 0.0]]
     """
-    scale = max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs))) or 1.0
+    scale = _scale(game)
     row, col = _flow_2x2(game)
     row, col = row / scale, col / scale
 
-    def field(_t: float, u: np.ndarray) -> np.ndarray:
+    def flow(_t: float, u: np.ndarray) -> np.ndarray:
         x, y = 1 / (1 + np.exp(-u[0])), 1 / (1 + np.exp(-u[1]))
         return np.array([row[0] + row[1] * y, col[0] + col[1] * x])
 
@@ -167,40 +484,6 @@ def trajectories(game: Game, starts: np.ndarray, t_end: float = 50.0, points: in
     times = np.linspace(0, t_end, points)
     for x0, y0 in np.asarray(starts, dtype=float):
         u0 = np.log([x0 / (1 - x0), y0 / (1 - y0)])
-        sol = solve_ivp(field, (0, t_end), u0, t_eval=times, rtol=1e-8, atol=1e-10)
+        sol = solve_ivp(flow, (0, t_end), u0, t_eval=times, rtol=1e-8, atol=1e-10)
         out.append(1 / (1 + np.exp(-sol.y.T)))
     return out
-
-
-@dataclass(frozen=True)
-class BasinGrid:
-    """Which starting shares (x, y) of a 2×2 game lead to full cooperation."""
-
-    xs: np.ndarray
-    ys: np.ndarray
-    cooperative: np.ndarray  # shape (len(ys), len(xs))
-
-    @property
-    def share(self) -> float:
-        return float(self.cooperative.mean())
-
-
-def basin_grid(game: Game, points: int = 81, t_end: float = 200.0, threshold: float = 0.99) -> BasinGrid:
-    """The basin of (C, C) on a regular grid of interior starts, for shading in a figure."""
-    if game.shape != (2, 2):
-        raise ValueError(f"the basin grid needs a 2×2 game, not {game.shape}")
-    values = (np.arange(points) + 0.5) / points
-    scale = max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs))) or 1.0
-    row, col = _flow_2x2(game)
-    row, col = row / scale, col / scale
-    X, Y = np.meshgrid(values, values)
-    u0 = np.concatenate([np.log(X / (1 - X)).ravel(), np.log(Y / (1 - Y)).ravel()])
-    n = X.size
-
-    def field(_t: float, u: np.ndarray) -> np.ndarray:
-        x, y = 1 / (1 + np.exp(-u[:n])), 1 / (1 + np.exp(-u[n:]))
-        return np.concatenate([row[0] + row[1] * y, col[0] + col[1] * x])
-
-    end = solve_ivp(field, (0, t_end), u0, rtol=1e-6, atol=1e-8).y[:, -1]
-    x, y = 1 / (1 + np.exp(-end[:n])), 1 / (1 + np.exp(-end[n:]))
-    return BasinGrid(values, values, (x * y >= threshold).reshape(X.shape))

@@ -30,12 +30,13 @@ import typer
 from games import Game, stage_payoffs
 from regions import EntryError, RegionNetwork, ScenarioError, builtin_scenarios, builtin_text, load_scenario
 
+from .basin import DEFAULT_SAMPLES
 from .cooperation import LEVELS, stability
 from .design import allocate, compare, shapley_surplus, side_payment_reports
 from .network import analyze as analyze_network
 from .network import link_game
 from .stack import parse_mechanism
-from .tables import analysis_rows, design_rows, equilibrium_rows, render, transfer_rows
+from .tables import allocation_rows, analysis_rows, budget_line, design_rows, equilibrium_rows, render, transfer_rows
 
 __all__ = ["app", "main", "parse_matrix"]
 
@@ -65,6 +66,9 @@ class Format(str, Enum):
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 BasinOption = Annotated[bool, typer.Option("--basin/--no-basin", help="Compute the replicator basin of cooperation.")]
+BasinSamplesOption = Annotated[
+    int, typer.Option("--basin-samples", min=8, help="Quasi-Monte-Carlo starts of each basin of a game larger than 2×2 (2×2: exact).")
+]
 
 
 class InputError(ValueError):
@@ -121,6 +125,7 @@ def solve(
     col: Annotated[str | None, typer.Option("--col", help='Column player\'s payoffs, e.g. "3,5;0,1".')] = None,
     format: FormatOption = Format.table,
     basin: BasinOption = True,
+    basin_samples: BasinSamplesOption = DEFAULT_SAMPLES,
 ) -> None:
     """Equilibria and cooperation report of one game: from its matrices or a Gambit .nfg file."""
     from games import NfgError, read_nfg
@@ -140,14 +145,14 @@ def solve(
             game = Game(a, b)
         except ValueError as err:
             raise InputError(f"--row/--col: {err}") from err
-    report = stability(game, basin=basin)
+    report = stability(game, basin=basin, basin_samples=basin_samples)
     if format is Format.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     print(render(equilibrium_rows(report), format.value))
     if format is Format.table:
         c = report.to_dict()["cooperation"]
-        basin_text = "" if c["basin"] is None else f", basin {c['basin']:.2f}"
+        basin_text = "" if report.basin is None else f", basin {report.basin.text}"
         print(
             f"\ncooperation: level {c['level']} (nash {c['nash']}, strict {c['strict']}, unique {c['unique']}, "
             f"dominant {c['dominant']}, risk-dominant {c['risk_dominant']}{basin_text}); game type: {report.game_type}"
@@ -178,10 +183,11 @@ def analyze(
     format: FormatOption = Format.table,
     basin: BasinOption = True,
     mechanism: MechanismOption = None,
+    basin_samples: BasinSamplesOption = DEFAULT_SAMPLES,
 ) -> None:
     """Equilibria and cooperation level of every cluster link, in the status quo and with mechanisms."""
     network = _with_mechanisms(load_scenario(scenario), mechanism or [])
-    result = analyze_network(network, basin=basin)
+    result = analyze_network(network, basin=basin, basin_samples=basin_samples)
     if format is Format.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -208,27 +214,46 @@ def _parse_budget(text: str) -> tuple[str, float]:
 
 TargetOption = Annotated[str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")]
 BudgetOption = Annotated[list[str] | None, typer.Option("--budget", "-b", help="GOV=AMOUNT, a government's budget (repeatable).")]
+MenuOption = Annotated[
+    str | None, typer.Option("--menu", help="A TOML file of options to fund (see docs/tutorial.md); default: the scenario's mechanisms and a subsidy.")
+]
+
+
+def _budgets(network, budget: list[str] | None, menu: str | None) -> tuple[dict[str, float], dict | None]:
+    """The budgets and the menu (None: the default menu) given by --budget and --menu."""
+    from .design.menu import read_menu
+
+    budgets = dict(_parse_budget(b) for b in budget or [])
+    for gov in budgets:
+        if gov not in network.regions:
+            raise InputError(f"--budget: '{gov}' is not a region of {network.name}")
+    if menu is not None and not budgets:
+        raise InputError("--menu needs at least one --budget GOV=AMOUNT")
+    return budgets, (read_menu(menu, network) if menu is not None else None)
+
+
+def _plan(network, budget: list[str] | None, menu: str | None, target: str):
+    """The budget allocation asked for on the command line, or None without --budget."""
+    budgets, options = _budgets(network, budget, menu)
+    return allocate(network, budgets, options, target=target) if budgets else None
 
 
 @app.command()
 def design(
     scenario: Annotated[str, typer.Argument(help="A scenario file or the name of a built-in scenario.")],
     target: Annotated[str, typer.Option("--target", "-t", help="Level to reach: dominant, unique, risk-dominant, strict, weak.")] = "strict",
-    budget: Annotated[list[str] | None, typer.Option("--budget", "-b", help="GOV=AMOUNT, a government's budget (repeatable).")] = None,
+    budget: BudgetOption = None,
+    menu: MenuOption = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Each mechanism's minimal strength, cost and payer on every link; with budgets, what to fund."""
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
     network = load_scenario(scenario)
-    budgets = dict(_parse_budget(b) for b in budget or [])
-    for gov in budgets:
-        if gov not in network.regions:
-            raise InputError(f"--budget: '{gov}' is not a region of {network.name}")
+    plan = _plan(network, budget, menu, target)
     comparison = compare(network, target=target)
     transfers = side_payment_reports(network)
     surplus = shapley_surplus(network)
-    plan = allocate(network, budgets, target=target) if budgets else None
     if format is Format.json:
         out = comparison.to_dict()
         out["side_payments"] = [
@@ -258,22 +283,9 @@ def design(
     shares = ", ".join(f"{k} {v:.4g}" for k, v in surplus.values.items())
     print(f"\nShapley division of the cooperative surplus ({surplus.total:.4g}): {shares}; {core}.")
     if plan is not None:
-        alloc = [
-            {
-                "link": key,
-                "funded": o.name if o else "-",
-                "government": o.government if o else "",
-                "cost": f"{o.cost:.4g}" if o else "",
-                "level": (o.level or "") if o else "",
-            }
-            for key, o in plan.chosen.items()
-        ]
         print("\nBudget allocation (maximize the weight of links at the target, then minimize spend):\n")
-        print(render(alloc, format.value))
-        spend = ", ".join(f"{g} {plan.spend[g]:.4g} of {plan.budgets[g]:.4g}" for g in plan.budgets)
-        print(
-            f"\nspend: {spend}; weight at target {plan.stabilized_weight:.4g} of {plan.total_weight:.4g}; left unstable: {', '.join(plan.unstable) or 'none'}"
-        )
+        print(render(allocation_rows(plan), format.value))
+        print(f"\n{budget_line(plan)}")
 
 
 class Kind(str, Enum):
@@ -360,7 +372,7 @@ def plot(
 
     from games import HigherLevelGuidance, RepeatedPlay, apply
 
-    from .basin import basin_grid, trajectories
+    from .basin import basin_of_cooperation, trajectories
     from .design.phase import phase_grid, threshold_sweep
     from .nash import equilibria
     from .plots import (
@@ -428,7 +440,7 @@ def plot(
                 fig = best_responses(shown, equilibria(shown))
             else:
                 starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
-                fig = replicator_flow(shown, basin=basin_grid(shown, points), trajectories=trajectories(shown, starts), equilibria=equilibria(shown))
+                fig = replicator_flow(shown, basin=basin_of_cooperation(shown), trajectories=trajectories(shown, starts), equilibria=equilibria(shown))
         elif kind is Kind.phase_diagram:
             if game.shape != (2, 2):
                 raise InputError("phase-diagram needs a 2×2 stage game")
@@ -474,6 +486,9 @@ def report(
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty folder.")] = False,
     target: TargetOption = "strict",
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
+    budget: BudgetOption = None,
+    menu: MenuOption = None,
+    basin_samples: BasinSamplesOption = DEFAULT_SAMPLES,
 ) -> None:
     """Write a report folder: report.md with figures inline, tables, figures, metadata.json."""
     from .report import ReportError, write_report
@@ -481,10 +496,14 @@ def report(
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
     network = load_scenario(scenario)
+    budgets, options = _budgets(network, budget, menu)
     path = Path(scenario)
     text = path.read_text(encoding="utf-8") if path.is_file() else builtin_text(scenario)
     try:
-        folder = write_report(network, out, force=force, target=target, seed=seed, scenario_text=text, scenario_ref=scenario)
+        folder = write_report(
+            network, out, force=force, target=target, seed=seed, scenario_text=text, scenario_ref=scenario, budgets=budgets, menu=options,
+            basin_samples=basin_samples,
+        )
     except ReportError as err:
         raise InputError(str(err)) from err
     print(f"wrote {folder}/report.md")
@@ -565,7 +584,10 @@ def evolve_three_party(
         out = {
             "model": {k: getattr(model, k) for k in _THREE_PARTY_KEYS},
             "rest_points": [row.to_dict() for row in table],
-            "trajectories": [{"start": list(s), "final": r.final, "cycling": r.cycling, "note": r.note} for s, r in runs],
+            "trajectories": [
+                {"start": list(s), "outcome": r.outcome, "final": r.final, "cycling": r.cycling, "cycle": [list(c) for c in r.cycle], "note": r.note}
+                for s, r in runs
+            ],
         }
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
@@ -607,7 +629,10 @@ def _graph(spec: str):
 def evolve_network(
     scenario: Annotated[str | None, typer.Argument(help="A scenario (each link plays its own game) — or give --graph.")] = None,
     graph: Annotated[str | None, typer.Option("--graph", help="lattice:WxH, random-regular:N:D, scale-free:N:M, complete:N, small-world:N:K:P.")] = None,
-    payoffs: Annotated[str, typer.Option("--payoffs", help="R,S,T,P of the game on a generated graph.")] = "3,0,5,1",
+    game_text: Annotated[str, typer.Option("--game", help="R,S,T,P of the game on a generated graph.")] = "3,0,5,1",
+    payoffs: Annotated[
+        str, typer.Option("--payoffs", help="accumulated (sum over links; Santos–Pacheco) or average (per unit of link weight; Szolnoki, Maciejewski).")
+    ] = "accumulated",
     rule: Annotated[str, typer.Option("--rule", help="fermi, death-birth or best-neighbour.")] = "fermi",
     steps: Annotated[int, typer.Option("--steps")] = 1000,
     seed: Annotated[int, typer.Option("--seed")] = 0,
@@ -622,19 +647,24 @@ def evolve_network(
     """Imitation dynamics of cooperation on the region graph or a generated graph."""
     from games import stage_game
 
-    from .dynamics import RULES, evolve_many
+    from .dynamics import PAYOFFS, RULES, cooperation_dominant, evolve_many
 
     if (scenario is None) == (graph is None):
         raise InputError("give a scenario or --graph (one of them)")
     if rule not in RULES:
         raise InputError(f"--rule: '{rule}' is not one of {', '.join(RULES)}")
+    if payoffs not in PAYOFFS:
+        if payoffs.count(",") == 3:  # the former spelling of --game R,S,T,P
+            game_text, payoffs = payoffs, "accumulated"
+        else:
+            raise InputError(f"--payoffs: '{payoffs}' is not one of {', '.join(PAYOFFS)}")
     if seeds < 1 or steps < 0:
         raise InputError("--seeds must be ≥ 1 and --steps ≥ 0")
     if scenario is not None:
         G, game = load_scenario(scenario), None
     else:
         G = _graph(graph)
-        r, s, t, p = _numbers(payoffs, "--payoffs", 4)
+        r, s, t, p = _numbers(game_text, "--game", 4)
         game = stage_game({"R": r, "S": s, "T": t, "P": p})
     try:
         result = evolve_many(
@@ -647,15 +677,24 @@ def evolve_network(
             synchronous=not asynchronous,
             self_interaction=self_interaction,
             initial=initial,
+            payoffs=payoffs,
         )
+        dominant = cooperation_dominant(G, game)
     except ValueError as err:
         raise InputError(str(err)) from err
     marks = sorted({0, steps // 4, steps // 2, 3 * steps // 4, steps})
     rows = [{"step": k, "cooperating": f"{result.mean[k]:.4f}", "low": f"{result.low[k]:.4f}", "high": f"{result.high[k]:.4f}"} for k in marks]
     if format is Format.json:
-        print(json.dumps({"rule": rule, "seeds": list(result.seeds), "mean": result.mean.tolist(), "final_shares": result.final_shares.tolist()}, indent=2))
+        out = {"rule": rule, "payoffs": payoffs, "seeds": list(result.seeds), "mean": result.mean.tolist(), "final_shares": result.final_shares.tolist()}
+        print(json.dumps(out, indent=2))
     else:
         print(render(rows, format.value))
+        if dominant and result.mean[-1] < 0.5:
+            if payoffs == "accumulated":
+                reason = "accumulated payoffs: high-degree defectors out-earn cooperators; try --payoffs average"
+            else:
+                reason = "imitation compares payoffs with neighbours', not with switching: a defector among cooperators earns T, a cooperator among defectors S"
+            print(f"note: cooperation is dominant on every link, yet {result.mean[-1]:.0%} cooperate at the end — {reason}")
     if plot:
         from .plots import cooperation_over_time, save_figure
 
@@ -698,24 +737,26 @@ def sweep(
 @app.command("export")
 def export_command(
     scenario: Annotated[str, typer.Argument(help="A scenario file or a built-in name.")],
-    out: Annotated[str, typer.Option("--out", "-o", help="Output: .graphml or .geojson.")],
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Output: .graphml, .geojson, .toml, or X.csv for X.regions.csv, X.links.csv, X.mechanisms.csv.")
+    ],
     target: TargetOption = "strict",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """The network with its analysis, for graph tools (GraphML) or GIS (GeoJSON)."""
+    """The network with its analysis, for graph tools (GraphML) or GIS (GeoJSON); or the scenario as CSV tables or TOML."""
     from .export import write_export
 
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
-    path = write_export(load_scenario(scenario), out, force=force, target=target)
-    print(f"wrote {path}")
+    paths = write_export(load_scenario(scenario), out, force=force, target=target)
+    print(f"wrote {', '.join(map(str, paths))}")
 
 
 @app.command("import")
 def import_command(
-    sources: Annotated[list[str], typer.Argument(help="REGIONS.csv LINKS.csv, or one .graphml file.")],
+    sources: Annotated[list[str], typer.Argument(help="REGIONS.csv LINKS.csv [MECHANISMS.csv], or one .graphml file.")],
     out: Annotated[str, typer.Option("--out", "-o", help="The scenario file to write (.toml).")],
-    name: Annotated[str, typer.Option("--name", help="The scenario's name.")] = "imported city group",
+    name: Annotated[str | None, typer.Option("--name", help="The scenario's name (default: the GraphML graph's name, else 'imported city group').")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Region data from CSV or GraphML into a scenario file (validated like any scenario)."""
@@ -728,12 +769,12 @@ def import_command(
         raise InputError(f"--out {out!r}: the file exists; use --force to overwrite it")
     if len(sources) == 1 and sources[0].lower().endswith(".graphml"):
         network = read_graphml(sources[0], name=name)
-    elif len(sources) == 2:
-        network = read_csv(sources[0], sources[1], name=name)
+    elif len(sources) in (2, 3):
+        network = read_csv(*sources, name=name or "imported city group")
     else:
-        raise InputError("give REGIONS.csv LINKS.csv, or one .graphml file")
+        raise InputError("give REGIONS.csv LINKS.csv [MECHANISMS.csv], or one .graphml file")
     save_scenario(network, path)
-    print(f"wrote {path}: {len(network.regions)} regions, {len(network.links)} links")
+    print(f"wrote {path}: {len(network.regions)} regions, {len(network.links)} links, {len(network.mechanisms)} mechanisms")
 
 
 def _one_line(message: str) -> str:

@@ -19,8 +19,11 @@ says, for the fully cooperative equilibria:
     (Harsanyi–Selten: a larger product of deviation losses in the 2×2 game of the two
     equilibria's strategies);
 ``basin``
-    the share of interior starting states from which two-population replicator dynamics
-    reach cooperation (:func:`solver.basin.basin_of_cooperation`);
+    the share of starting states (uniform on both simplices) from which two-population
+    replicator dynamics reach cooperation (:func:`solver.basin.basin_of_cooperation`: exact
+    for 2×2 games, quasi-Monte-Carlo with a standard error otherwise; null where no strict
+    cooperative equilibrium exists). The JSON's top-level ``basin`` object adds its standard
+    error, number of starts, method and note;
 ``level``
     the first of ``dominant``, ``unique``, ``risk-dominant``, ``strict``, ``weak``, ``none``
     that holds.
@@ -28,8 +31,10 @@ says, for the fully cooperative equilibria:
 Strategies that earn the same for both players with the same cooperation against the
 equilibrium partner (AllC, TFT and Grim against Grim in a repeated game) are *path-equivalent*:
 a deviation to one of them does not change the path, so it does not count against strictness
-or uniqueness, and the report says when this was used. Payoff comparisons use the tolerance
-:data:`solver.nash.TOLERANCE` times the payoff range; exact ties are reported, not guessed.
+or uniqueness, and the report says when this was used. Every payoff comparison is exact, on
+the game's rationals (:attr:`games.Game.exact`): a subsidy exactly at a threshold is a tie,
+so cooperation is ``weak`` there, never ``strict``; exact ties in risk dominance are reported,
+not guessed.
 
 Examples
 --------
@@ -47,13 +52,15 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
 from games import Game, game_type
+from games.game import rational
 
-from .basin import basin_of_cooperation
-from .nash import TOLERANCE, Equilibrium, EquilibriumSet, equilibria
+from .basin import DEFAULT_SAMPLES, Basin, basin_of_cooperation
+from .nash import Equilibrium, EquilibriumSet, equilibria
 
 __all__ = ["LEVELS", "CooperationReport", "stability"]
 
@@ -70,7 +77,7 @@ class CooperationReport:
     unique: bool
     dominant: bool
     risk_dominant: bool
-    basin: float | None
+    basin: Basin | None
     level: str
     equilibria: EquilibriumSet
     game_type: str
@@ -92,75 +99,83 @@ class CooperationReport:
                 "unique": self.unique,
                 "dominant": self.dominant,
                 "risk_dominant": self.risk_dominant,
-                "basin": self.basin,
+                "basin": None if self.basin is None else self.basin.to_dict()["value"],
                 "level": self.level,
             },
             "game_type": self.game_type,
             "degenerate": self.equilibria.degenerate,
             "continuum": self.equilibria.continuum,
             "notes": list(self.notes),
+            "basin": None if self.basin is None else self.basin.to_dict(),
         }
 
 
-def _equivalent(game: Game, a: tuple[int, int], b: tuple[int, int], eps: float) -> bool:
-    """Whether two profiles give both players the same payoff and the same cooperation."""
-    return (
-        abs(game.row_payoffs[a] - game.row_payoffs[b]) <= eps
-        and abs(game.col_payoffs[a] - game.col_payoffs[b]) <= eps
-        and abs(game.cooperation[a] - game.cooperation[b]) <= 1e-12
-    )
+def _equivalent(game: Game, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two profiles give both players exactly the same payoff and the same cooperation."""
+    A, B = game.exact
+    return A[a[0]][a[1]] == A[b[0]][b[1]] and B[a[0]][a[1]] == B[b[0]][b[1]] and game.cooperation[a] == game.cooperation[b]
 
 
 def _fully_cooperative(game: Game, e: Equilibrium) -> bool:
-    """Whether every pure profile the equilibrium plays has full cooperation as its intended path."""
+    """Whether every pure profile the equilibrium plays counts as cooperative (``game.cooperative``)."""
     rows, cols = e.support
     return bool(np.all(game.cooperative[np.ix_(rows, cols)]))
 
 
-def _strict(game: Game, i: int, j: int, eps: float) -> tuple[bool, bool]:
+def _strict(game: Game, i: int, j: int) -> tuple[bool, bool]:
     """(strict up to path-equivalence, whether an equivalent deviation was set aside)."""
-    A, B = game.row_payoffs, game.col_payoffs
+    A, B = game.exact
     used = False
     for k in range(game.shape[0]):
         if k == i:
             continue
-        if _equivalent(game, (k, j), (i, j), eps):
+        if _equivalent(game, (k, j), (i, j)):
             used = True
-        elif A[k, j] >= A[i, j] - eps:
+        elif A[k][j] >= A[i][j]:
             return False, used
     for k in range(game.shape[1]):
         if k == j:
             continue
-        if _equivalent(game, (i, k), (i, j), eps):
+        if _equivalent(game, (i, k), (i, j)):
             used = True
-        elif B[i, k] >= B[i, j] - eps:
+        elif B[i][k] >= B[i][j]:
             return False, used
     return True, used
 
 
-def _dominant(game: Game, i: int, j: int, eps: float) -> bool:
-    A, B, C = game.row_payoffs, game.col_payoffs, game.cooperation
-    for k in range(game.shape[0]):
-        duplicate = np.allclose(A[k], A[i], atol=eps) and np.allclose(B[k], B[i], atol=eps) and np.array_equal(C[k], C[i])
-        if k != i and not duplicate and not np.all(A[i] > A[k] + eps):
+def _dominant(game: Game, i: int, j: int) -> bool:
+    A, B = game.exact
+    C = game.cooperation
+    m, n = game.shape
+    for k in range(m):
+        duplicate = A[k] == A[i] and B[k] == B[i] and np.array_equal(C[k], C[i])
+        if k != i and not duplicate and not all(A[i][c] > A[k][c] for c in range(n)):
             return False
-    for k in range(game.shape[1]):
-        duplicate = np.allclose(A[:, k], A[:, j], atol=eps) and np.allclose(B[:, k], B[:, j], atol=eps) and np.array_equal(C[:, k], C[:, j])
-        if k != j and not duplicate and not np.all(B[:, j] > B[:, k] + eps):
+    for k in range(n):
+        duplicate = all(A[r][k] == A[r][j] and B[r][k] == B[r][j] for r in range(m)) and np.array_equal(C[:, k], C[:, j])
+        if k != j and not duplicate and not all(B[r][j] > B[r][k] for r in range(m)):
             return False
     return True
 
 
-def _risk_products(game: Game, first: tuple[int, int], second: tuple[int, int]) -> tuple[float, float]:
-    """Nash products of deviation losses of two strict equilibria (Harsanyi–Selten 1988)."""
-    A, B = game.row_payoffs, game.col_payoffs
+def _risk_products(game: Game, first: tuple[int, int], second: tuple[int, int]) -> tuple[Fraction, Fraction]:
+    """Nash products of deviation losses of two strict equilibria (Harsanyi–Selten 1988), exactly."""
+    A, B = game.exact
     (i, j), (k, l) = first, second
-    mine = (A[i, j] - A[k, j]) * (B[i, j] - B[i, l])
-    theirs = (A[k, l] - A[i, l]) * (B[k, l] - B[k, j])
-    return float(mine), float(theirs)
+    mine = (A[i][j] - A[k][j]) * (B[i][j] - B[i][l])
+    theirs = (A[k][l] - A[i][l]) * (B[k][l] - B[k][j])
+    return mine, theirs
 
 
-def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: str = "nashpy") -> CooperationReport:
+def _payoffs(game: Game, e: Equilibrium) -> tuple[Fraction, Fraction]:
+    """An equilibrium's payoffs as rationals: exact at a pure profile, read from floats otherwise."""
+    if e.profile is not None:
+        i, j = e.profile
+        return game.exact[0][i][j], game.exact[1][i][j]
+    return rational(e.payoffs[0]), rational(e.payoffs[1])
+
+
+def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SAMPLES, method: str = "nashpy") -> CooperationReport:
     """The cooperation report of ``game`` (DESIGN §5).
 
     Parameters
@@ -169,8 +184,8 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: s
         A two-player game with its cooperation matrix.
     basin : bool
         Whether to compute the replicator basin (``None`` in the report otherwise).
-    resolution : int
-        Starting-grid resolution for the basin.
+    basin_samples : int
+        Quasi-Monte-Carlo starts for the basin of a game larger than 2×2.
     method : {"nashpy", "exact"}
         Passed to :func:`solver.equilibria`.
 
@@ -185,11 +200,11 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: s
     >>> from games import Game
     >>> r = stability(Game([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
     >>> r.to_dict()["cooperation"]
-    {'nash': False, 'strict': False, 'unique': False, 'dominant': False, 'risk_dominant': False, 'basin': 0.0, 'level': 'none'}
+    {'nash': False, 'strict': False, 'unique': False, 'dominant': False, 'risk_dominant': False, 'basin': None, 'level': 'none'}
+    >>> r.basin.text, r.basin.reason
+    ('undefined', 'no fully cooperative profile is an equilibrium')
     """
     eqs = equilibria(game, method=method)
-    scale = max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs)), 1.0)
-    eps = TOLERANCE * scale
     notes: list[str] = list(eqs.notes)
     cooperative = [e for e in eqs if _fully_cooperative(game, e)]
     profiles = tuple(e.profile for e in cooperative if e.profile is not None)
@@ -198,7 +213,7 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: s
     strict_profiles = []
     equivalence_used = False
     for i, j in profiles:
-        is_strict, used = _strict(game, i, j, eps)
+        is_strict, used = _strict(game, i, j)
         equivalence_used |= used
         if is_strict:
             strict_profiles.append((i, j))
@@ -208,16 +223,16 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: s
 
     unique = False
     if cooperative:
-        reference = cooperative[0].payoffs
-        unique = all(_fully_cooperative(game, e) and abs(e.payoffs[0] - reference[0]) <= eps and abs(e.payoffs[1] - reference[1]) <= eps for e in eqs)
+        reference = _payoffs(game, cooperative[0])
+        unique = all(_fully_cooperative(game, e) and _payoffs(game, e) == reference for e in eqs)
 
-    dominant = any(_dominant(game, i, j, eps) for i, j in profiles)
+    dominant = any(_dominant(game, i, j) for i, j in profiles)
 
     # Every strict pure equilibrium of the game, for risk dominance.
     others = []
     for e in eqs:
         if e.profile is not None and e.profile not in strict_profiles:
-            s, _ = _strict(game, *e.profile, eps)
+            s, _ = _strict(game, *e.profile)
             if s and not _fully_cooperative(game, e):
                 others.append(e.profile)
     risk_dominant = False
@@ -225,7 +240,7 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: s
         wins = True
         for other in others:
             mine, theirs = _risk_products(game, profile, other)
-            if abs(mine - theirs) <= eps * scale:
+            if mine == theirs:
                 notes.append(f"risk dominance between {profile} and {other} is an exact tie")
                 wins = False
             elif mine < theirs:
@@ -236,7 +251,7 @@ def stability(game: Game, *, basin: bool = True, resolution: int = 10, method: s
 
     flags = {"dominant": dominant, "unique": unique and nash, "risk-dominant": risk_dominant, "strict": strict, "weak": nash}
     level = next((name for name in LEVELS[:-1] if flags[name]), "none")
-    share = basin_of_cooperation(game, resolution=resolution) if basin else None
+    share = basin_of_cooperation(game, samples=basin_samples) if basin else None
     return CooperationReport(
         nash=nash,
         strict=strict,

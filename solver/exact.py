@@ -15,8 +15,9 @@ system of each choice of tight constraints in :class:`fractions.Fraction` arithm
 are decided exactly. This is what Gambit's ``enummixed`` computes (with lrs), and it costs
 C(m + n, m) small solves: cheap up to about 8×8.
 
-Float payoffs are read as the nearest fraction with denominator at most 10⁹
-(``Fraction.limit_denominator``), so that 0.1 + 0.2 and 0.3 are the same payoff.
+Payoffs given as :class:`~fractions.Fraction` (a game's :attr:`games.Game.exact`) are used as
+they are; float payoffs are read as the nearest fraction with denominator at most 10⁹
+(:func:`games.game.rational`), so that 0.1 + 0.2 and 0.3 are the same payoff.
 
 References
 ----------
@@ -41,6 +42,8 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
+from games.game import rational as _read
+
 __all__ = ["ExactResult", "affordable", "exact_payoffs", "extreme_equilibria", "rational"]
 
 #: Largest number of tight-constraint choices per polytope enumerated exactly.
@@ -58,13 +61,19 @@ class ExactResult:
     continuum: bool
 
 
-def rational(value: float) -> Fraction:
-    """A float payoff as an exact fraction (denominator ≤ 10⁹).
+def rational(value: float | Fraction) -> Fraction:
+    """A payoff as an exact fraction: a Fraction as it is, a float with denominator ≤ 10⁹.
 
     >>> rational(0.1 + 0.2)
     Fraction(3, 10)
     """
-    return Fraction(float(value)).limit_denominator(10**9)
+    return _read(value)
+
+
+def _matrix(M: npt.ArrayLike) -> list[list[Fraction]]:
+    """A payoff matrix as rows of exact fractions (Fraction entries kept, floats read)."""
+    rows = M.tolist() if isinstance(M, np.ndarray) else M
+    return [[_read(v) for v in row] for row in rows]  # type: ignore[union-attr]
 
 
 def affordable(shape: tuple[int, int]) -> bool:
@@ -140,7 +149,7 @@ def _vertices(M: list[list[int]], bound: int) -> dict[Vector, frozenset[int]]:
 
 def _positive(matrix: npt.ArrayLike) -> list[list[int]]:
     """The payoffs shifted to be ≥ 1 and scaled to integers (same best responses)."""
-    values = [[rational(v) for v in row] for row in np.asarray(matrix, dtype=float)]
+    values = _matrix(matrix)
     low = min(min(row) for row in values)
     shifted = [[v - low + 1 for v in row] for row in values]
     scale = math.lcm(*(v.denominator for row in shifted for v in row))
@@ -177,8 +186,7 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
     >>> r.degenerate
     False
     """
-    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
-    m, n = A.shape
+    m, n = np.shape(np.asarray(A, dtype=object))
     if not affordable((m, n)):
         raise ValueError(f"a {m}×{n} game is too large for exact vertex enumeration")
     a, b = _positive(A), _positive(B)
@@ -211,9 +219,9 @@ def exact_payoffs(A: npt.ArrayLike, B: npt.ArrayLike, x: Vector, y: Vector) -> t
     (4.0, 2.6666666666666665)
     """
     values = []
-    for M in (np.asarray(A, dtype=float), np.asarray(B, dtype=float)):
+    for M in (_matrix(A), _matrix(B)):
         total = sum(
-            (x[i] * rational(M[i, j]) * y[j] for i in range(len(x)) for j in range(len(y)) if x[i] and y[j]),
+            (x[i] * M[i][j] * y[j] for i in range(len(x)) for j in range(len(y)) if x[i] and y[j]),
             Fraction(0),
         )
         values.append(float(total))

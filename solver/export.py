@@ -1,10 +1,15 @@
-"""A network with its analysis, for GIS and graph tools: GraphML and GeoJSON.
+"""A network with its analysis, for GIS and graph tools (GraphML, GeoJSON), and as tables.
 
-Regions carry their name, level, parent and coordinates; links their cluster, weight, stage
-game (``R_row … P_col`` or ``b_row … w_col``, so the file reads back), the cooperation level
-in the status quo and with all of the scenario's mechanisms, and the minimal
-strength of each stage mechanism of the design comparison (``min_<candidate>``). GeoJSON has a
-Point per region with coordinates and a LineString per link whose two regions have them.
+Regions carry their name, level, parent, coordinates and attributes; links their cluster,
+weight, stage game (``R_row … P_col`` or ``b_row … w_col``), the cooperation level in the
+status quo and with all of the scenario's mechanisms, and the minimal strength of each stage
+mechanism of the design comparison (``min_<candidate>``). GraphML is the scenario as
+:func:`regions.graphml_graph` writes it (the row player of each link as ``row_region``, the
+``[[mechanisms]]`` as the graph attribute ``mechanisms``), so :func:`regions.read_graphml`
+reads back every payoff and mechanism; the analysis attributes are ignored on import. GeoJSON
+has a Point per region with coordinates and a LineString per link whose two regions have them.
+``.csv`` writes the scenario's three tables (:func:`regions.write_csv`) and ``.toml`` the
+scenario file, both without the analysis.
 
 Examples
 --------
@@ -24,7 +29,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from regions import RegionNetwork, atomic_write
+from regions import RegionNetwork, atomic_write, dumps_scenario, graphml_graph, write_csv
 
 from .design import GENERIC, compare
 from .network import ALL_TOGETHER, analyze
@@ -64,18 +69,11 @@ def link_properties(network: RegionNetwork, target: str = "strict") -> list[dict
 
 
 def to_graphml(network: RegionNetwork, target: str = "strict") -> str:
-    """GraphML text of the network and its analysis."""
-    graph = nx.Graph(name=network.name)
-    for r in network.regions.values():
-        attrs = {"name": r.name, "level": r.level, "parent": r.parent or ""}
-        if r.lon is not None:
-            attrs.update(lon=r.lon, lat=r.lat)
-        if r.name_zh:
-            attrs["name_zh"] = r.name_zh
-        graph.add_node(r.id, **attrs)
-    for props in link_properties(network, target):
+    """GraphML text of the network (read back by :func:`regions.read_graphml`) and its analysis."""
+    graph = graphml_graph(network)
+    for k, props in enumerate(link_properties(network, target)):
         a, b = props.pop("a"), props.pop("b")
-        graph.add_edge(a, b, **props)
+        graph.edges[a, b, f"e{k}"].update(props)
     return "\n".join(nx.generate_graphml(graph)) + "\n"
 
 
@@ -97,8 +95,15 @@ def to_geojson(network: RegionNetwork, target: str = "strict") -> dict:
     return {"type": "FeatureCollection", "name": network.name, "features": features}
 
 
-def write_export(network: RegionNetwork, path: str | os.PathLike[str], *, force: bool = False, target: str = "strict") -> Path:
-    """Write GraphML (.graphml) or GeoJSON (.geojson, .json) by extension, atomically.
+def write_export(network: RegionNetwork, path: str | os.PathLike[str], *, force: bool = False, target: str = "strict") -> tuple[Path, ...]:
+    """Write by extension, atomically: GraphML (.graphml), GeoJSON (.geojson, .json), the
+    scenario file (.toml), or the three CSV tables (``x.csv`` → ``x.regions.csv``,
+    ``x.links.csv``, ``x.mechanisms.csv``).
+
+    Returns
+    -------
+    tuple of Path
+        The files written.
 
     Raises
     ------
@@ -107,9 +112,16 @@ def write_export(network: RegionNetwork, path: str | os.PathLike[str], *, force:
     """
     path = Path(path)
     ext = path.suffix.lower()
-    if ext not in (".graphml", ".geojson", ".json"):
-        raise ValueError(f"{path}: the format follows the extension; use .graphml or .geojson")
+    if ext not in (".graphml", ".geojson", ".json", ".toml", ".csv"):
+        raise ValueError(f"{path}: the format follows the extension; use .graphml, .geojson, .csv or .toml")
+    if ext == ".csv":
+        return write_csv(network, path, force=force)
     if path.exists() and not force:
         raise ValueError(f"{path}: the file exists; use --force to overwrite it")
-    text = to_graphml(network, target) if ext == ".graphml" else json.dumps(to_geojson(network, target), ensure_ascii=False, indent=1) + "\n"
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    if ext == ".graphml":
+        text = to_graphml(network, target)
+    elif ext == ".toml":
+        text = dumps_scenario(network)
+    else:
+        text = json.dumps(to_geojson(network, target), ensure_ascii=False, indent=1) + "\n"
+    return (atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8")),)

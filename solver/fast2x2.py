@@ -8,8 +8,13 @@ at once in numpy, with no Python loop per game. This is the same enumeration as
 :mod:`solver.exact` (and so as Gambit's ``enummixed``): the tests hold it to the nashpy-based
 :func:`solver.equilibria` on 10,000 random games, a quarter of them with ties.
 
-Comparisons use a tolerance of :data:`solver.nash.TOLERANCE` times each game's payoff range,
-so integer games are decided exactly.
+Every decision agrees with the exact path (:mod:`solver.exact`, :mod:`solver.cooperation`),
+which compares the payoffs as rationals (:func:`games.game.rational`). The floats decide a
+game only when every quantity a decision rests on — the four incentive gaps, their two
+differences and the difference of the risk-dominance products — is farther than
+:data:`BAND` times the payoff range from zero, where float error and the rational reading
+cannot change a sign; the few games inside the band are decided again exactly, one by one (a
+filtered exact predicate).
 
 Examples
 --------
@@ -31,7 +36,10 @@ import numpy.typing as npt
 from .cooperation import LEVELS
 from .nash import TOLERANCE
 
-__all__ = ["Solved2x2", "report_from_batch", "solve_2x2", "stack_games"]
+__all__ = ["BAND", "Solved2x2", "report_from_batch", "solve_2x2", "stack_games"]
+
+#: Relative distance from zero below which a game is decided exactly rather than in floats.
+BAND = 1e-6
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,42 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, payoffs: bool = True) -> So
     risk_dominant = strict & (~dd_strict | ((mine > theirs) & ~tie))
     codes = np.select([dominant, unique, risk_dominant, strict, nash], [0, 1, 2, 3, 4], default=5)
     level = np.array(LEVELS, dtype=object)[codes]
-    return Solved2x2(P, Q, count, degenerate, continuum, nash, strict, unique, dominant, risk_dominant, level, values)
+    result = Solved2x2(P, Q, count, degenerate, continuum, nash, strict, unique, dominant, risk_dominant, level, values)
+    band = BAND * scale
+    near = np.zeros(n, dtype=bool)
+    for x in (a1r, a1c, a2r, a2c, a1r - a2r, a1c - a2c):
+        near |= np.abs(x) <= band
+    near |= np.abs(mine - theirs) <= band * scale
+    for k in np.flatnonzero(near):
+        _decide_exactly(A[k], B[k], result, int(k), payoffs)
+    return result
+
+
+def _decide_exactly(A: np.ndarray, B: np.ndarray, out: Solved2x2, k: int, payoffs: bool) -> None:
+    """Game ``k`` decided in exact rationals; its entries of ``out`` are overwritten in place."""
+    from games.game import rational
+
+    from .exact import exact_payoffs, extreme_equilibria
+
+    a = [[rational(v) for v in row] for row in A.tolist()]
+    b = [[rational(v) for v in row] for row in B.tolist()]
+    found = extreme_equilibria(a, b)
+    pairs = sorted(found.equilibria, key=lambda e: (sum(1 if v in (0, 1) else 2 for v in (e[0][0], e[1][0])), -e[0][0], -e[1][0]))
+    out.p[k], out.q[k], out.payoffs[k] = np.nan, np.nan, np.nan
+    for i, (x, y) in enumerate(pairs):
+        out.p[k, i], out.q[k, i] = float(x[0]), float(y[0])
+        if payoffs:
+            out.payoffs[k, i] = exact_payoffs(a, b, x, y)
+    g1r, g1c = a[0][0] - a[1][0], b[0][0] - b[0][1]
+    g2r, g2c = a[0][1] - a[1][1], b[1][0] - b[1][1]
+    nash = g1r >= 0 and g1c >= 0
+    strict = g1r > 0 and g1c > 0
+    dominant = strict and g2r > 0 and g2c > 0
+    risk = strict and (not (g2r < 0 and g2c < 0) or g1r * g1c > g2r * g2c)
+    out.count[k] = len(pairs)
+    out.degenerate[k], out.continuum[k] = found.degenerate, found.continuum
+    out.nash[k], out.strict[k], out.unique[k], out.dominant[k], out.risk_dominant[k] = nash, strict, nash and len(pairs) == 1, dominant, risk
+    out.level[k] = next((name for name, flag in zip(LEVELS, (dominant, nash and len(pairs) == 1, risk, strict, nash)) if flag), "none")
 
 
 def report_from_batch(game, solved: Solved2x2, k: int):

@@ -15,7 +15,7 @@ import numpy as np
 from games import HigherLevelGuidance, RepeatedPlay, ThreeParty, apply, stage_game
 from regions import load_scenario
 
-from .basin import basin_grid, trajectories
+from .basin import basin_of_cooperation, trajectories
 from .design import compare
 from .design.phase import phase_grid, threshold_sweep
 from .dynamics import corner_table, evolve_many, evolve_on_graph, parameter_sensitivity, trajectory
@@ -58,7 +58,8 @@ def build_gallery(folder: str | Path = "docs/gallery") -> list[Path]:
     keep(payoff_matrix(game, equilibria(game), other=guided, other_equilibria=equilibria(guided), titles=("status quo", "Jinhua guidance")), "payoff-matrix")
     keep(best_responses(guided, equilibria(guided)), "best-responses")
     starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.8, 0.8), (0.35, 0.35), (0.6, 0.95)])
-    keep(replicator_flow(guided, basin=basin_grid(guided), trajectories=trajectories(guided, starts), equilibria=equilibria(guided)), "replicator-flow")
+    flow = replicator_flow(guided, basin=basin_of_cooperation(guided), trajectories=trajectories(guided, starts), equilibria=equilibria(guided))
+    keep(flow, "replicator-flow")
     grid = phase_grid(game, HigherLevelGuidance(penalty=2), ("subsidy", np.linspace(0, 3, 91)), ("detection", np.linspace(0, 1, 61)))
     keep(phase_diagram(grid), "phase-diagram")
     analysis = analyze(net, basin=False)

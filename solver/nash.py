@@ -41,7 +41,9 @@ from .vertex import float_extreme_equilibria
 
 __all__ = ["TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
 
-#: Tolerance, relative to the payoff range, for best-response checks and deduplication.
+#: Tolerance, relative to the payoff range, for verifying nashpy's float candidates and
+#: deduplicating them. It decides nothing about the game: ties, degeneracy and the cooperation
+#: level are decided on exact rationals (:mod:`solver.exact`, :mod:`solver.cooperation`).
 TOLERANCE = 1e-9
 
 
@@ -213,9 +215,10 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
         the exact enumeration. ``exact``: the exact enumeration alone (its fully labelled
         vertex pairs are equilibria by construction). ``fast``: the vectorized float vertex
         enumeration of :mod:`solver.vertex`, each equilibrium verified, for inner loops such as
-        the bisections of :mod:`solver.design` that call the solver many times; a 2×2 game
-        goes through the vectorized path of :mod:`solver.fast2x2`. Games too large for
-        enumeration fall back to ``nashpy``.
+        the bisections of :mod:`solver.design` that call the solver many times; a game the
+        floats find degenerate (a tie within their tolerance) is enumerated exactly instead,
+        so ties are decided as on the default path; a 2×2 game goes through the vectorized
+        path of :mod:`solver.fast2x2`. Games too large for enumeration fall back to ``nashpy``.
 
     Returns
     -------
@@ -281,12 +284,12 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
     missed = 0
     exact_values: dict = {}
     if affordable(game.shape):
-        exact = extreme_equilibria(game.row_payoffs, game.col_payoffs)
+        exact = extreme_equilibria(*game.exact)
         degenerate, continuum = exact.degenerate, exact.continuum
         if label.startswith("nashpy"):
             label += " + exact vertex enumeration"
         extreme = [(tuple(float(v) for v in fx), tuple(float(v) for v in fy)) for fx, fy in exact.equilibria]
-        exact_values = {pair: exact_payoffs(game.row_payoffs, game.col_payoffs, *fr) for pair, fr in zip(extreme, exact.equilibria)}
+        exact_values = {pair: exact_payoffs(*game.exact, *fr) for pair, fr in zip(extreme, exact.equilibria)}
         missed = sum(not known(x, y, unique) for x, y in extreme)
         inside = sum(not known(x, y, extreme) for x, y in unique)
         if inside:
@@ -319,6 +322,9 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
 
 def _fast(game: Game) -> EquilibriumSet:
     found = float_extreme_equilibria(game.row_payoffs, game.col_payoffs)
+    if found.degenerate:
+        # Ties decide degenerate games: they are decided on the exact rationals, as by default.
+        return equilibria(game, method="exact")
     result, notes = [], []
     for x, y in found.equilibria:
         if not is_equilibrium(game, x, y, tol=1e-7):

@@ -31,6 +31,7 @@ import numpy as np
 from games import Game, Ledger, Mechanism, accounting, apply, cluster_game, stage_game
 from regions import Link, RegionNetwork
 
+from .basin import DEFAULT_SAMPLES
 from .cooperation import LEVELS, CooperationReport, stability
 from .fast2x2 import report_from_batch, solve_2x2, stack_games
 from .nash import Equilibrium
@@ -157,7 +158,7 @@ def _shares(results: list[LinkResult]) -> dict:
     }
 
 
-def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = True) -> NetworkAnalysis:
+def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = True, basin_samples: int = DEFAULT_SAMPLES) -> NetworkAnalysis:
     """Equilibria and cooperation report of every link, in the status quo and with mechanisms.
 
     Parameters
@@ -168,6 +169,8 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
         Whether to compute each replicator basin of cooperation.
     mechanisms : bool
         Whether to add the rows of the scenario's mechanisms.
+    basin_samples : int
+        Quasi-Monte-Carlo starts of each basin of a game larger than 2×2.
 
     Returns
     -------
@@ -200,7 +203,7 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
     results: list[LinkResult] = []
     final: list[LinkResult] = []
     for k, (link, superior, label, stack, guide, game, transformed) in enumerate(pending):
-        report = reports.get(k) or stability(transformed, basin=basin)
+        report = reports.get(k) or stability(transformed, basin=basin, basin_samples=basin_samples)
         costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide) if stack else {}
         row = LinkResult(
             link=link,

@@ -4,7 +4,8 @@
 mechanisms (:func:`solver.design.compare`), and writes::
 
     DIR/report.md              the scenario, the status quo, each mechanism, the design, figures
-    DIR/tables/*.md|.tex|.csv  analysis.* and design.* (Markdown, LaTeX booktabs, CSV)
+    DIR/tables/*.md|.tex|.csv  analysis.*, design.* and, with budgets, allocation.* (Markdown,
+                               LaTeX booktabs, CSV)
     DIR/figures/*.pdf|.png     every figure in vector and raster form
     DIR/metadata.json          intergov version, scenario file hash, every parameter, seed
 
@@ -30,6 +31,7 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -39,11 +41,11 @@ import numpy as np
 from games import HigherLevelGuidance, RepeatedPlay, stage_payoffs
 from regions import RegionNetwork
 
-from .basin import basin_grid, trajectories
-from .design import compare, shapley_surplus
+from .basin import DEFAULT_SAMPLES, basin_of_cooperation, trajectories
+from .design import Option, allocate, compare, shapley_surplus
 from .design.phase import phase_grid, threshold_sweep
 from .network import analyze, link_game
-from .tables import analysis_rows, design_rows, render, transfer_rows
+from .tables import allocation_rows, analysis_rows, budget_line, design_rows, render, transfer_rows
 
 __all__ = ["ReportError", "design_rows", "version", "write_report"]
 
@@ -70,7 +72,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: int, resolution: int) -> list[tuple[str, str]]:
+def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: int, basin_samples: int) -> list[tuple[str, str]]:
     from .nash import equilibria
     from .plots import (
         best_responses,
@@ -118,6 +120,7 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
             )
             target_game = after.game
             label = after.mechanism
+            basin = after.report.basin
         else:
             keep(
                 payoff_matrix(game, equilibria(game), titles=("status quo", "")),
@@ -125,6 +128,9 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
                 f"{'–'.join(link.between)}: payoffs.",
             )
             target_game, label = game, "status quo"
+            basin = next((r.report.basin for r in rows if r.mechanism == "status quo"), None)
+        # The figure shades, and its caption prints, the basin of the analysis table's row.
+        basin = basin if basin is not None else basin_of_cooperation(target_game, samples=basin_samples)
         keep(
             best_responses(target_game, equilibria(target_game)),
             f"best-responses-{tag}",
@@ -133,14 +139,15 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
         starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
         fig = replicator_flow(
             target_game,
-            basin=basin_grid(target_game, resolution),
+            basin=basin,
             trajectories=trajectories(target_game, starts),
             equilibria=equilibria(target_game),
         )
         keep(
             fig,
             f"replicator-flow-{tag}",
-            f"{'–'.join(link.between)} under {label}: replicator dynamics; shaded, the basin of (C, C).",
+            f"{'–'.join(link.between)} under {label}: replicator dynamics; basin of (C, C) {basin.text}"
+            + (f" ({basin.reason})." if basin.value is None else ", shaded."),
         )
         row, col = stage_payoffs(game)
         gap = max(row.T - row.R, col.T - col.R, row.P - row.S, col.P - col.S, 1e-9)
@@ -181,7 +188,9 @@ def write_report(
     scenario_text: str | None = None,
     scenario_ref: str | None = None,
     figures: bool = True,
-    basin_points: int = 41,
+    basin_samples: int = DEFAULT_SAMPLES,
+    budgets: Mapping[str, float] | None = None,
+    menu: Mapping[str, Sequence[Option]] | None = None,
 ) -> Path:
     """Write the report folder of a scenario (see the module notes).
 
@@ -200,6 +209,11 @@ def write_report(
         The scenario's TOML text (hashed into the metadata) and how it was named.
     figures : bool
         Whether to draw the figures.
+    basin_samples : int
+        Quasi-Monte-Carlo starts of each basin of a game larger than 2×2.
+    budgets, menu : mapping, optional
+        Budgets per government and options per link: with budgets, the report has an
+        "Allocation" section (:func:`solver.design.allocate`; by default the scenario's menu).
 
     Raises
     ------
@@ -214,18 +228,22 @@ def write_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
-        analysis = analyze(network)
+        analysis = analyze(network, basin_samples=basin_samples)
         comparison = compare(network, target=target)
         tables = work / "tables"
         tables.mkdir()
         a_rows, d_rows = analysis_rows(analysis), design_rows(comparison)
-        for name, rows in (("analysis", a_rows), ("design", d_rows)):
+        plan = allocate(network, budgets, menu, target=target) if budgets else None
+        written = [("analysis", a_rows), ("design", d_rows)]
+        if plan is not None:
+            written.append(("allocation", allocation_rows(plan)))
+        for name, rows in written:
             for fmt, ext in (("markdown", "md"), ("latex", "tex"), ("csv", "csv")):
                 (tables / f"{name}.{ext}").write_text(render(rows, fmt) + "\n", encoding="utf-8")
         made = []
         if figures:
             (work / "figures").mkdir()
-            made = _figures(network, analysis, comparison, work / "figures", seed, basin_points)
+            made = _figures(network, analysis, comparison, work / "figures", seed, basin_samples)
         transfers = transfer_rows(network)
         surplus = shapley_surplus(network)
         s = analysis.summary
@@ -259,6 +277,17 @@ def write_report(
             render(d_rows, "markdown"),
             "",
         ]
+        if plan is not None:
+            lines += [
+                "## Allocation",
+                "",
+                "At most one option per link; the most link weight at the target within every budget, then the least spend.",
+                "",
+                render(allocation_rows(plan), "markdown"),
+                "",
+                budget_line(plan)[0].upper() + budget_line(plan)[1:] + ".",
+                "",
+            ]
         if transfers:
             lines += ["## Side payments on asymmetric links", "", render(transfers, "markdown"), ""]
         shares = ", ".join(f"{k} {v:.4g}" for k, v in surplus.values.items())
@@ -285,9 +314,9 @@ def write_report(
             "parameters": {
                 "target": target,
                 "seed": seed,
-                "basin_points": basin_points,
+                "basin_samples": basin_samples,
                 "figures": figures,
-                "basin_resolution": 10,
+                "budgets": dict(budgets or {}),
             },
             "versions": _versions(),
             "files": [*sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()), "metadata.json"],

@@ -24,7 +24,18 @@ from games import Game
 from .cooperation import CooperationReport
 from .nash import Equilibrium
 
-__all__ = ["FORMATS", "analysis_rows", "design_rows", "equilibrium_rows", "format_equilibrium", "format_strategy", "render", "transfer_rows"]
+__all__ = [
+    "FORMATS",
+    "allocation_rows",
+    "analysis_rows",
+    "budget_line",
+    "design_rows",
+    "equilibrium_rows",
+    "format_equilibrium",
+    "format_strategy",
+    "render",
+    "transfer_rows",
+]
 
 #: Tabular output formats.
 FORMATS = ("table", "markdown", "csv", "latex")
@@ -85,7 +96,7 @@ def analysis_rows(analysis: object) -> list[dict]:
                 "game": report.game_type,
                 "equilibria": summarize_equilibria(report, r.game, most=2),
                 "level": report.level,
-                "basin": "" if report.basin is None else f"{report.basin:.2f}",
+                "basin": "" if report.basin is None else report.basin.text,
                 "paid by": format_costs(r.costs),
             }
         )
@@ -187,7 +198,7 @@ def design_rows(comparison) -> list[dict]:
                 "link": "–".join(r.link.between),
                 "superior": r.superior or "",
                 "mechanism": r.candidate,
-                "minimal strength": st.message.split(";")[0] if st.feasible else "unreachable",
+                "minimal strength": st.message.split(";")[0],
                 "level": st.level or "",
                 "payer": r.payer or "",
                 "net cost per play": format_costs(r.costs),
@@ -195,6 +206,36 @@ def design_rows(comparison) -> list[dict]:
             }
         )
     return rows
+
+
+def allocation_rows(plan) -> list[dict]:
+    """One row per link of an :class:`~solver.design.Allocation`: what is funded, what it
+    contains, who pays what per play, and the level reached.
+
+    >>> from solver.design import Allocation, Option
+    >>> plan = Allocation({"a–b x": Option("subsidy", "p", 2.0, level="strict"), "b–c y": None}, {"p": 2.0}, {"p": 3.0}, 1.0, 2.0, [], ["b–c y"], "optimal")
+    >>> [(r["link"], r["funded"], r["paid by"]) for r in allocation_rows(plan)]
+    [('a–b x', 'subsidy', 'p 2'), ('b–c y', '-', '')]
+    """
+    rows = []
+    for key, o in plan.chosen.items():
+        rows.append(
+            {
+                "link": key,
+                "funded": o.name if o else ("-" if key not in plan.already_stable else "(at the target already)"),
+                "contains": " + ".join(o.contains) if o and o.contains else "",
+                "paid by": format_costs({p: {"paid": v, "received": 0.0} for p, v in o.paid.items()}) if o else "",
+                "level": (o.level or "") if o else "",
+            }
+        )
+    return rows
+
+
+def budget_line(plan) -> str:
+    """The budget used: ``"jinhua 0.1 of 5, zhejiang 0 of 1; weight at the target 1 of 2.3"``."""
+    spend = ", ".join(f"{g} {plan.spend[g]:.4g} of {plan.budgets[g]:.4g}" for g in plan.budgets)
+    left = ", ".join(plan.unstable) or "none"
+    return f"budget used: {spend}; link weight at the target {plan.stabilized_weight:.4g} of {plan.total_weight:.4g}; left unstable: {left}"
 
 
 def transfer_rows(network) -> list[dict]:

@@ -119,7 +119,7 @@ def test_risk_dominance_threshold_of_repetition():
 def test_unreachable_and_non_monotone_are_said():
     game = prisoners_dilemma(T=5, R=3, P=1, S=0)
     r = minimal_strength(game, HigherLevelGuidance(penalty=1), "detection", "weak")  # p·f ≤ 1 < T − R = 2
-    assert not r.feasible and "no detection of HigherLevelGuidance in [0, 1] reaches weak" in r.message
+    assert not r.feasible and r.message == "no detection in [0, 1] reaches weak: both governments need detection ≥ 2"
     never = minimal_strength(game, RepeatedPlay(), "discount", "dominant")
     assert not never.feasible
     noisy = minimal_strength(game, RepeatedPlay(noise=0.01), "discount", "strict")
@@ -305,7 +305,12 @@ def test_allocate_default_menu_respects_jurisdiction():
     assert [k for k, o in plan.chosen.items() if o] == ["yongkang–wuyi hardware"]
     assert plan.unstable == ["yongkang–jinyun hardware", "wuyi–jinyun hardware"]
     everything = allocate(net, {"zhejiang": 100.0})
-    assert everything.unstable == [] and everything.spend["zhejiang"] == pytest.approx(6.0, abs=1e-5)
+    # By hand: the generic subsidy s* = T − R = 1 on yongkang–wuyi costs 2 × 1 (Zhejiang cannot
+    # give Jinhua's guidance); on the two other links the scenario's Zhejiang guidance (penalty 1
+    # detected with 0.5) needs s > T − R − 0.5 = 0.5 and costs 2 × 0.5 + 0.2 inspection = 1.2.
+    assert everything.unstable == [] and everything.spend["zhejiang"] == pytest.approx(2.0 + 1.2 + 1.2, abs=1e-5)
+    names = {k: o.name for k, o in everything.chosen.items()}
+    assert names["yongkang–wuyi hardware"] == "guidance by zhejiang (subsidy 1)"
 
 
 def test_allocate_rejects_bad_budgets():
@@ -345,7 +350,7 @@ def test_vectorized_compare_matches_link_by_link():
     ]
     for target in ("weak", "strict", "dominant"):
         for row in compare(net, candidates, target).rows:
-            candidate = next(c for c in candidates if c.name == row.candidate)
+            candidate = next(c for c in candidates if c.label == row.candidate)
             alone = _one_row(row.link, link_game(net, row.link), row.superior, candidate, target)
             assert (row.strength.value is None) == (alone.strength.value is None)
             if row.strength.value is not None:

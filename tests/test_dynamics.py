@@ -13,6 +13,7 @@ from regions import load_scenario
 from solver.dynamics import (
     CallableModel,
     PayoffTable,
+    cooperation_dominant,
     corner_table,
     evolve_many,
     evolve_on_graph,
@@ -251,3 +252,51 @@ def test_corner_eigenvalues_are_the_diagonal_of_the_jacobian(a, c, e, s, f, ch, 
         J = jacobian(model, np.array(row.corner, dtype=float))
         assert np.allclose(J, np.diag(np.diag(J)))
         assert np.allclose(np.diag(J), row.eigenvalues)
+
+
+class TestPayoffs:
+    # Issue #11, defect 10: on a scale-free graph where cooperation strictly dominates every
+    # link's game (R > T, S > P), accumulated payoffs let high-degree defectors out-earn
+    # cooperators and death–birth ends all-defect in most seeds; average payoffs do not.
+    G = nx.barabasi_albert_graph(200, 2, seed=0)
+    GAME = (("R", 3), ("S", 0.5), ("T", 2.9), ("P", 0.4))
+
+    def test_accumulated_against_average(self):
+        from games import stage_game
+
+        game = stage_game(dict(self.GAME))
+        assert cooperation_dominant(self.G, game)
+        acc = evolve_many(self.G, game, seeds=range(10), steps=300, rule="death-birth")
+        avg = evolve_many(self.G, game, seeds=range(10), steps=300, rule="death-birth", payoffs="average")
+        assert np.sum(acc.final_shares == 0) >= 5 and np.all(avg.final_shares == 1)
+
+    def test_average_divides_by_link_weight(self):
+        # Hub 0 defects among cooperators 1, 2, 6 and defector 7; cooperator 1 also meets
+        # cooperator 3, who meets cooperator 5. With R, S, T, P = 3, 0, 3.2, 1, by hand:
+        # accumulated π₀ = 3·3.2 + 1 = 10.6 > π₃ = 6, average π₀ = 10.6/4 = 2.65 < π₃ = 3.
+        # Best-neighbour imitation: node 1 copies the hub's D only with accumulated payoffs.
+        from games import stage_game
+
+        G = nx.Graph([(0, 1), (0, 2), (0, 6), (0, 7), (1, 3), (3, 5)])
+        game = stage_game({"R": 3, "S": 0, "T": 3.2, "P": 1})
+        order = list(G.nodes)
+        initial = np.array([1 if n in (0, 7) else 0 for n in order])
+        acc = evolve_on_graph(G, game, rule="best-neighbour", steps=1, initial=initial)
+        avg = evolve_on_graph(G, game, rule="best-neighbour", steps=1, initial=initial, payoffs="average")
+        assert acc.final_strategies()[1] == "D" and avg.final_strategies()[1] == "C"
+        assert acc.payoffs == "accumulated" and avg.payoffs == "average"
+        with pytest.raises(ValueError, match="payoffs must be one of"):
+            evolve_on_graph(G, game, payoffs="mean")
+
+    def test_cli_note_names_the_reason(self, capsys):
+        from solver.cli import main
+
+        args = ["evolve", "network", "--graph", "scale-free:200:2", "--game", "3,0.5,2.9,0.4", "--rule", "death-birth", "--seeds", "10", "--steps", "300"]
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        assert "note: cooperation is dominant on every link" in out and "try --payoffs average" in out
+        assert main([*args, "--payoffs", "average"]) == 0
+        assert "note:" not in capsys.readouterr().out
+        # The former spelling --payoffs R,S,T,P still names the game.
+        assert main(["evolve", "network", "--graph", "complete:10", "--payoffs", "3,0,5,1", "--steps", "10"]) == 0
+        assert main(["evolve", "network", "--graph", "complete:10", "--payoffs", "mean"]) == 2

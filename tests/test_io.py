@@ -1,13 +1,14 @@
-"""regions.io and solver.export: CSV and GraphML in, GraphML and GeoJSON out."""
+"""regions.io and solver.export: CSV and GraphML in and out (round trips), GeoJSON out."""
 
 import io
 import json
 
+import networkx as nx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regions import ScenarioError, load_scenario, read_csv, read_graphml
+from regions import ScenarioError, graphml_graph, load_scenario, read_csv, read_graphml, to_csv
 from solver.cli import main
 from solver.export import to_geojson, to_graphml, write_export
 
@@ -29,6 +30,8 @@ def test_csv_tables():
         (REGIONS, LINKS.replace("yk,wy", "yk,wx"), r"link yk–wx, field 'between': 'wx' is not a region"),
         (REGIONS, LINKS.replace(",4,-3,5,-1,", ",4,-3,x,-1,"), r"row 2, field 'T_row': must be a number"),
         (REGIONS, "a,b,R,S\nyk,wy,1,2\n", r"row 2, field 'R': the stage game is missing"),
+        (REGIONS, "a,b,c,g,l,w\nyk,wy,1,2,0,0\n", r"row 2, field 'c': in a links table the economics need _row and _col"),
+        (REGIONS, LINKS.replace("weight,", "weight,R,S,T,P,").replace("1.0,", "1.0,1,2,3,4,"), r"row 2, field 'R': the stage game is given twice"),
         (REGIONS, "a,b,R,S,T,P\nyk,,1,2,3,4\n", r"row 2, field 'b': is missing"),
         (REGIONS.replace("120.04", "nan"), LINKS, r"row 4, field 'lon': must be a finite number"),
         ("id,level\n", LINKS, "no regions"),
@@ -49,9 +52,10 @@ def test_fuzz_csv_gives_a_network_or_a_scenario_error(regions, links):
 
 def test_graphml_round_trip_and_geojson(tmp_path):
     net = load_scenario("yongkang-wuyi-jinyun")
-    path = write_export(net, tmp_path / "yk.graphml")
+    (path,) = write_export(net, tmp_path / "yk.graphml")
     back = read_graphml(path)
     assert [k.game.values() for k in back.links] == [k.game.values() for k in net.links]
+    assert back.links == net.links and back.mechanisms == net.mechanisms
     assert {r.id: r.parent for r in back.regions.values()} == {r.id: r.parent for r in net.regions.values()}
     text = to_graphml(net)
     assert "level_with_mechanisms" in text and "min_guidance_subsidy" in text
@@ -79,3 +83,87 @@ def test_cli_export_and_import(tmp_path, capsys):
     assert main(["import", str(tmp_path / "r.csv"), str(tmp_path / "l.csv"), "--out", str(out)]) == 2
     assert "use --force" in capsys.readouterr().err
     assert main(["export", "henan-clusters", "--out", str(tmp_path / "x.kml")]) == 2
+
+
+MECHANISMS = "kind,name,by,links,subsidy,transfer,payer,strategies,discount,mutual_breach,breach_penalty\n"
+
+
+def test_csv_mechanisms_table():
+    table = MECHANISMS + (
+        "higher_level_guidance,guide,jh,,1.5,,,,,,\n"
+        "side_payment,,,yk–wy,,0.25,wy,,,,\n"
+        'repeated_play,,,"[[""wy"", ""yk""]]",,,,"AllC, Grim",0.9,,\n'
+        "binding_contract,,,,,,,,,TRUE,2\n"
+    )
+    net = read_csv(io.StringIO(REGIONS), io.StringIO(LINKS), io.StringIO(table))
+    guide, pay, repeat, contract = net.mechanisms
+    assert (guide.name, guide.by, dict(guide.parameters)) == ("guide", "jh", {"subsidy": 1.5})
+    assert pay.links == (("yk", "wy"),) and dict(pay.parameters) == {"transfer": 0.25, "payer": "wy"}
+    assert repeat.parameters["strategies"] == ("AllC", "Grim") and repeat.links == (("wy", "yk"),)
+    assert contract.parameters["mutual_breach"] is True
+    assert read_csv(*map(io.StringIO, to_csv(net))).mechanisms == net.mechanisms
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("higher_level_guidance,,,,-1,,,,,,", r"m.csv: row 2, field 'subsidy': must be ≥ 0"),
+        ("higher_level_guidance,,,,x,,,,,,", r"m.csv: row 2, field 'subsidy': must be a number"),
+        ("side_payment,,,,,1,,,,,", r"m.csv: row 2, field 'payer': is missing"),
+        ("side_payment,,,,1,1,yk,,,,", r"m.csv: row 2, field 'subsidy': not a parameter of side_payment"),
+        ("side_payment,,,yk–zj,,1,yk,,,,", r"m.csv: row 2, field 'links': there is no link between yk and zj"),
+        ("repeated_play,,,,,,,AllC Grimm,0.9,,", r"m.csv: row 2, field 'strategies': unknown strategy 'Grimm'"),
+        ("repeated_play,,,[[1,,,,,,,0.9,,", r"m.csv: row 2, field 'links': not a JSON list"),
+        ("binding_contract,,,,,,,,,maybe,1", r"m.csv: row 2, field 'mutual_breach': must be true or false"),
+        ("bribe,,,,,,,,,,", r"m.csv: row 2, field 'kind': unknown mechanism kind 'bribe'"),
+        (",,,,,,,,,,", r"m.csv: row 2, field 'kind': is missing"),
+    ],
+)
+def test_csv_mechanism_errors(row, message):
+    table = io.StringIO(MECHANISMS + row + "\n")
+    table.name = "m.csv"
+    with pytest.raises(ScenarioError, match=message):
+        read_csv(io.StringIO(REGIONS), io.StringIO(LINKS), table)
+
+
+def test_csv_attributes_named_like_columns_and_text():
+    net = read_csv(io.StringIO(REGIONS.replace("gdp", "attributes.level")), io.StringIO(LINKS))
+    assert net.region("yk").attributes == {"level": 724.0}
+    regions_table = to_csv(net)[0]
+    assert regions_table.splitlines()[0].endswith(",attributes.level")
+
+
+def _graphml(net, edit):
+    graph = graphml_graph(net)
+    edit(graph)
+    return io.StringIO("\n".join(nx.generate_graphml(graph)))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda g: g.edges["yk", "wy", "e0"].update(row_region="zj"), r"edge 'yk'–'wy', field 'row_region': must be one of the edge's two regions"),
+        (lambda g: g.graph.update(mechanisms="[{"), r"graph, field 'mechanisms': not a JSON list"),
+        (lambda g: g.graph.update(mechanisms='{"kind": "side_payment"}'), r"graph, field 'mechanisms': must be a JSON list"),
+        (lambda g: g.graph.update(mechanisms='[{"kind": "side_payment", "transfer": 1}]'), r"mechanism #1, field 'payer': is missing"),
+        (
+            lambda g: g.graph.update(mechanisms='[{"kind": "side_payment", "payer": "zj", "transfer": 1}]'),
+            r"mechanism #1, field 'payer': 'zj' is not a region of the link",
+        ),
+    ],
+)
+def test_graphml_errors(edit, message):
+    net = read_csv(io.StringIO(REGIONS), io.StringIO(LINKS))
+    with pytest.raises(ScenarioError, match=message):
+        read_graphml(_graphml(net, edit))
+
+
+def test_write_csv_and_its_paths(tmp_path):
+    net = load_scenario("yongkang-wuyi-jinyun")
+    paths = write_export(net, tmp_path / "yk.csv")
+    assert [p.name for p in paths] == ["yk.regions.csv", "yk.links.csv", "yk.mechanisms.csv"]
+    back = read_csv(*paths)
+    assert back.links == net.links and back.mechanisms == net.mechanisms
+    with pytest.raises(ValueError, match=r"yk\.regions\.csv: the file exists; use --force"):
+        write_export(net, tmp_path / "yk.csv")
+    assert write_export(net, tmp_path / "yk.csv", force=True) == paths

@@ -226,3 +226,25 @@ def test_raising_a_strength_never_lowers_the_level(mechanism, parameter, values)
         assert reaches(strong, weak), (p, low, high, weak, strong)
 
     check()
+
+
+class TestRepeatedPlayNames:
+    """Issue #11: the API accepts the strategy names that scenario files use."""
+
+    def test_names_mix_with_automata(self):
+        from games import ALLC, GRIM, TFT
+
+        assert RepeatedPlay(strategies=("AllC", "Grim")).strategies == (ALLC, GRIM)
+        assert RepeatedPlay(strategies=("AllC", TFT)).strategies == (ALLC, TFT)
+        # The induced game of names equals that of the automata they stand for.
+        by_name = apply(prisoners_dilemma(), RepeatedPlay(strategies=("AllC", "Grim"), noise=0.1))
+        by_object = apply(prisoners_dilemma(), RepeatedPlay(strategies=(ALLC, GRIM), noise=0.1))
+        assert by_name == by_object
+
+    def test_unknown_name_suggests_the_closest(self):
+        with pytest.raises(ValueError, match=r"unknown strategy 'Grimm' \(did you mean 'Grim'\?\)"):
+            RepeatedPlay(strategies=("AllC", "Grimm"))
+
+    def test_duplicate_names_are_refused(self):
+        with pytest.raises(ValueError, match="distinct"):
+            RepeatedPlay(strategies=("Grim", "Grim"))

@@ -73,7 +73,7 @@ class TestAnalyze:
         assert [r.report.game_type for r in result.links] == ["prisoner's dilemma"] * 3
         assert [r.report.level for r in result.links] == ["none"] * 3
         assert [r.superior for r in result.links] == ["jinhua", "zhejiang", "zhejiang"]
-        assert all(r.report.basin == 0.0 for r in result.links)
+        assert all(r.report.basin.text == "undefined" for r in result.links)  # issue 11: no basin in a PD
         assert result.summary["stable_share"] == 0.0
         assert result.summary["by_superior_level"]["prefecture"]["links"] == 1
         assert result.summary["by_superior_level"]["province"]["weight"] == pytest.approx(1.3)

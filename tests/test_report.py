@@ -67,7 +67,7 @@ def test_tables_agree_with_analyze_json(report_dir, capsys):
     code, out, _ = run(capsys, "analyze", "yongkang-wuyi-jinyun", "--format", "json")
     assert code == 0
     entries = json.loads(out)["links"]
-    expected = [("–".join(e["between"]), e["mechanism"], e["cooperation"]["level"], f"{e['cooperation']['basin']:.2f}") for e in entries]
+    expected = [("–".join(e["between"]), e["mechanism"], e["cooperation"]["level"], e["basin"]["text"]) for e in entries]
     with open(report_dir / "tables/analysis.csv", newline="", encoding="utf-8") as handle:
         from_csv = [(r["link"], r["mechanism"], r["level"], r["basin"]) for r in csv.DictReader(handle)]
     assert from_csv == expected

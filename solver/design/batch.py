@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from games import BindingContract, HigherLevelGuidance, Mechanism, RepeatedPlay, SidePayment, ThirdPartyOrganization
 
-__all__ = ["BATCH_TARGETS", "batch_apply", "batch_minimal_strength", "cost_at_cc"]
+__all__ = ["BATCH_TARGETS", "BatchStrength", "batch_apply", "batch_minimal_strength", "cost_at_cc"]
 
 #: Targets with a formula on the incentive gaps.
 BATCH_TARGETS = ("weak", "strict", "dominant")
@@ -80,6 +81,57 @@ def _gaps(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.stack([A[:, 0, 0] - A[:, 1, 0], B[:, 0, 0] - B[:, 0, 1], A[:, 0, 1] - A[:, 1, 1], B[:, 1, 0] - B[:, 1, 1]], axis=1)
 
 
+@dataclass(frozen=True)
+class BatchStrength:
+    """Minimal strengths of one parameter in N games; unpacks as ``(value, closed, used)``.
+
+    Attributes
+    ----------
+    value : array (N,)
+        The threshold (the infimum of the values reaching the target); NaN where none does.
+    closed : array (N,) of bool
+        Whether the target holds at ``value`` itself (≥) or only above it (>).
+    used : array (N,)
+        Where to evaluate: ``value``, or just above an open threshold; NaN where unreachable.
+    level : array (N,) of str
+        The level of the final game at ``used`` ("" where unreachable).
+    method : array (N,) of str
+        ``"analytic"`` (the formula, confirmed by the vectorized level) or ``"bisection"``
+        (the formula was not confirmed: :func:`~solver.design.minimal_strength` game by game).
+    message : array (N,) of str
+        As :attr:`Strength.message <solver.design.Strength>`: "breach_penalty ≥ 2", or why no
+        value works.
+    """
+
+    value: np.ndarray
+    closed: np.ndarray
+    used: np.ndarray
+    level: np.ndarray
+    method: np.ndarray
+    message: np.ndarray
+
+    def __iter__(self):
+        return iter((self.value, self.closed, self.used))
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+
+def _range(m: Mechanism, parameter: str, A: np.ndarray, B: np.ndarray, upper: float | None) -> tuple[np.ndarray, np.ndarray, bool, bool]:
+    """Each game's search range, as :func:`~solver.design.minimal_strength` draws it."""
+    n = len(A)
+    low, high, open_low, open_high = type(m).RANGES[parameter]
+    if math.isinf(high):
+        spread = np.maximum(np.ptp(A.reshape(n, 4), axis=1), np.ptp(B.reshape(n, 4), axis=1))
+        high_n = np.full(n, float(upper)) if upper is not None else 10.0 * (spread + 1.0)
+        open_high = False
+    else:
+        if upper is not None and upper < high:
+            high, open_high = upper, False
+        high_n = np.full(n, float(high))
+    return np.full(n, float(low)), high_n, open_low, open_high
+
+
 def batch_minimal_strength(
     A: np.ndarray,
     B: np.ndarray,
@@ -89,55 +141,143 @@ def batch_minimal_strength(
     target: str,
     params: Sequence[Mapping[str, np.ndarray] | None] | None = None,
     upper: float | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+) -> BatchStrength | None:
     """The least value of one parameter of ``mechanisms[index]`` reaching ``target`` in each game.
 
-    Returns ``(value, closed, used)``: the threshold (NaN where no value in the range reaches
-    the target), whether it is attained at the threshold itself (≥) or only above it (>), and
-    the value at which to evaluate (just above an open threshold). None when no formula
-    applies (a target outside :data:`BATCH_TARGETS`, repeated play in the stack, or gaps that
-    are not affine in the parameter).
+    The conditions on the affine incentive gaps give an interval per game
+    (:func:`~solver.design.gaps.solve_gaps`); every answer is then confirmed on the final games
+    with the exact vectorized 2×2 levels (:func:`solver.fast2x2.solve_2x2`): the target holds
+    at ``used`` and fails just below the threshold (or at it, for an open one), and an empty
+    interval fails at its bounds and at the range's ends. Games whose answer is not confirmed
+    are solved by :func:`~solver.design.minimal_strength` with bisection.
+
+    Returns a :class:`BatchStrength`, which unpacks as ``(value, closed, used)``; None when no
+    formula applies (a target outside :data:`BATCH_TARGETS`, repeated play in the stack, or
+    gaps that are not affine in the parameter).
+
+    Examples
+    --------
+    >>> from games import SidePayment
+    >>> A = np.array([[[3, 0], [2.5, 1]]]); B = np.array([[[2, 3], [0, 1]]])
+    >>> found = batch_minimal_strength(A, B, [SidePayment(payer=0)], 0, "transfer", "weak")
+    >>> found.value.tolist(), found.message[0]
+    ([nan], 'no transfer reaches weak: the receiver needs transfer ≥ 1, the payer gives at most 0.5')
     """
     if target not in BATCH_TARGETS or any(isinstance(m, RepeatedPlay) for m in mechanisms):
         return None
+    from ..fast2x2 import solve_2x2
+    from .gaps import affine_tolerance, fmt, interval_text, solve_gaps, tidy
+    from .strength import STEP, reaches
+
+    A, B = np.asarray(A, dtype=float).reshape(-1, 2, 2), np.asarray(B, dtype=float).reshape(-1, 2, 2)
     n = len(A)
     m = mechanisms[index]
-    low, high, open_low, open_high = type(m).RANGES[parameter]
-    if math.isinf(high):
-        spread = float(max(np.ptp(A.reshape(n, 4), axis=1).max(initial=0.0), np.ptp(B.reshape(n, 4), axis=1).max(initial=0.0)))
-        high = upper if upper is not None else 10.0 * (spread + 1.0)
-    lo = low + (1e-9 if open_low else 0.0)
-    hi = high - (1e-9 if open_high else 0.0)
+    low, high, open_low, open_high = _range(m, parameter, A, B, upper)
+    inner = 1e-9 * np.maximum(1.0, high - low)
+    lo = low + inner if open_low else low
+    hi = high - inner if open_high else high
+    x0 = float(low[0] + 1e-9) if open_low else float(low[0])
     base = list(params) if params is not None else [None] * len(mechanisms)
 
-    def gaps_at(value: float) -> np.ndarray:
-        at = list(base)
-        at[index] = {**(at[index] or {}), parameter: np.full(n, value)}
-        return _gaps(*batch_apply(A, B, mechanisms, at))
+    def at(values: np.ndarray, rows: np.ndarray) -> list:
+        out = []
+        for k, p in enumerate(base):
+            p = {key: np.broadcast_to(np.asarray(v, dtype=float), (n,))[rows] for key, v in (p or {}).items()}
+            if k == index:
+                p[parameter] = values
+            out.append(p)
+        return out
 
-    g0, g1, gh = gaps_at(lo), gaps_at(lo + 1.0), gaps_at(lo + 0.5)
+    everyone = np.arange(n)
+
+    def gaps_at(value: float) -> np.ndarray:
+        return _gaps(*batch_apply(A, B, mechanisms, at(np.full(n, value), everyone)))
+
+    def ok(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Whether the target holds in games ``rows`` with the parameter at ``values``."""
+        if len(rows) == 0:
+            return np.zeros(0, dtype=bool)
+        level = solve_2x2(*batch_apply(A[rows], B[rows], mechanisms, at(values, rows)), payoffs=False).level
+        return np.array([reaches(str(x), target) for x in level], dtype=bool)
+
+    g0, g1, gh = gaps_at(x0), gaps_at(x0 + 1.0), gaps_at(x0 + 0.5)
     slope = g1 - g0
-    if not np.allclose(gh, g0 + 0.5 * slope, atol=1e-9 * (1 + np.abs(g0).max(initial=0.0))):
+    if not np.allclose(gh, g0 + 0.5 * slope, atol=affine_tolerance(g0)):
         return None
-    needed = [0, 1] + ([2, 3] if target == "dominant" else [])
-    strict = target != "weak"
-    value = np.full(n, lo)
-    closed = np.ones(n, dtype=bool)
-    never = np.zeros(n, dtype=bool)
-    for k in needed:
-        a, b = g0[:, k], slope[:, k]
-        flat = np.abs(b) < 1e-15
-        never |= flat & ~((a > 0) | ((a == 0) & (not strict)))
+    names, payer = ("row government", "column government"), None
+    if isinstance(m, SidePayment):
+        payer = m.payer
+        names = ("payer", "receiver") if payer == 0 else ("receiver", "payer")
+    s = solve_gaps(g0, slope, x0, target, (low, high, open_low, open_high), parameter, names=names, payer=payer)
+    feasible = ~s.empty
+    value, closed = np.where(feasible, s.low, np.nan), s.low_closed & feasible
+    step = STEP * np.maximum(1.0, np.abs(np.nan_to_num(value)))
+    good = np.ones(n, dtype=bool)
+
+    # Every threshold: the target fails just below it.
+    below = value - step
+    rows = np.flatnonzero(feasible & (below >= lo))
+    good[rows] &= ~ok(below[rows], rows)
+    # Closed: holds at the value, or at one of the next floats (a threshold such as 7/27 is no float).
+    used = np.full(n, np.nan)
+    x = value.copy()
+    for _ in range(5):
+        rows = np.flatnonzero(feasible & closed & np.isnan(used) & (x <= hi))
+        hit = ok(x[rows], rows)
+        used[rows[hit]] = x[rows[hit]]
+        x = np.nextafter(x, np.inf)
+    # Open: an exactly written threshold (a short decimal) fails at the value; holds just above it.
+    short = (np.round(value, 6) == value) & (tidy(value) == value)
+    rows = np.flatnonzero(feasible & ~closed & (value >= lo) & short)
+    good[rows] &= ~ok(value[rows], rows)
+    for k in range(4):
+        x = value + step * 10**k
+        inside = (x <= hi) & ((x < s.high) | ((x == s.high) & s.high_closed))
+        rows = np.flatnonzero(feasible & ~closed & np.isnan(used) & inside)
+        hit = ok(x[rows], rows)
+        used[rows[hit]] = x[rows[hit]]
+    good &= ~(feasible & np.isnan(used))
+    # Empty intervals: the target fails at the range's ends and at every gap's root.
+    rows = np.flatnonzero(s.empty)
+    if len(rows):
         with np.errstate(divide="ignore", invalid="ignore"):
-            root = lo - a / b
-        move = ~flat & (b > 0) & ((root > value) | ((root == value) & strict))
-        value = np.where(move, root, value)
-        closed = np.where(move, not strict, closed)
-        never |= ~flat & (b < 0) & ((root < lo) | ((root == lo) & strict))
-    never |= (value > hi) | ((value == hi) & ~closed)
-    value = np.where(never, np.nan, np.maximum(value, lo))
-    used = np.where(closed, value, np.minimum(value + np.maximum(1e-7, 1e-7 * np.abs(value)), hi))
-    return value, closed, used
+            roots = x0 - g0[rows] / slope[rows]
+        probes = [lo[rows], hi[rows]] + [np.clip(np.where(np.isfinite(r), r, lo[rows]), lo[rows], hi[rows]) for r in roots.T]
+        for x in probes:
+            good[rows] &= ~ok(x, rows)
+
+    level = np.full(n, "", dtype=object)
+    rows = np.flatnonzero(feasible & good)
+    if len(rows):
+        level[rows] = solve_2x2(*batch_apply(A[rows], B[rows], mechanisms, at(used[rows], rows)), payoffs=False).level
+    method = np.full(n, "analytic", dtype=object)
+    message = np.full(n, "", dtype=object)
+    for i in np.flatnonzero(good):
+        if feasible[i]:
+            message[i] = f"{parameter} {'≥' if closed[i] else '>'} {fmt(value[i])}"
+        else:
+            where = f" in {interval_text(low[i], high[i], open_low, open_high)}" if s.in_range[i] else ""
+            message[i] = f"no {parameter}{where} reaches {target}" + (f": {s.reason[i]}" if s.reason[i] else "")
+    for i in np.flatnonzero(~good):  # not confirmed: game by game, by bisection
+        r = _one_by_bisection(A[i], B[i], mechanisms, index, parameter, target, base, i, upper)
+        value[i], closed[i] = (r.value, r.attained) if r.feasible else (np.nan, False)
+        used[i] = r.used if r.feasible else np.nan
+        level[i], method[i], message[i] = r.level or "", r.method, r.message
+    used = np.where(np.isnan(value), np.nan, used)
+    return BatchStrength(value, closed, used, level, method, message)
+
+
+def _one_by_bisection(a, b, mechanisms, index, parameter, target, params, i, upper):
+    from games import Game
+
+    from .strength import minimal_strength
+
+    stack = []
+    for m, p in zip(mechanisms, params):
+        given = {key: float(np.asarray(v, dtype=float)[i] if np.ndim(v) else v) for key, v in (p or {}).items()}
+        stack.append(replace(m, **given) if given else m)
+    others = stack[:index] + stack[index + 1 :]
+    return minimal_strength(Game(a, b), stack[index], parameter, target, others=others, method="bisection", upper=upper)
 
 
 def cost_at_cc(m: Mechanism, p: Mapping[str, np.ndarray]) -> tuple[str, np.ndarray]:

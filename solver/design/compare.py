@@ -8,11 +8,15 @@ cooperative one) with the parties named: the link's two regions, the guiding gov
 candidate's own, or the link's lowest common superior), ``third party``, ``enforcer``,
 ``deadweight``.
 
-The default candidates are the generic ones of :data:`GENERIC` plus, for each link, the
-scenario's own mechanisms that apply to it, each varied in its primary parameter: a third-party
-organization together with the link's other stage mechanisms (it only strengthens them), a side
-payment together with the link's repeated play (a transfer alone does not make cooperation an
-equilibrium of the one-shot game).
+Each row says exactly which mechanisms it contains (:attr:`ComparisonRow.contains`, the varied
+one first), and its label lists them all: the level and the costs are those of that stack and
+nothing else. The default candidates are the generic ones of :data:`GENERIC` plus, for each
+link, the scenario's own mechanisms that apply to it, each varied in its primary parameter: a
+third-party organization together with the link's guidance and contracts (it acts only through
+their detection), a side payment together with the link's repeated play (a transfer alone does
+not make cooperation an equilibrium of a symmetric one-shot game). A scenario entry is named by
+its ``name``; an unnamed one by its kind and ``(scenario)`` ("binding contract (scenario)"), so
+it is never taken for the generic candidate of the same kind.
 
 Examples
 --------
@@ -27,7 +31,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -42,14 +46,20 @@ from ..stack import link_mechanisms
 from .batch import BATCH_TARGETS, batch_apply, batch_minimal_strength
 from .strength import Strength, minimal_strength
 
-__all__ = ["GENERIC", "Candidate", "Comparison", "ComparisonRow", "candidates_for", "compare"]
+__all__ = ["COMPANIONS", "GENERIC", "Candidate", "Comparison", "ComparisonRow", "candidates_for", "compare", "scenario_names"]
 
 
 @dataclass(frozen=True)
 class Candidate:
     """A mechanism to size: vary ``parameter``; ``others`` apply with it unchanged.
 
-    ``government`` names who gives a guidance; None means the link's lowest common superior.
+    ``other_names`` names each of ``others`` (by default its kind, "higher level guidance");
+    :attr:`label` lists the whole stack. ``government`` names who gives a guidance; None means
+    the link's lowest common superior.
+
+    >>> from games import SidePayment, RepeatedPlay
+    >>> Candidate("transfer", SidePayment(payer=1), "transfer", (RepeatedPlay(discount=0.9),)).label
+    'transfer + repeated play'
     """
 
     name: str
@@ -57,6 +67,24 @@ class Candidate:
     parameter: str
     others: tuple[Mechanism, ...] = ()
     government: str | None = None
+    other_names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "others", tuple(self.others))
+        names = tuple(self.other_names) or tuple(m.kind.replace("_", " ") for m in self.others)
+        if len(names) != len(self.others):
+            raise ValueError(f"candidate {self.name!r}: {len(names)} other_names for {len(self.others)} other mechanisms")
+        object.__setattr__(self, "other_names", names)
+
+    @property
+    def contains(self) -> tuple[str, ...]:
+        """The names of every mechanism of the stack, the varied one first."""
+        return (self.name, *self.other_names)
+
+    @property
+    def label(self) -> str:
+        """``"varied + other + …"``: what a row of this candidate contains."""
+        return " + ".join(self.contains)
 
 
 #: Generic candidates tried on every link.
@@ -66,28 +94,76 @@ GENERIC = (
     Candidate("binding contract", BindingContract(), "breach_penalty"),
     Candidate("repeated play", RepeatedPlay(), "discount"),
 )
+#: Which other scenario mechanisms of a link are stacked with a varied one of each kind.
+COMPANIONS = {
+    "third_party_organization": ("higher_level_guidance", "binding_contract"),
+    "side_payment": ("repeated_play",),
+}
 
 
-def candidates_for(network: RegionNetwork, link: Link, generic: Sequence[Candidate] = GENERIC) -> list[Candidate]:
-    """The generic candidates and the scenario's mechanisms of a link, sized one at a time."""
+def scenario_names(network: RegionNetwork, link: Link, taken: Sequence[str] = ()) -> dict[int, str]:
+    """The name of each scenario mechanism of a link in design rows, by ``id`` of its spec.
+
+    An entry's ``name``; an unnamed one's kind (and government) with ``(scenario)``; a name
+    already taken (by a generic candidate or an earlier entry) gets the entry's number too.
+
+    >>> from regions import load_scenario, MechanismSpec
+    >>> net = load_scenario("yongkang-wuyi-jinyun").with_mechanisms(MechanismSpec("binding_contract", {"breach_penalty": 3}))
+    >>> sorted(scenario_names(net, net.links[0]).values())
+    ['Hardware industry association', 'Jinhua guidance', 'Repeated interaction', 'binding contract (scenario)']
+    """
+    used = set(taken)
+    out: dict[int, str] = {}
+    number = {id(spec): k for k, spec in enumerate(network.mechanisms, 1)}
+    for spec in network.mechanisms_for(link):
+        name = spec.name or f"{spec.label} (scenario)"
+        if name in used:
+            name = f"{name} (entry {number[id(spec)]})"
+        used.add(name)
+        out[id(spec)] = name
+    return out
+
+
+def candidates_for(
+    network: RegionNetwork,
+    link: Link,
+    generic: Sequence[Candidate] = GENERIC,
+    companions: Mapping[str, Sequence[str]] = COMPANIONS,
+) -> list[Candidate]:
+    """The generic candidates and the scenario's mechanisms of a link, sized one at a time.
+
+    A scenario mechanism of a kind in ``companions`` is stacked with the link's other scenario
+    mechanisms of the companion kinds, which the candidate names.
+    """
     out = list(generic)
     applied = link_mechanisms(network, link)
+    names = scenario_names(network, link, [c.name for c in generic])
+    guides = [o.payer for o in applied if o.spec.kind == "higher_level_guidance"]
     for m in applied:
         kind = m.spec.kind
-        others: tuple[Mechanism, ...] = ()
-        if kind == "third_party_organization":
-            others = tuple(o.mechanism for o in applied if o.spec.kind in ("higher_level_guidance", "binding_contract"))
-        elif kind == "side_payment":
-            others = tuple(o.mechanism for o in applied if isinstance(o.mechanism, RepeatedPlay))
-        guides = [o.payer for o in applied if o.spec.kind == "higher_level_guidance"]
-        government = m.payer if kind == "higher_level_guidance" else (guides[0] if kind == "third_party_organization" and guides else None)
-        out.append(Candidate(m.label, m.mechanism, PRIMARY_PARAMETER[kind], others, government))
+        others = [o for o in applied if o is not m and o.spec.kind in companions.get(kind, ())]
+        has_guide = kind == "higher_level_guidance" or any(o.spec.kind == "higher_level_guidance" for o in others)
+        government = (m.payer if kind == "higher_level_guidance" else guides[0]) if has_guide else None
+        out.append(
+            Candidate(
+                names[id(m.spec)],
+                m.mechanism,
+                PRIMARY_PARAMETER[kind],
+                tuple(o.mechanism for o in others),
+                government,
+                tuple(names[id(o.spec)] for o in others),
+            )
+        )
     return out
 
 
 @dataclass(frozen=True)
 class ComparisonRow:
-    """One link and candidate: the minimal strength, the level reached, the costs."""
+    """One link and candidate: the minimal strength, the level reached, the costs.
+
+    ``candidate`` is the row's label, which lists every mechanism of ``contains`` (the varied
+    one first); the level and the costs are those of exactly that stack.
+    """
 
     link: Link
     superior: str | None
@@ -95,6 +171,7 @@ class ComparisonRow:
     strength: Strength
     payer: str | None
     costs: dict = field(default_factory=dict)
+    contains: tuple[str, ...] = ()
 
     @property
     def value(self) -> float | None:
@@ -112,6 +189,7 @@ class ComparisonRow:
             "cluster": self.link.cluster,
             "superior": self.superior,
             "candidate": self.candidate,
+            "contains": list(self.contains),
             "parameter": s.parameter,
             "target": s.target,
             "value": s.value,
@@ -160,7 +238,7 @@ def _one_row(link: Link, game, superior: str | None, c: Candidate, target: str) 
         has_guidance = any(isinstance(m, HigherLevelGuidance) for m in stack)
         guide = (c.government or superior) if has_guidance else None
         costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide)
-    return ComparisonRow(link, superior, c.name, strength, _payer(c, superior, costs, link), costs)
+    return ComparisonRow(link, superior, c.label, strength, _payer(c, superior, costs, link), costs, c.contains)
 
 
 def _batch_rows(network, links, games, superiors, c: Candidate, stack, target: str) -> list[ComparisonRow] | None:
@@ -183,7 +261,6 @@ def _batch_rows(network, links, games, superiors, c: Candidate, stack, target: s
         link, superior = links[k], superiors[k]
         if ok[k]:
             mech = replace(c.mechanism, **{c.parameter: float(used[k])})
-            sign = "≥" if closed[k] else ">"
             strength = Strength(
                 c.parameter,
                 target,
@@ -192,16 +269,16 @@ def _batch_rows(network, links, games, superiors, c: Candidate, stack, target: s
                 float(used[k]),
                 mech,
                 str(solved.level[k]),
-                "analytic",
+                str(found.method[k]),
                 (low, high),
                 True,
-                f"{c.parameter} {sign} {value[k]:.6g}",
+                str(found.message[k]),
             )
             costs = _cc_costs(ledgers, float(used[k]), c, link, superior) if solved.nash[k] else {}
         else:
-            strength = Strength.unreachable(c.parameter, target, "analytic", (low, high), type(c.mechanism).__name__)
+            strength = Strength(c.parameter, target, None, False, None, None, None, str(found.method[k]), (low, high), True, str(found.message[k]))
             costs = {}
-        out.append(ComparisonRow(link, superior, c.name, strength, _payer(c, superior, costs, link), costs))
+        out.append(ComparisonRow(link, superior, c.label, strength, _payer(c, superior, costs, link), costs, c.contains))
     return out
 
 
@@ -261,16 +338,17 @@ def compare(
     cells: dict[tuple[int, int], ComparisonRow] = {}
     # Candidates shared by every link with a formula go through the vectorized path at once.
     shared = [c for c in per_link[0] if all(c in chosen for chosen in per_link)] if links else []
-    for c in shared:
+    for j, c in enumerate(shared):
         stack = (*c.others, c.mechanism)
         found = _batch_rows(network, links, games, superiors, c, stack, target) if target in BATCH_TARGETS and len(links) > 1 else None
         if found is not None:
             for k, row in enumerate(found):
-                cells[k, id(c)] = row
+                cells[k, j] = row
     rows = []
     for k, (link, game, superior) in enumerate(zip(links, games, superiors)):
         for c in per_link[k]:
-            row = cells.get((k, id(c)))
+            j = next((j for j, s in enumerate(shared) if s == c), None)
+            row = cells.get((k, j))
             if row is None:
                 row = _one_row(link, game, superior, c, target)
             rows.append(row)

@@ -18,6 +18,8 @@ Public API (DESIGN §8)
 :func:`evolve_on_graph`, :func:`evolve_many`
     Fermi, death–birth or best-neighbour imitation on any networkx graph or a RegionNetwork,
     sparse and vectorized, seeded; averages over seeds with confidence intervals.
+:func:`death_birth_choice`, :func:`fermi_choice`
+    The rules' neighbour choice, normalised within each node's own neighbourhood.
 
 Examples
 --------
@@ -28,11 +30,12 @@ Examples
 """
 
 from .corners import CornerRow, CornerTable, corner_table, rest_points, verdict
-from .graph import RULES, EnsembleResult, EvolutionResult, evolve_many, evolve_on_graph
+from .graph import PAYOFFS, RULES, EnsembleResult, EvolutionResult, cooperation_dominant, death_birth_choice, evolve_many, evolve_on_graph, fermi_choice
 from .replicator import CallableModel, Model, PayoffTable, Trajectory, field_at, jacobian, replicator, trajectory
 from .sensitivity import initial_sensitivity, parameter_sensitivity
 
 __all__ = [
+    "PAYOFFS",
     "RULES",
     "CallableModel",
     "CornerRow",
@@ -42,9 +45,12 @@ __all__ = [
     "Model",
     "PayoffTable",
     "Trajectory",
+    "cooperation_dominant",
     "corner_table",
+    "death_birth_choice",
     "evolve_many",
     "evolve_on_graph",
+    "fermi_choice",
     "field_at",
     "initial_sensitivity",
     "jacobian",

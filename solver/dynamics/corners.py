@@ -77,9 +77,17 @@ class CornerRow:
 
 
 class CornerTable(tuple):
-    """The rows of a corner table; ``render(fmt)`` for Markdown, LaTeX, CSV or text."""
+    """The rest points of a model (each a :class:`CornerRow`); ``rows`` holds them as
+    table rows (dicts of text), ``render(fmt)`` prints them as Markdown, LaTeX, CSV or text.
 
-    def rows(self) -> list[dict]:
+    >>> from games import ThreeParty
+    >>> corner_table(ThreeParty(), interior=False).rows[6]["verdict"]
+    'stable'
+    """
+
+    @property
+    def rows(self) -> tuple[dict, ...]:
+        """One dict of text per rest point, the columns of the printed table."""
         out = []
         for row in self:
             point = "(" + ", ".join(f"{v:.4g}" for v in row.corner) + ")"
@@ -90,10 +98,11 @@ class CornerTable(tuple):
             if row.conditions:
                 entry["conditions for stability"] = "; ".join(row.conditions)
             out.append(entry)
-        return out
+        return tuple(out)
 
     def render(self, fmt: str = "table") -> str:
-        return render(self.rows(), fmt)
+        """The table as ``"table"`` (text), ``"markdown"``, ``"latex"`` or ``"csv"``."""
+        return render(list(self.rows), fmt)
 
     @property
     def stable(self) -> list[CornerRow]:
@@ -101,9 +110,9 @@ class CornerTable(tuple):
 
 
 def _fmt(v: complex | float) -> str:
-    c = complex(v)
+    c = complex(v) + 0.0  # + 0.0 turns −0 into 0
     if abs(c.imag) < 1e-12:
-        return f"{c.real:.6g}"
+        return f"{c.real + 0.0:.6g}"
     return f"{c.real:.4g}{'+' if c.imag >= 0 else '−'}{abs(c.imag):.4g}i"
 
 

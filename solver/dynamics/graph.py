@@ -9,14 +9,15 @@ against itself (Nowak and May 1992). Then regions revise by
     probability 1 / (1 + exp(−β(πⱼ − πᵢ))) (Szabó and Tőke 1998);
 ``death-birth``
     the region's strategy is replaced by a neighbour's, chosen with probability
-    ∝ wᵢⱼ·exp(βπⱼ) (Ohtsuki et al. 2006, with exponential fitness);
+    ∝ wᵢⱼ·exp(βπⱼ) normalised over its own neighbours (Ohtsuki et al. 2006, with exponential
+    fitness; :func:`death_birth_choice`);
 ``best-neighbour``
     copy the neighbour with the highest payoff if it earns more (Nowak and May 1992).
 
 ``synchronous`` updates every region at once; otherwise a random ``update_fraction`` of the
 regions revises each step against the current payoffs (1/N gives one-at-a-time updating).
 Payoffs are one sparse matrix–vector product per step; neighbour choice is a vectorized
-search in the cumulative weights of the CSR rows; so 10,000 regions × 1,000 steps take
+search in the CSR rows' cumulative weights, normalised row by row; so 10,000 regions × 1,000 steps take
 seconds. Randomness comes from ``numpy.random.default_rng(seed)``: the same seed gives the
 same run.
 
@@ -46,9 +47,22 @@ from games import Game, apply
 from ..network import link_game
 from ..stack import link_mechanisms
 
-__all__ = ["RULES", "EnsembleResult", "EvolutionResult", "evolve_many", "evolve_on_graph"]
+__all__ = [
+    "PAYOFFS",
+    "RULES",
+    "EnsembleResult",
+    "EvolutionResult",
+    "cooperation_dominant",
+    "death_birth_choice",
+    "evolve_many",
+    "evolve_on_graph",
+    "fermi_choice",
+]
 
 RULES = ("fermi", "death-birth", "best-neighbour")
+
+#: How a region's payoff sums its games: the total, or the mean per unit of link weight.
+PAYOFFS = ("accumulated", "average")
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,7 @@ class EvolutionResult:
     final: np.ndarray
     seed: int | None
     rule: str
+    payoffs: str = "accumulated"
 
     def final_strategies(self) -> dict:
         """The final strategy of each node: ``"C"`` or ``"D"``."""
@@ -123,6 +138,68 @@ def _setup(G, game):
     return nodes, W, None, None, None, _payoff_vector(game)
 
 
+def _pick(W: sparse.csr_matrix, weights: np.ndarray, who: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A neighbour of each node in ``who``, with probability ∝ ``weights`` (aligned with the CSR
+    entries of W), normalised within each node's own row.
+
+    Each row's weights are divided by the row's total before one cumulative sum runs over all
+    rows, so every row spans an interval of length ≈ 1 and a row with small weights is
+    resolved as finely as any other (the error is at most the number of nodes × machine ε).
+    """
+    indptr, indices = W.indptr, W.indices
+    n = W.shape[0]
+    row_of = np.repeat(np.arange(n), np.diff(indptr))
+    totals = np.bincount(row_of, weights=weights, minlength=n)
+    share = weights / np.where(totals > 0, totals, 1.0)[row_of]
+    c = np.cumsum(share)
+    start = np.concatenate([[0.0], c])[indptr[who]]
+    end = c[indptr[who + 1] - 1]
+    target = start + rng.random(len(who)) * (end - start)
+    pos = np.searchsorted(c, target, side="right")
+    pos = np.clip(pos, indptr[who], indptr[who + 1] - 1)
+    return indices[pos]
+
+
+def fermi_choice(W: sparse.csr_matrix, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The Fermi rule for each node i in ``who``: a neighbour j drawn with probability
+    wᵢⱼ / Σₖ wᵢₖ, and whether i copies it, with probability 1 / (1 + exp(−β(πⱼ − πᵢ))).
+
+    Every node in ``who`` needs a neighbour.
+
+    >>> W = sparse.csr_matrix(np.array([[0, 1.0], [1.0, 0]]))
+    >>> other, adopt = fermi_choice(W, np.array([0.0, 100.0]), np.array([0, 0]), 1.0, np.random.default_rng(0))
+    >>> other.tolist(), adopt.tolist()
+    ([1, 1], [True, True])
+    """
+    other = _pick(W, W.data, who, rng)
+    z = np.clip(-beta * (pay[other] - pay[who]), -700, 700)
+    return other, rng.random(len(who)) < 1.0 / (1.0 + np.exp(z))
+
+
+def death_birth_choice(W: sparse.csr_matrix, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator) -> np.ndarray:
+    """The neighbour whose strategy replaces each dying node i in ``who``: j with probability
+
+        wᵢⱼ·exp(βπⱼ) / Σₖ wᵢₖ·exp(βπₖ),
+
+    computed as wᵢⱼ·exp(β(πⱼ − maxₖ πₖ)) with the maximum over i's own neighbours and
+    normalised within i's row, so a high payoff elsewhere in the graph (a hub) cannot make the
+    weights underflow. Every node in ``who`` needs a neighbour.
+
+    >>> W = sparse.csr_matrix(np.array([[0, 1.0, 1.0], [1.0, 0, 0], [1.0, 0, 0]]))
+    >>> other = death_birth_choice(W, np.array([0.0, 1.0, 1.0]), np.zeros(4000, dtype=int), 1.0, np.random.default_rng(0))
+    >>> round(float(np.mean(other == 1)), 1)
+    0.5
+    """
+    indptr = W.indptr
+    rows = np.flatnonzero(np.diff(indptr) > 0)
+    values = np.where(W.data > 0, beta * pay[W.indices], -np.inf)  # a link of weight 0 never counts
+    best = np.zeros(W.shape[0])
+    best[rows] = np.maximum.reduceat(values, indptr[rows])
+    best[~np.isfinite(best)] = 0.0
+    row_of = np.repeat(np.arange(W.shape[0]), np.diff(indptr))
+    return _pick(W, W.data * np.exp(values - best[row_of]), who, rng)
+
+
 def evolve_on_graph(
     G,
     game: Game | None = None,
@@ -134,6 +211,7 @@ def evolve_on_graph(
     self_interaction: bool = False,
     initial: float | npt.ArrayLike = 0.5,
     update_fraction: float = 0.1,
+    payoffs: str = "accumulated",
 ) -> EvolutionResult:
     """Imitation dynamics of cooperation on a graph (see the module notes).
 
@@ -156,6 +234,14 @@ def evolve_on_graph(
         Share cooperating at the start (placed at random), or a strategy per node (0 = C, 1 = D).
     update_fraction : float
         With ``synchronous=False``, the share of regions revising per step.
+    payoffs : {"accumulated", "average"}
+        ``accumulated``: a region earns the weighted sum of its games, as in Santos and Pacheco
+        (2005, 2006), where scale-free graphs favour cooperation because hubs earn more;
+        ``average``: that sum divided by the region's total link weight, the normalised
+        payoffs of Maciejewski et al. (2014) and of Szolnoki, Perc and Danku (2008), under which
+        degree no longer multiplies payoff. With accumulated payoffs a high-degree defector can
+        out-earn every cooperator around it, so defection can spread even where cooperation
+        is the dominant strategy of every link's game; the two agree on regular graphs.
 
     Raises
     ------
@@ -168,6 +254,8 @@ def evolve_on_graph(
         raise ValueError(f"beta must be a finite number ≥ 0, got {beta}")
     if int(steps) != steps or steps < 0:
         raise ValueError(f"steps must be a whole number ≥ 0, got {steps}")
+    if payoffs not in PAYOFFS:
+        raise ValueError(f"payoffs must be one of {', '.join(PAYOFFS)}, got {payoffs!r}")
     if not 0 < update_fraction <= 1:
         raise ValueError(f"update_fraction must lie in (0, 1], got {update_fraction}")
     nodes, W, src, dst, weight, table = _setup(G, game)
@@ -183,12 +271,12 @@ def evolve_on_graph(
         state = np.asarray(initial, dtype=np.int8).copy()
         if state.shape != (n,) or not np.isin(state, (0, 1)).all():
             raise ValueError(f"initial strategies must be {n} values of 0 (C) or 1 (D)")
-    indptr, indices, data = W.indptr, W.indices, W.data
+    indptr, indices = W.indptr, W.indices
     degree_weight = np.asarray(W.sum(axis=1)).ravel()
-    has_neighbours = np.diff(indptr) > 0
+    has_neighbours = (np.diff(indptr) > 0) & (degree_weight > 0)
     row_of = np.repeat(np.arange(n), np.diff(indptr))
 
-    def payoffs(s: np.ndarray) -> np.ndarray:
+    def accumulate(s: np.ndarray) -> np.ndarray:
         if src is None:  # one game for every link
             R, S, T, P = table
             coop = (s == 0).astype(float)
@@ -206,19 +294,12 @@ def evolve_on_graph(
             pay = pay + own / np.maximum(np.bincount(src, minlength=n), 1)
         return pay
 
-    def pick(weights_data: np.ndarray, totals: np.ndarray, who: np.ndarray) -> np.ndarray:
-        """A neighbour of each node in ``who``, with probability ∝ the given CSR weights."""
-        c = np.cumsum(weights_data)
-        base = np.concatenate([[0.0], c])[indptr[who]]
-        target = base + rng.random(len(who)) * totals[who]
-        pos = np.searchsorted(c, target, side="right")
-        pos = np.minimum(pos, indptr[who + 1] - 1)
-        return indices[pos]
-
     history = np.empty(int(steps) + 1)
     history[0] = float(np.mean(state == 0)) if n else 0.0
     for step in range(int(steps)):
-        pay = payoffs(state)
+        pay = accumulate(state)
+        if payoffs == "average":
+            pay = pay / np.where(degree_weight > 0, degree_weight, 1.0)
         if synchronous:
             who = np.flatnonzero(has_neighbours)
         else:
@@ -227,17 +308,11 @@ def evolve_on_graph(
         if len(who):
             new = state.copy()
             if rule == "fermi":
-                other = pick(data, degree_weight, who)
-                z = np.clip(-beta * (pay[other] - pay[who]), -700, 700)
-                adopt = rng.random(len(who)) < 1.0 / (1.0 + np.exp(z))
+                other, adopt = fermi_choice(W, pay, who, beta, rng)
                 new[who[adopt]] = state[other[adopt]]
             elif rule == "death-birth":
-                fitness = np.exp(np.clip(beta * (pay - pay.max()), -700, 0))
-                weighted = data * fitness[indices]
-                totals = np.bincount(row_of, weights=weighted, minlength=n)
-                ok = who[totals[who] > 0]
-                other = pick(weighted, totals, ok)
-                new[ok] = state[other]
+                other = death_birth_choice(W, pay, who, beta, rng)
+                new[who] = state[other]
             else:
                 values = pay[indices]
                 order = np.lexsort((-values, row_of))
@@ -248,7 +323,20 @@ def evolve_on_graph(
                 new[who[better]] = state[best[better]]
             state = new
         history[step + 1] = float(np.mean(state == 0))
-    return EvolutionResult(tuple(nodes), history, state, seed, rule)
+    return EvolutionResult(tuple(nodes), history, state, seed, rule, payoffs)
+
+
+def cooperation_dominant(G, game: Game | None = None) -> bool:
+    """Whether cooperating strictly dominates on every link's stage game, for both regions
+    (R > T and S > P), as :func:`evolve_on_graph` plays them.
+
+    >>> import networkx as nx
+    >>> from games import harmony, prisoners_dilemma
+    >>> cooperation_dominant(nx.path_graph(3), harmony()), cooperation_dominant(nx.path_graph(3), prisoners_dilemma())
+    (True, False)
+    """
+    table = np.atleast_2d(_setup(G, game)[5])
+    return bool(np.all((table[:, 0] > table[:, 2]) & (table[:, 1] > table[:, 3])))
 
 
 def evolve_many(G, game: Game | None = None, seeds=range(20), confidence: float = 0.95, **kwargs) -> EnsembleResult:

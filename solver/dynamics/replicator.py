@@ -23,7 +23,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -138,7 +138,7 @@ def jacobian(model: Model, state: npt.ArrayLike) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Trajectory:
-    """A replicator trajectory.
+    """A replicator trajectory and what it did (see :mod:`solver.dynamics.outcome`).
 
     Attributes
     ----------
@@ -147,23 +147,51 @@ class Trajectory:
     states : array, shape (len(t), K)
         Shares playing each population's first strategy (for a bimatrix game: both mixed
         strategies side by side).
+    outcome : {"converged", "cycling", "not settled"}
+        Decided from the structure of the dynamics: converged when the state stays within a
+        tolerance of a rest point whose Jacobian is stable; cycling when no rest point is
+        stable and the orbit keeps visiting corners (or returns to where it was).
     final : tuple of float or None
-        The end point when the run settled (at a rest point or into a corner); None when it
-        did not.
-    cycling : bool
-        Whether the run keeps moving without settling: it oscillates, so no end point is claimed.
-    converged : bool
-        Whether it settled.
+        The rest point reached when converged; None otherwise.
+    eigenvalues : tuple
+        The Jacobian's eigenvalues at that rest point.
+    verdict : str
+        Their verdict: ``"stable"``, or ``"inconclusive"`` when linearization cannot decide
+        and the run is at rest; empty when not converged.
+    corners : tuple of tuple of int
+        The corners the orbit visited, in order (consecutive repeats removed).
+    cycle : tuple of tuple of int
+        When cycling through corners, the repeating corner sequence.
     note : str
     """
 
     t: np.ndarray
     states: np.ndarray
+    outcome: str
     final: tuple[float, ...] | None
-    cycling: bool
-    converged: bool
+    eigenvalues: tuple[complex | float, ...] = ()
+    verdict: str = ""
+    corners: tuple[tuple[int, ...], ...] = ()
+    cycle: tuple[tuple[int, ...], ...] = ()
     note: str = ""
     parameters: dict = field(default_factory=dict)
+
+    @property
+    def converged(self) -> bool:
+        """Whether the run converged to a rest point."""
+        return self.outcome == "converged"
+
+    @property
+    def cycling(self) -> bool:
+        """Whether the run cycles: no end point is claimed."""
+        return self.outcome == "cycling"
+
+    @property
+    def corner_sequence(self) -> str:
+        """The repeating corner sequence as text, ``"(0,0,1) → (1,0,1) → …"``; empty if none."""
+        from .outcome import format_corners
+
+        return format_corners(self.cycle)
 
 
 def _logit(x: np.ndarray) -> np.ndarray:
@@ -175,54 +203,47 @@ def _expit(u: np.ndarray) -> np.ndarray:
     return 0.5 * (1 + np.tanh(u / 2))
 
 
-def _settle(shares: np.ndarray, growth: np.ndarray, states: np.ndarray, tol: float = 1e-6, rate_tol: float = 1e-6) -> tuple:
-    """Decide whether a run settled: every strategy still present grows at rate ≈ 0 and every
-    strategy (nearly) gone is not growing back; otherwise it cycles (the shares keep swinging)
-    or simply has not settled by the end.
+def trajectory(model: Model, start: Sequence[float], t_end: float = 200.0, points: int = 2001, tol: float = 1e-6, rest_tol: float = 1e-3) -> Trajectory:
+    """Integrate ẋₖ = xₖ(1 − xₖ)Fₖ(x) from an interior start, in logit coordinates, and say
+    what the run did (:func:`solver.dynamics.outcome.classify`).
 
-    ``shares`` and ``growth`` are, at the last state, each strategy's share and its growth rate
-    (its payoff minus its population's mean payoff; for two-strategy populations the share of
-    the first strategy and its advantage F).
-    """
-    present = shares > tol
-    if np.all(np.where(present, np.abs(growth) < rate_tol, growth < rate_tol)):
-        last = states[-1]
-        final = np.where(last < tol, 0.0, np.where(last > 1 - tol, 1.0, last))
-        return tuple(float(v) for v in final), False, True, ""
-    tail = states[len(states) // 2 :]
-    swings = 0
-    for k in range(states.shape[1]):
-        dev = tail[:, k] - tail[:, k].mean()
-        dev = dev[np.abs(dev) > 1e-6]  # a band against counting numerical jitter
-        swings = max(swings, int(np.sum(np.diff(np.sign(dev)) != 0)))
-    if swings >= 2:
-        return None, True, False, "the shares keep oscillating and no rest point attracts them (cycling); no end point is claimed"
-    return None, False, False, "not settled by t_end; integrate longer"
-
-
-def trajectory(model: Model, start: Sequence[float], t_end: float = 200.0, points: int = 2001, tol: float = 1e-6) -> Trajectory:
-    """Integrate ẋₖ = xₖ(1 − xₖ)Fₖ(x) from an interior start, in logit coordinates.
+    Parameters
+    ----------
+    model : Model
+    start : sequence of float
+        Shares strictly inside (0, 1).
+    t_end : float
+    points : int
+        Samples returned (and used to find the corners visited).
+    tol : float
+        Shares within ``tol`` of 0 or 1 are reported as 0 or 1 in ``final``.
+    rest_tol : float
+        How close (max-norm) the state must stay to a rest point to have converged.
 
     Raises
     ------
     ValueError
         If the start is not strictly inside the unit cube or has the wrong length.
     """
+    from .outcome import classify, table_of
+
     x0 = np.asarray(start, dtype=float)
     if x0.shape != (model.dimension,):
         raise ValueError(f"start needs {model.dimension} shares, got {len(x0)}")
     if np.any(x0 <= 0) or np.any(x0 >= 1):
         raise ValueError(f"start must lie strictly inside the unit cube (0, 1)^{model.dimension}, got {tuple(x0)}")
     times = np.linspace(0.0, t_end, points)
-    sol = solve_ivp(lambda _t, u: model.payoff_differences(_expit(u)), (0.0, t_end), _logit(x0), t_eval=times, rtol=1e-9, atol=1e-12)
+    sol = solve_ivp(lambda _t, u: np.real(model.payoff_differences(_expit(u))), (0.0, t_end), _logit(x0), method="LSODA", t_eval=times, rtol=1e-9, atol=1e-12)
     states = _expit(sol.y.T)
-    last = states[-1]
-    advantage = np.real(model.payoff_differences(last))
-    # Two strategies per population: the first's share x with advantage F, the second's 1 − x with −F.
-    shares = np.concatenate([last, 1 - last])
-    growth = np.concatenate([advantage * (1 - last), -advantage * last])
-    final, cycling, converged, note = _settle(shares, growth, states, tol)
-    return Trajectory(sol.t, states, final, cycling, converged, note)
+    return _result(sol.t, states, classify(model, states, rest_tol=rest_tol, table=table_of(model)), tol)
+
+
+def _result(t: np.ndarray, states: np.ndarray, outcome: Any, tol: float = 1e-6) -> Trajectory:
+    final = None
+    if outcome.rest_point is not None:
+        p = np.asarray(outcome.rest_point)
+        final = tuple(float(v) for v in np.where(p < tol, 0.0, np.where(p > 1 - tol, 1.0, p)))
+    return Trajectory(t, states, outcome.kind, final, outcome.eigenvalues, outcome.verdict, outcome.corners, outcome.cycle, outcome.note)
 
 
 def replicator(
@@ -269,9 +290,20 @@ def replicator(
     ys /= ys.sum(axis=1, keepdims=True)
     states = np.column_stack([xs[:, 0], ys[:, 0]]) if shares_only else np.hstack([xs, ys])
 
-    x, y = xs[-1], ys[-1]
-    ay, xb = A @ y, x @ B
-    scale = max(float(np.ptp(A)), float(np.ptp(B)), 1.0)
-    growth = np.concatenate([ay - x @ ay, xb - xb @ y]) / scale
-    final, cycling, converged, note = _settle(np.concatenate([x, y]), growth, states)
-    return Trajectory(sol.t, states, final, cycling, converged, note)
+    from .outcome import classify, classify_bimatrix, table_of
+
+    if game.shape == (2, 2):
+        # Two populations with two strategies: F is the first strategy's payoff advantage,
+        # multilinear, so a PayoffTable states the same dynamics exactly.
+        table = np.empty((2, 2, 2))
+        for i, j in np.ndindex(2, 2):
+            r, c = 1 - i, 1 - j  # index 1 = the first strategy
+            table[i, j] = (A[0, c] - A[1, c], B[r, 0] - B[r, 1])
+        model = PayoffTable(table)
+        outcome = classify(model, np.column_stack([xs[:, 0], ys[:, 0]]), table=table_of(model))
+        result = _result(sol.t, states, outcome)
+        if result.final is not None and not shares_only:
+            fx, fy = result.final
+            result = replace(result, final=(fx, 1 - fx, fy, 1 - fy))
+        return result
+    return _result(sol.t, states, classify_bimatrix(A, B, xs, ys))

@@ -1,7 +1,7 @@
 """Figures of one game: the payoff bimatrix, best responses, and the replicator flow.
 
 Every function takes computed results (a game with its :class:`~solver.nash.EquilibriumSet`,
-a basin grid, trajectories), draws on ``ax`` or a new figure, and returns the
+a :class:`~solver.basin.Basin`, trajectories), draws on ``ax`` or a new figure, and returns the
 :class:`~matplotlib.figure.Figure`; none solves a game or shows a window. Artists carry a
 ``gid`` (``"equilibrium"``, ``"basin"``, ``"trajectory"``, ``"best-response-row"``, …) so
 that tests and users can find what was drawn.
@@ -22,13 +22,12 @@ import itertools
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, Polygon, Rectangle
 
 from games import Game
 
-from ..basin import BasinGrid, replicator_field
+from ..basin import Basin, replicator_field
 from ..nash import EquilibriumSet
 from .style import LEVEL_COLORS, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style
 
@@ -205,7 +204,7 @@ def best_responses(game: Game, equilibria: EquilibriumSet, *, ax: Axes | None = 
 def replicator_flow(
     game: Game,
     *,
-    basin: BasinGrid | None = None,
+    basin: Basin | None = None,
     trajectories: list[np.ndarray] | None = None,
     equilibria: EquilibriumSet | None = None,
     density: int = 15,
@@ -216,8 +215,11 @@ def replicator_flow(
     Parameters
     ----------
     game : Game
-    basin : BasinGrid, optional
-        From :func:`solver.basin.basin_grid`; its cooperative region is shaded.
+    basin : Basin, optional
+        From :func:`solver.basin.basin_of_cooperation`: exactly the region its value measures
+        is shaded (for the exact 2×2 value, the side of the separatrix with (C, C); for a
+        quasi-Monte-Carlo value, the starts that reached cooperation), and the legend prints
+        :attr:`~solver.basin.Basin.text`, the number the tables print.
     trajectories : list of arrays, optional
         From :func:`solver.basin.trajectories`; drawn with an arrow at their end.
     equilibria : EquilibriumSet, optional
@@ -228,29 +230,16 @@ def replicator_flow(
     with plot_style():
         fig, (ax,) = new_figure() if ax is None else (ax.figure, [ax])
         if basin is not None:
-            edges_x = np.concatenate([[0.0], (basin.xs[1:] + basin.xs[:-1]) / 2, [1.0]])
-            edges_y = np.concatenate([[0.0], (basin.ys[1:] + basin.ys[:-1]) / 2, [1.0]])
-            shade = np.ma.masked_where(~basin.cooperative, np.ones(basin.cooperative.shape))
-            ax.pcolormesh(
-                edges_x,
-                edges_y,
-                shade,
-                cmap=ListedColormap([LEVEL_COLORS["dominant"]]),
-                alpha=0.18,
-                shading="flat",
-                rasterized=True,
-            )
-            ax.add_patch(
-                Rectangle(
-                    (0, 0),
-                    0,
-                    0,
-                    facecolor=LEVEL_COLORS["dominant"],
-                    alpha=0.18,
-                    label=f"basin of (C, C): {basin.share:.0%}",
-                    gid="basin",
-                )
-            )
+            label = f"basin of (C, C): {basin.text}"
+            color = LEVEL_COLORS["dominant"]
+            if basin.region is not None:
+                ax.add_patch(Polygon(basin.region, closed=True, facecolor=color, alpha=0.18, edgecolor="none", label=label, gid="basin"))
+                if basin.value is not None and basin.value < 1:
+                    ax.plot(*basin.region[:-1].T, color=color, linewidth=0.9, gid="separatrix")
+            elif basin.points is not None and basin.reached is not None:
+                ax.scatter(*basin.points[basin.reached].T, s=2, color=color, alpha=0.5, linewidths=0, label=label, gid="basin", rasterized=True)
+            else:
+                ax.add_patch(Rectangle((0, 0), 0, 0, facecolor="none", edgecolor="none", label=label, gid="basin"))
         grid = (np.arange(density) + 0.5) / density
         X, Y = np.meshgrid(grid, grid)
         U, V = replicator_field(game, X, Y)
