@@ -307,8 +307,20 @@ class RegionNetwork:
             self._add_link(link)
         self._mechanisms: list[Any] = []
         self._applies: list[tuple[Link, ...]] = []
+        repeated: dict[Link, int] = {}
         for k, spec in enumerate(mechanisms, 1):
-            self._applies.append(self._jurisdiction(k, spec))
+            applies = self._jurisdiction(k, spec)
+            if getattr(spec, "kind", None) == "repeated_play":
+                # Repetition is how the whole game is played, not a payoff transform: one per link.
+                for link in applies:
+                    if link in repeated:
+                        raise EntryError(
+                            f"mechanism #{k}",
+                            "links",
+                            f"the link {'–'.join(link.between)} is already repeated by mechanism #{repeated[link]}; a link takes one repeated_play",
+                        )
+                    repeated[link] = k
+            self._applies.append(applies)
             self._mechanisms.append(spec)
 
     def _jurisdiction(self, index: int, spec: Any) -> tuple[Link, ...]:

@@ -155,6 +155,10 @@ BAD_SCENARIOS = [
         r"field 'strategies': unknown strategy 'TfT' \(did you mean 'TFT'\?\)",
     ),
     (
+        HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "repeated_play"\ndiscount = 0.9\n[[mechanisms]]\nkind = "repeated_play"\ndiscount = 0.8\n',
+        r"#2 \(repeated_play\), field 'links': the link .* is already repeated by mechanism #1",
+    ),
+    (
         HEAD + REGIONS + LINK + '[[mechanisms]]\nkind = "binding_contract"\nmutual_breach = 1\n',
         r"field 'mutual_breach': must be true or false",
     ),
