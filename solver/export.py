@@ -42,7 +42,11 @@ def _key(name: str) -> str:
 
 
 def link_properties(network: RegionNetwork, target: str = "strict") -> list[dict]:
-    """Per link: cluster, weight, superior, levels (status quo, with mechanisms), minimal strengths."""
+    """Per link: cluster, weight, superior, levels (status quo, with mechanisms), minimal strengths.
+
+    A minimal strength ``min_<row>`` comes with ``min_<row>_attained``: True when the target holds
+    at the value itself (≥), False when only above it (>), as the design table writes it.
+    """
     analysis = analyze(network, basin=False)
     stage_generic = [c for c in GENERIC if c.name != "repeated play"]
     comparison = compare(network, candidates=stage_generic, target=target)
@@ -63,7 +67,9 @@ def link_properties(network: RegionNetwork, target: str = "strict") -> list[dict
             props.update({f"{k}_{side}": v for k, v in values.items()})
         for r in comparison.rows:
             if r.link is link and r.strength.feasible:
+                # The threshold, and whether the target holds at it (≥) or only above it (>).
                 props[_key(r.candidate)] = r.strength.value
+                props[_key(r.candidate) + "_attained"] = r.strength.attained
         out.append(props)
     return out
 

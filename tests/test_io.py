@@ -63,6 +63,8 @@ def test_graphml_round_trip_and_geojson(tmp_path):
     lines = [f for f in doc["features"] if f["geometry"]["type"] == "LineString"]
     assert len(lines) == 3 and {f["properties"]["level"] for f in lines} == {"none"}
     assert lines[0]["properties"]["min_guidance_subsidy"] == pytest.approx(1.0)
+    # Strict needs R + s > T: the threshold 1 itself is not enough, and the export says so.
+    assert lines[0]["properties"]["min_guidance_subsidy_attained"] is False
     with pytest.raises(ValueError, match="use --force"):
         write_export(net, path)
     with pytest.raises(ScenarioError, match="not a GraphML file"):
