@@ -219,11 +219,13 @@ def allocation_rows(plan) -> list[dict]:
     """
     rows = []
     for key, o in plan.chosen.items():
+        contains = " + ".join(o.contains) if o and o.contains else ""
         rows.append(
             {
                 "link": key,
                 "funded": o.name if o else ("-" if key not in plan.already_stable else "(at the target already)"),
-                "contains": " + ".join(o.contains) if o and o.contains else "",
+                # Only where the option's name does not already say it.
+                "contains": "" if not o or contains in o.name else contains,
                 "paid by": format_costs({p: {"paid": v, "received": 0.0} for p, v in o.paid.items()}) if o else "",
                 "level": (o.level or "") if o else "",
             }
