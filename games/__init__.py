@@ -4,7 +4,7 @@ Public API
 ----------
 :class:`Game`
     A two-player normal-form game: payoff matrices, player names, strategy labels and the
-    cooperation matrix (DESIGN §3). Immutable; ``to_nashpy()`` converts it.
+    cooperation matrix (docs/models.md). Immutable; ``to_nashpy()`` converts it.
 :class:`StagePayoffs`, :func:`stage_game`, :func:`stage_payoffs`
     A 2×2 stage game from each government's R, S, T, P, and back.
 :func:`prisoners_dilemma`, :func:`stag_hunt`, :func:`chicken`, :func:`harmony`, :func:`donation_game`
@@ -15,7 +15,7 @@ Public API
     The cluster payoff model: synergy b, cost c, poaching gain g, loss l, waste w → R, S, T, P.
 :class:`HigherLevelGuidance`, :class:`BindingContract`, :class:`ThirdPartyOrganization`,
 :class:`SidePayment`, :class:`RepeatedPlay`
-    Coordination mechanisms (DESIGN §4), frozen dataclasses with validated parameters;
+    Coordination mechanisms (docs/models.md), frozen dataclasses with validated parameters;
     :func:`apply` transforms a game with a stack of them, :func:`accounting` gives the
     :class:`Ledger` of who pays whom; :func:`mechanism_from_dict` builds one by kind name.
 :class:`Automaton`, :data:`STANDARD` (AllC, AllD, Grim, TFT, WSLS), :func:`induced_game`, :func:`grim_trigger_threshold`
@@ -25,7 +25,7 @@ Public API
 :func:`read_nfg`, :func:`write_nfg`, :class:`NfgError`
     Gambit strategic-form (.nfg) files: read both versions, write the payoff version.
 :class:`ThreeParty`
-    The three-party evolutionary game of two local governments and their superior (DESIGN §8).
+    The three-party evolutionary game of two local governments and their superior (docs/models.md).
 
 Examples
 --------

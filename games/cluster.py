@@ -1,6 +1,6 @@
 """The cluster payoff model: economic parameters of a shared industrial cluster → stage game.
 
-For each local government (DESIGN §3):
+For each local government (docs/models.md):
 
 ========  ==========================================================
 ``b``     synergy benefit when both cooperate (joint planning, shared suppliers)

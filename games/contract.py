@@ -1,10 +1,10 @@
-"""The contract game: whether a voluntary binding agreement is both signed and kept (DESIGN §4).
+"""The contract game: whether a voluntary binding agreement is both signed and kept (docs/models.md).
 
 Each government chooses *sign and comply* (plays C), *sign and breach* (plays D) or *stay out*
 (plays D). The contract binds only when both sign: then the contract-transformed stage game
 gives the payoffs. Otherwise the bare stage game does, each signer still pays its signing cost
 k, and nobody is bound: signatures are public before play, so a signer whose partner stayed
-out plays the bare game's D like everyone else (the reading under which DESIGN §4's
+out plays the bare game's D like everyone else (the reading under which the design's
 participation condition holds). In a symmetric prisoner's dilemma the agreement is signed and
 kept in equilibrium iff the contract deters breach (e·L ≥ T − R) and participation pays
 (R − k ≥ P).

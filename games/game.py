@@ -4,7 +4,7 @@ A :class:`Game` holds the payoff matrices of the row and the column government, 
 the labels of their strategies and the *cooperation matrix*: for each pure profile, the
 (discounted) share of rounds in which both governments cooperate. Strategy 0 is cooperate and
 strategy 1 defect in every 2×2 stage game, so the default cooperation matrix is
-``[[1, 0], [0, 0]]`` (DESIGN §3).
+``[[1, 0], [0, 0]]`` (docs/models.md).
 
 A game is immutable: its arrays are read-only copies and every transformation returns a new
 game. It does not solve itself; the solvers are functions of a game in :mod:`solver`.

@@ -1,4 +1,4 @@
-"""Coordination mechanisms as pure payoff transforms with their own accounting (DESIGN §4).
+"""Coordination mechanisms as pure payoff transforms with their own accounting (docs/models.md).
 
 Every mechanism is a frozen dataclass of validated parameters. ``apply(game, *mechanisms)``
 returns a new game: the stage-game transforms first, in the order given, then

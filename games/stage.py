@@ -2,7 +2,7 @@
 
 Strategy 0 is cooperate (C) and strategy 1 defect (D). A government gets R when both
 cooperate, S when it cooperates against a defector, T when it defects against a cooperator
-and P when both defect (DESIGN §3). The column government may have its own values.
+and P when both defect (docs/models.md). The column government may have its own values.
 
 Every textbook constructor checks its defining inequalities for each player and names the one
 that fails (the rule of Axelrod's ``Game`` and QuantEcon's constructors):
@@ -334,7 +334,7 @@ def _one_type(p: StagePayoffs) -> str:
 
 
 def game_type(game: Game) -> str:
-    """Name the type of a 2×2 game from its incentive gaps (DESIGN §4).
+    """Name the type of a 2×2 game from its incentive gaps (docs/models.md).
 
     With a₁ = R − T and a₂ = S − P for a player: both positive is a harmony game, both
     negative a prisoner's dilemma, a₁ > 0 > a₂ a stag hunt, a₁ < 0 < a₂ chicken; a zero gap is

@@ -2,7 +2,7 @@
 
 Local governments A and B (x, y = shares cooperating) share a cluster; the higher-level
 government H (z = share supervising strictly) subsidizes cooperation and fines defection only
-under strict supervision (DESIGN §8). With region i's synergy share αᵢΔR, cooperation cost Cᵢ,
+under strict supervision (docs/models.md). With region i's synergy share αᵢΔR, cooperation cost Cᵢ,
 free-riding spillover Eᵢ, subsidy s, fine f, supervision cost C_H and H's accountability loss W
 per unpunished defecting region, the payoff advantages of cooperating (A, B) and of
 supervising (H) are

@@ -1,6 +1,6 @@
 """Coordination mechanisms as written in a scenario: kind, parameters and jurisdiction.
 
-This is the scenario schema of ``[[mechanisms]]`` entries (DESIGN §4, §6); the payoff
+This is the scenario schema of ``[[mechanisms]]`` entries (docs/models.md, docs/tutorial.md); the payoff
 transforms themselves live in :mod:`games.mechanisms` (this package knows nothing of games, so
 the parameter ranges are stated here too, and a test checks that both agree).
 

@@ -11,7 +11,7 @@ A :class:`RegionNetwork` holds
 
 Each link carries the specification of its stage game (:class:`GameSpec`): the four payoffs
 R, S, T, P of each government, or the five parameters b, c, g, l, w of the cluster payoff
-model (DESIGN §3). The games are built from it by :mod:`solver`; this package knows nothing of
+model (docs/models.md). The games are built from it by :mod:`solver`; this package knows nothing of
 games.
 
 Examples
@@ -47,7 +47,7 @@ __all__ = ["ECONOMICS_KEYS", "LEVELS", "PAYOFF_KEYS", "EntryError", "GameSpec", 
 
 #: Administrative levels from the highest to the lowest.
 LEVELS = ("country", "province", "prefecture", "county", "township")
-#: Keys of a government's stage payoffs and of its cluster economics (DESIGN §3).
+#: Keys of a government's stage payoffs and of its cluster economics (docs/models.md).
 PAYOFF_KEYS = ("R", "S", "T", "P")
 ECONOMICS_KEYS = ("b", "c", "g", "l", "w")
 
@@ -324,7 +324,7 @@ class RegionNetwork:
             self._mechanisms.append(spec)
 
     def _jurisdiction(self, index: int, spec: Any) -> tuple[Link, ...]:
-        """The links a mechanism entry applies to, checked (DESIGN §6, jurisdiction)."""
+        """The links a mechanism entry applies to, checked (jurisdiction)."""
         entry = f"mechanism #{index}"
         if spec.by is not None and spec.by not in self._regions:
             raise EntryError(entry, "by", f"'{spec.by}' is not a region{did_you_mean(spec.by, self._regions)}")

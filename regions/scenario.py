@@ -1,4 +1,4 @@
-"""Scenario files: a city group as TOML (DESIGN §6), read with validation and written back.
+"""Scenario files: a city group as TOML (docs/tutorial.md), read with validation and written back.
 
 A scenario has a ``[scenario]`` table (``name``, ``note``, ``sources``), ``[[regions]]``
 (``id``, ``name``, ``name_zh``, ``level``, ``parent``, ``lon``, ``lat``, ``attributes``) and

@@ -9,7 +9,7 @@ Public API
 :func:`is_equilibrium`
     Whether a strategy pair is a pair of mutual best responses.
 :func:`stability`
-    The cooperation report of DESIGN §5 (:class:`CooperationReport`): nash, strict, unique,
+    The cooperation report of docs/models.md (:class:`CooperationReport`): nash, strict, unique,
     dominant, risk_dominant, basin, level (one of :data:`LEVELS`).
 :func:`analyze`, :func:`link_game`
     Every link of a :class:`regions.RegionNetwork`: its game, equilibria, report and the

@@ -1,4 +1,4 @@
-"""How stable is cooperation in a game? The cooperation report of DESIGN §5.
+"""How stable is cooperation in a game? The cooperation report of docs/models.md.
 
 A profile is *fully cooperative* when its intended path is full cooperation
 (``game.cooperative``; by default, its cooperation-matrix entry is 1: for a one-shot 2×2 game,
@@ -64,13 +64,13 @@ from .nash import Equilibrium, EquilibriumSet, equilibria
 
 __all__ = ["LEVELS", "CooperationReport", "stability"]
 
-#: Cooperation levels from the strongest to none (DESIGN §5).
+#: Cooperation levels from the strongest to none (docs/models.md).
 LEVELS = ("dominant", "unique", "risk-dominant", "strict", "weak", "none")
 
 
 @dataclass(frozen=True)
 class CooperationReport:
-    """The cooperation report of a game (DESIGN §5); ``to_dict()`` gives the JSON of §9."""
+    """The cooperation report of a game (docs/models.md); ``to_dict()`` gives its stable JSON."""
 
     nash: bool
     strict: bool
@@ -176,7 +176,7 @@ def _payoffs(game: Game, e: Equilibrium) -> tuple[Fraction, Fraction]:
 
 
 def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SAMPLES, method: str = "nashpy") -> CooperationReport:
-    """The cooperation report of ``game`` (DESIGN §5).
+    """The cooperation report of ``game`` (docs/models.md).
 
     Parameters
     ----------
@@ -195,7 +195,7 @@ def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SA
 
     Examples
     --------
-    The prisoner's dilemma of DESIGN §9: one equilibrium, mutual defection, no cooperation.
+    The prisoner's dilemma of the README's JSON example: one equilibrium, mutual defection, no cooperation.
 
     >>> from games import Game
     >>> r = stability(Game([[3, 0], [5, 1]], [[3, 5], [0, 1]]))

@@ -155,7 +155,7 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, payoffs: bool = True) -> So
 
     values = np.stack([expected(A), expected(B)], axis=2) if payoffs else np.full((n, 9, 2), np.nan)
 
-    # Cooperation report (DESIGN §5) with (C, C) the only fully cooperative profile.
+    # Cooperation report (docs/models.md) with (C, C) the only fully cooperative profile.
     a1r, a1c = A[:, 0, 0] - A[:, 1, 0], B[:, 0, 0] - B[:, 0, 1]
     a2r, a2c = A[:, 0, 1] - A[:, 1, 1], B[:, 1, 0] - B[:, 1, 1]
     nash = (a1r >= -eps) & (a1c >= -eps)

@@ -67,7 +67,7 @@ def build_gallery(folder: str | Path = "docs/gallery") -> list[Path]:
     keep(mechanism_comparison(compare(net)), "mechanism-comparison")
     curve = threshold_sweep(game, RepeatedPlay(), "discount", "T", np.linspace(4.1, 10, 40))
     keep(threshold_curve(curve), "threshold-curve")
-    # Dynamics: the three-party game of DESIGN §8 and imitation on a lattice.
+    # Dynamics: the three-party game of docs/models.md and imitation on a lattice.
     model = ThreeParty()
     keep(time_paths(trajectory(model, (0.2, 0.2, 0.2), 30)), "time-paths")
     cube_starts = np.random.default_rng(0).uniform(0.05, 0.95, (12, 3))

@@ -1,7 +1,7 @@
 """Every Nash equilibrium of a two-player game: nashpy, checked and completed.
 
 nashpy is the primary source: support enumeration for 2×2 games and vertex enumeration for
-larger ones (DESIGN §5 measured support enumeration missing equilibria in 29 % of random 3×3
+larger ones (support enumeration was measured missing equilibria in 29 % of random 3×3
 games). Every candidate is verified as a pair of mutual best responses. The exact rational
 enumeration of :mod:`solver.exact` runs beside it on every game small enough (up to about 8×8),
 which
@@ -87,7 +87,7 @@ class Equilibrium:
         return self.row.index(1.0), self.col.index(1.0)
 
     def to_dict(self) -> dict:
-        """The JSON shape of DESIGN §9: ``{"row": [...], "col": [...], "payoffs": [...]}``."""
+        """The JSON shape of the stable contract: ``{"row": [...], "col": [...], "payoffs": [...]}``."""
         return {"row": list(self.row), "col": list(self.col), "payoffs": list(self.payoffs)}
 
 

@@ -2,7 +2,7 @@
 
 Each link's stage game is built from its specification (payoffs or cluster economics); the
 first region of the link is the row player. The government that could guide a link is the
-lowest common superior of its two regions (DESIGN §6). For every link the analysis reports
+lowest common superior of its two regions (docs/models.md). For every link the analysis reports
 the status quo, each of the scenario's mechanisms that applies to the link on its own, and,
 when several apply, all of them together; with the costs at the reference equilibrium (the
 first fully cooperative one, else the first) named by who pays.
@@ -107,7 +107,7 @@ class LinkResult:
         return self.link.between
 
     def to_dict(self) -> dict:
-        """The JSON entry of DESIGN §9: the report plus ``between``, ``mechanism``, ``superior``."""
+        """The JSON entry of the stable contract: the report plus ``between``, ``mechanism``, ``superior``."""
         return {
             "between": list(self.link.between),
             "cluster": self.link.cluster,
@@ -128,7 +128,7 @@ class NetworkAnalysis:
     summary: dict
 
     def to_dict(self) -> dict:
-        """``{"scenario": name, "links": [...], "summary": {...}}`` (DESIGN §9)."""
+        """``{"scenario": name, "links": [...], "summary": {...}}`` (the stable JSON contract)."""
         return {"scenario": self.scenario, "links": [r.to_dict() for r in self.links], "summary": self.summary}
 
     def status_quo(self) -> list[LinkResult]:

@@ -4,7 +4,7 @@ Public API
 ----------
 :func:`minimal_strength`
     The least value of one parameter of a mechanism at which cooperation reaches a target level
-    (:class:`Strength`), analytic where DESIGN §4 has a formula, otherwise by bisection with
+    (:class:`Strength`), analytic where docs/models.md has a formula, otherwise by bisection with
     its monotonicity checked.
 :func:`compare`
     Every candidate mechanism (:class:`Candidate`, :data:`GENERIC`) on every link: minimal

@@ -3,7 +3,7 @@
 Every stage mechanism is a payoff transform written for one game or a stack (N, 2, 2) with one
 parameter value per game (``batch_transform``). :func:`batch_apply` applies a stack of them
 with the semantics of :func:`games.apply` (third-party detection strengthening the others), and
-:func:`batch_minimal_strength` solves DESIGN §4's threshold conditions on the affine incentive
+:func:`batch_minimal_strength` solves the threshold conditions (docs/models.md) on the affine incentive
 gaps for every game at once — the same formulas as :func:`~solver.design.minimal_strength`,
 which the tests hold it to. Sweeps and network-scale comparisons use these; anything else
 (repeated play, risk dominance as a target) goes game by game.

@@ -1,4 +1,4 @@
-"""Repeated cooperation under imperfect public monitoring (DESIGN §4).
+"""Repeated cooperation under imperfect public monitoring (docs/models.md).
 
 The governments observe a public signal instead of each other's actions: under mutual
 cooperation a bad signal appears with probability ε (a false alarm), after a deviation with

@@ -79,7 +79,7 @@ def phase_grid(
     x, y : (name, values)
         The two parameters and their grid values.
     targets : sequence of str
-        Levels whose analytic boundary is drawn where DESIGN §4 has a formula.
+        Levels whose analytic boundary is drawn where docs/models.md has a formula.
     """
     stack = [mechanism] if isinstance(mechanism, Mechanism) else list(mechanism)
     (xn, xv), (yn, yv) = x, y

@@ -4,7 +4,7 @@
 (the others fixed, other mechanisms of the stack held in ``others``) and finds the infimum of
 the values at which the cooperation level of the final game reaches the target or better.
 
-*Analytic* where DESIGN §4 has a formula. Every stage-game mechanism shifts each
+*Analytic* where docs/models.md has a formula. Every stage-game mechanism shifts each
 government's two incentive gaps a₁ = R′ − T′ and a₂ = S′ − P′ affinely in any one parameter,
 and in a 2×2 game (C, C) is a Nash equilibrium iff a₁ ≥ 0 for both (target ``weak``), strict
 iff a₁ > 0 for both (``strict``), and made of strictly dominant strategies iff also a₂ > 0
@@ -284,7 +284,7 @@ def minimal_strength(
     others : sequence of Mechanism
         Mechanisms applied together with it, unchanged.
     method : {"auto", "analytic", "bisection"}
-        ``auto`` uses a formula where DESIGN §4 has one and the solver confirms it, bisection
+        ``auto`` uses a formula where docs/models.md has one and the solver confirms it, bisection
         otherwise.
     upper : float, optional
         Upper end of the search (default: the parameter's range, and 10 × (payoff range + 1)

@@ -8,7 +8,7 @@ way). The threshold-balancing transfer
     t* = [(T_B − R_B)(T_A − P_A) − (T_A − R_A)(T_B − P_B)] / [(T_A − P_A) + (T_B − P_B)]
 
 from A (row) to B equalizes the two grim-trigger thresholds at Σ(Tᵢ − Rᵢ)/Σ(Tᵢ − Pᵢ), the lowest
-common threshold any transfer reaches (DESIGN §4). The two can pull apart: fairness shares the
+common threshold any transfer reaches (docs/models.md). The two can pull apart: fairness shares the
 surplus, stability balances the temptations. :func:`side_payments` reports both.
 
 Examples
@@ -44,7 +44,7 @@ def fair_transfer(game: Game) -> SidePayment:
 
 
 def stabilizing_transfer(game: Game) -> SidePayment:
-    """The transfer at (C, C) that equalizes both grim-trigger thresholds (DESIGN §4).
+    """The transfer at (C, C) that equalizes both grim-trigger thresholds (docs/models.md).
 
     Raises
     ------

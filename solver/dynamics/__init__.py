@@ -1,6 +1,6 @@
 """Evolutionary dynamics: replicator flows, the three-party game, imitation on the region graph.
 
-Public API (DESIGN §8)
+Public API (docs/models.md)
 ----------------------
 :func:`replicator`
     Two-population replicator dynamics of a bimatrix game (a :class:`Trajectory`).
