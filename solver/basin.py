@@ -12,8 +12,9 @@ the tables, the report and the figures use:
 
 * **undefined** (``value`` None, with the reason) when no fully cooperative profile is a strict
   equilibrium — up to path-equivalent deviations, as in :mod:`solver.cooperation`: a weak
-  cooperative equilibrium lies on a line of rest points (every profile is one when all payoffs
-  are equal), so "the basin" is not a property of the game;
+  cooperative equilibrium lies among a line or face of rest points (every profile is one when
+  no government's payoff depends on its own action), so "the basin" is not a property of the
+  game;
 * **exact** for a 2×2 game with one cooperative profile. With Δ_row(y) = r₀ + (r₁ − r₀)y the
   row player's gain from C over D when the column cooperates with probability y (Δ_col
   likewise), (C, C) is strict iff r₁, c₁ > 0. If r₀ ≥ 0 or c₀ ≥ 0 every interior start reaches
@@ -196,17 +197,18 @@ def _strict_class(game: Game, i: int, j: int) -> tuple[list[int], list[int]] | N
 
 def _undefined_reason(game: Game, mask: np.ndarray) -> str:
     A, B = game.exact
-    if len({v for row in A for v in row}) == 1 and len({v for row in B for v in row}) == 1:
-        return "every profile is a rest point (all payoffs equal)"
+    m, n = game.shape
+    if all(len({A[i][j] for i in range(m)}) == 1 for j in range(n)) and all(len({B[i][j] for j in range(n)}) == 1 for i in range(m)):
+        # ẋᵢ = xᵢ[(Ay)ᵢ − xᵀAy] vanishes everywhere when no payoff depends on one's own action.
+        return "every profile is a rest point: no government's payoff depends on its own action"
     if not mask.any():
         return "no profile is fully cooperative"
-    m, n = game.shape
     nash = any(
         all(A[i][j] >= A[k][j] for k in range(m)) and all(B[i][j] >= B[i][k] for k in range(n)) for i, j in zip(*np.nonzero(mask))
     )
     if not nash:
         return "no fully cooperative profile is an equilibrium"
-    return "the cooperative equilibrium is weak: a payoff tie puts it on a line of rest points"
+    return "the cooperative equilibrium is weak: a payoff tie leaves it among a line or face of rest points"
 
 
 def basin_of_cooperation(

@@ -249,3 +249,18 @@ class TestDynamicsFigures:
         expected = [STRATEGY_COLORS["CD"[int(s)]] for s in run.final]
         assert [to_hex(c).upper() for c in dots.get_facecolors()] == [c.upper() for c in expected]
         saved(fig, tmp_path, "snapshot")
+
+
+def test_mechanism_comparison_costs_of_a_members_row(tmp_path):
+    # The figure review found the contract row without a bar while the table said
+    # "yongkang 0.1, jinyun 0.1": a row paid by "members" shows both signing costs, 0.1 + 0.1
+    # from the scenario file.
+    net = load_scenario("yongkang-wuyi-jinyun")
+    comparison = compare(net)
+    fig = mechanism_comparison(comparison)
+    links = list(dict.fromkeys("–".join(r.link.between) for r in comparison.rows))
+    names = list(dict.fromkeys(r.candidate for r in comparison.rows))
+    bars = [p for p in with_gid(fig, "cost")]
+    widths = {(links[k // len(names)], names[k % len(names)]): b.get_width() for k, b in enumerate(bars)}
+    assert widths[("yongkang–jinyun", "Yongkang–Jinyun supply agreement")] == pytest.approx(0.2)
+    saved(fig, tmp_path, "comparison-members")

@@ -182,6 +182,13 @@ class ComparisonRow:
         entry = self.costs.get(party)
         return 0.0 if entry is None else entry["paid"] - entry["received"]
 
+    @property
+    def payer_cost(self) -> float:
+        """Net cost per play to the payer column: both members' together when ``payer`` is "members"."""
+        if self.payer == "members":
+            return sum(self.cost_to(p) for p in self.link.between)
+        return self.cost_to(self.payer) if self.payer else 0.0
+
     def to_dict(self) -> dict:
         s = self.strength
         return {

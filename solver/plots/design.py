@@ -190,7 +190,7 @@ def mechanism_comparison(comparison: Comparison, *, ax: Axes | None = None) -> F
             costs = []
             for name in names:
                 r = cell.get((link, name))
-                costs.append(r.cost_to(r.payer) if r is not None and r.payer and r.strength.feasible else 0.0)
+                costs.append(r.payer_cost if r is not None and r.strength.feasible else 0.0)
             offsets = np.arange(len(names)) + (j - (len(links) - 1) / 2) * height
             right.barh(
                 offsets,
@@ -203,7 +203,7 @@ def mechanism_comparison(comparison: Comparison, *, ax: Axes | None = None) -> F
                 gid="cost",
             )
         right.tick_params(axis="y", length=0)
-        right.set_xlabel("net cost per play to the payer")
+        right.set_xlabel("net cost per play to the payer (members: both together)")
         right.legend(loc="lower right", title="link")
         right.axvline(0, color="0.3", linewidth=0.6)
     return fig

@@ -245,6 +245,13 @@ def replicator_flow(
         U, V = replicator_field(game, X, Y)
         speed = np.hypot(U, V)
         norm = np.where(speed > 0, speed, 1.0)
+        still = not np.any(speed > 0)
+        if still:
+            # No payoff depends on one's own action: the whole square is rest points, and a
+            # field of zero-length arrows or trajectories that never move would show nothing.
+            note = "every state is a rest point:\nno government's payoff\ndepends on its own action"
+            ax.text(0.5, 0.5, note, ha="center", va="center", transform=ax.transAxes, gid="still")
+            trajectories = None
         ax.quiver(
             X,
             Y,
@@ -257,6 +264,7 @@ def replicator_flow(
             headwidth=3.5,
             scale=density * 1.6,
             gid="field",
+            visible=not still,
         )
         for k, path in enumerate(trajectories or []):
             ax.plot(

@@ -109,7 +109,11 @@ def test_qmc_agrees_with_monte_carlo_on_a_3x3_game():
 def test_undefined_without_a_strict_cooperative_equilibrium():
     flat = Game([[1, 1], [1, 1]], [[1, 1], [1, 1]])
     assert basin_of_cooperation(flat).text == "undefined"
-    assert "all payoffs equal" in basin_of_cooperation(flat).reason
+    assert "every profile is a rest point" in basin_of_cooperation(flat).reason
+    # Payoffs that differ across the partner's actions but not one's own: still all rest points
+    # (the figure review found this case described as "a line of rest points").
+    own_free = Game([[3.5, -0.5], [3.5, -0.5]], [[3.5, 3.5], [-0.5, -0.5]])
+    assert "every profile is a rest point" in basin_of_cooperation(own_free).reason
     assert stability(flat).basin.text == "undefined"
     assert basin_of_cooperation(prisoners_dilemma()).value is None
     weak = Game([[3, 0], [3, 1]], [[3, 3], [0, 1]])  # (C, C) with a payoff tie: weak
