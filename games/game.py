@@ -56,13 +56,17 @@ def rational(value: Any) -> Fraction:
     """A payoff as an exact fraction.
 
     Fractions and integers are kept as they are; a float is read as the nearest fraction with
-    denominator ≤ 10⁹, so float noise from arithmetic (``2.9000000000000004``) reads as the
-    decimal the modeller meant; a string is read as the decimal it spells.
+    denominator ≤ 10⁹ when that fraction is the float up to arithmetic noise (relative 10⁻¹²),
+    so ``2.9000000000000004`` reads as the decimal the modeller meant and ``7 / 27`` as 7/27;
+    otherwise (a tiny rate such as 6.25e-10) as the shortest decimal the float prints as. A
+    string is read as the decimal it spells.
 
     Examples
     --------
     >>> rational(0.1 + 0.2), rational(Fraction(1, 3)), rational("2.9")
     (Fraction(3, 10), Fraction(1, 3), Fraction(29, 10))
+    >>> rational(1e-8 * 0.0625)
+    Fraction(1, 1600000000)
     """
     if isinstance(value, Fraction):
         return value
@@ -72,7 +76,13 @@ def rational(value: Any) -> Fraction:
         return Fraction(int(value)) if isinstance(value, (int, np.integer)) else Fraction(value)
     if isinstance(value, str):
         return Fraction(value.strip())
-    return Fraction(float(value)).limit_denominator(MAX_DENOMINATOR)
+    x = float(value)
+    near = Fraction(x).limit_denominator(MAX_DENOMINATOR)
+    if abs(float(near) - x) <= 1e-12 * abs(x):
+        return near
+    # No fraction with a small denominator is this float up to arithmetic noise (a tiny noise
+    # rate such as 6.25e-10, a measured value): read it as the shortest decimal it prints as.
+    return Fraction(repr(x))
 
 
 def _exact(values: Any, array: np.ndarray) -> ExactMatrix:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from games import (
     STANDARD,
     BindingContract,
+    Game,
     HigherLevelGuidance,
     RepeatedPlay,
     SidePayment,
@@ -248,3 +249,14 @@ class TestRepeatedPlayNames:
     def test_duplicate_names_are_refused(self):
         with pytest.raises(ValueError, match="distinct"):
             RepeatedPlay(strategies=("Grim", "Grim"))
+
+
+def test_regression_tiny_noise_is_not_rounded_to_a_denominator_of_a_billion():
+    # Found by a fresh clone's `make test`: noise 1e-8 times a third party's miss rate 1/16 is
+    # 6.25e-10, which the nearest fraction with denominator ≤ 10⁹ turned into 1e-9; the books
+    # of the repeated game then missed the payoffs by 1.1e-9.
+    game = Game([[0, 0], [0, 0]], [[0, 1], [0, 0]])
+    stack = [ThirdPartyOrganization(fee=0, detection=0.9375), RepeatedPlay(discount=0.5, noise=1e-8)]
+    base = induced_game(game, 0.5, STANDARD, 1e-8 * (1 - 0.9375))
+    book = accounting(game, *stack)
+    np.testing.assert_allclose(apply(game, *stack).col_payoffs - base.col_payoffs, book.net("col"), atol=1e-12)

@@ -137,6 +137,10 @@ def test_threshold_curve_follows_the_formula(tmp_path):
     solver_line = with_gid(fig, "solver")[0]
     assert np.allclose(solver_line.get_ydata(), (solver_line.get_xdata() - 3) / (solver_line.get_xdata() - 1))
     assert with_gid(fig, "analytic")
+    # Titled by what is plotted, not by the mechanism's current parameter ("discount=0.9").
+    title = fig.axes[0].get_title()
+    assert "=" not in title and title == r"repeated play: least discount $\delta^*$ for cooperation at least strict"
+    assert fig.axes[0].get_ylabel() == r"least discount $\delta^*$"
     saved(fig, tmp_path, "curve")
 
 
@@ -166,6 +170,57 @@ def test_mechanism_comparison(tmp_path, city):
     reached = [by_cell[(n, k)].strength.level for n in names for k in links if (n, k) in by_cell]  # drawn row by row
     assert [to_hex(c.get_facecolor()[:3]).upper() for c in cells] == [LEVEL_COLORS[level].upper() for level in reached]
     saved(fig, tmp_path, "comparison")
+
+
+def extents(artists):
+    return [a.get_window_extent() for a in artists if a.get_visible() and a.get_text()]
+
+
+def test_mechanism_comparison_fits_its_labels(city):
+    # The figure review: long stacked row names squeezed the grid, the column headers
+    # ("yongkang–wuyi", internal ids) overlapped, "breach penalty > 1" overflowed its cell, the
+    # cost panel and its label were cut off and the link legend covered bars.
+    net, _ = city
+    comparison = compare(net)
+    long = "Hardware industry association + Zhejiang guidance + Yongkang–Jinyun supply agreement"
+    assert long in {r.candidate for r in comparison.rows}
+    for names, header in ((None, "Yongkang–\nWuyi"), (net, f"{net.region('yongkang').name}–\n{net.region('wuyi').name}")):
+        fig = mechanism_comparison(comparison, names=names)
+        with style_module.plot_style():  # measured as save_figure draws it: fonts resolve at draw time
+            fig.draw_without_rendering()
+            left, right = fig.axes
+            headers = [t for t in left.get_xticklabels() if t.get_text()]
+            assert len(headers) == 3 and all(t.get_gid() == "link-header" for t in headers)
+            assert headers[0].get_text() == header and all("_" not in t.get_text() and t.get_text()[0].isupper() for t in headers)
+            boxes = extents(headers)
+            assert all(not a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1 :])
+            rows = {t.get_text() for t in left.get_yticklabels()}
+            assert "Hardware industry association +\nZhejiang guidance +\nYongkang–Jinyun supply agreement" in rows
+            row_boxes = extents(left.get_yticklabels())
+            assert all(not a.overlaps(b) for k, a in enumerate(row_boxes) for b in row_boxes[k + 1 :])
+            # Each strength text inside its cell, in words ("breach penalty", never "breach_penalty").
+            texts = [t for t in left.texts if t.get_gid() == "strength-text"]
+            cells = with_gid(fig, "strength")
+            assert len(texts) == len(cells) == len(comparison.rows)
+            assert any(t.get_text().startswith("breach penalty\n") for t in texts) and not any("_" in t.get_text() for t in texts)
+            for text, cell in zip(texts, cells):
+                inner, outer = text.get_window_extent(), cell.get_window_extent()
+                assert outer.x0 <= inner.x0 and inner.x1 <= outer.x1 and outer.y0 <= inner.y0 and inner.y1 <= outer.y1, text.get_text()
+            # Everything inside the figure, and neither legend covers a cell, a bar or a label.
+            page = fig.bbox.padded(0.5)
+            assert all(page.contains(*corner) for corner in fig.get_tightbbox().transformed(fig.dpi_scale_trans).corners())
+            legends = [left.get_legend().get_window_extent(), right.get_legend().get_window_extent()]
+            covered = [c.get_window_extent() for c in cells] + [b.get_window_extent() for b in with_gid(fig, "cost") if b.get_width() > 0]
+            covered += boxes + row_boxes + [right.xaxis.label.get_window_extent()]
+            assert not any(legend.overlaps(box) for legend in legends for box in covered)
+            assert [t.get_text() for t in right.get_legend().get_texts()] == [h.replace("\n", "") for h in (t.get_text() for t in headers)]
+
+
+def test_mechanism_comparison_without_rows():
+    from solver.design.compare import Comparison
+
+    with pytest.raises(ValueError, match="comparison of 'empty' has no rows to draw"):
+        mechanism_comparison(Comparison("empty", "strict", ()))
 
 
 def test_figures_do_not_touch_global_settings():
@@ -217,8 +272,14 @@ class TestDynamicsFigures:
         paths = with_gid(fig, "path")
         assert len(paths) == 3 and np.allclose(paths[2].get_ydata(), runs[0].states[:, 2])
         saved(fig, tmp_path, "paths")
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["x (A cooperates)", "y (B cooperates)", "z (H supervises)"]
         fig = cube_trajectories(runs, stable=[(1, 1, 0)])
         assert len(with_gid(fig, "path")) == 2 and len(with_gid(fig, "stable")) == 1
+        ax = fig.axes[0]
+        # The axes are named as in time_paths, and the legend explains every marker.
+        assert [ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()] == ["x (A cooperates)", "y (B cooperates)", "z (H supervises)"]
+        assert [t.get_text() for t in fig.legends[0].get_texts()] == ["start", "trajectory", "stable rest point"]
+        assert [t.get_text() for t in cube_trajectories(runs).legends[0].get_texts()] == ["start", "trajectory"]
         saved(fig, tmp_path, "cube")
 
     def test_sensitivity_panels(self, tmp_path):
@@ -229,6 +290,14 @@ class TestDynamicsFigures:
         runs = parameter_sensitivity(ThreeParty(), "fine", [0, 2, 4], start=(0.3, 0.3, 0.5), t_end=30)
         fig = sensitivity_panels(runs, title="fine f")
         assert len(fig.axes) == 3 and len(with_gid(fig, "run")) == 9
+        # The parameter is named once, in the legend's title; the entries give its values.
+        (legend,) = fig.legends
+        assert legend.get_title().get_text() == "fine f" and [t.get_text() for t in legend.get_texts()] == ["0", "2", "4"]
+        assert [ax.get_title() for ax in fig.axes] == ["x (A cooperates)", "y (B cooperates)", "z (H supervises)"]
+        untitled = sensitivity_panels(runs).legends[0]
+        assert untitled.get_title().get_text() == "fine" and [t.get_text() for t in untitled.get_texts()] == ["0", "2", "4"]
+        starts = sensitivity_panels([("(0.3, 0.3, 0.5)", runs[0][1]), ("(0.6, 0.2, 0.5)", runs[1][1])]).legends[0]
+        assert [t.get_text() for t in starts.get_texts()] == ["(0.3, 0.3, 0.5)", "(0.6, 0.2, 0.5)"]
         saved(fig, tmp_path, "sensitivity")
 
     def test_cooperation_over_time_and_snapshot(self, tmp_path):
@@ -242,6 +311,7 @@ class TestDynamicsFigures:
         ensemble = evolve_many(G, donation_game(3, 1), seeds=range(4), steps=40, rule="best-neighbour", self_interaction=True)
         fig = cooperation_over_time(ensemble)
         assert np.allclose(with_gid(fig, "share")[0].get_ydata(), ensemble.mean) and with_gid(fig, "band")
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["95% confidence interval of the mean", "mean of 4 runs"]
         saved(fig, tmp_path, "share")
         run = evolve_on_graph(G, donation_game(3, 1), steps=40, rule="best-neighbour", self_interaction=True, seed=1)
         fig = network_snapshot(G, run)
@@ -264,3 +334,35 @@ def test_mechanism_comparison_costs_of_a_members_row(tmp_path):
     widths = {(links[k // len(names)], names[k % len(names)]): b.get_width() for k, b in enumerate(bars)}
     assert widths[("yongkang–jinyun", "Yongkang–Jinyun supply agreement")] == pytest.approx(0.2)
     saved(fig, tmp_path, "comparison-members")
+
+
+class TestCooperationOverTime:
+    """The figure review: one run read "mean of 1 runs" with a "95% confidence interval" entry
+    but no band, and a run settled within a few of 1000 steps was a flat line."""
+
+    @staticmethod
+    def ensemble(mean, seeds):
+        from solver.dynamics import EnsembleResult
+
+        mean = np.asarray(mean, dtype=float)
+        spread = 0.0 if len(seeds) < 2 else 0.05
+        return EnsembleResult(tuple(seeds), mean, mean - spread, mean + spread, mean[-1:], 0.95)
+
+    def test_one_run_has_no_interval(self, tmp_path):
+        from solver.plots import cooperation_over_time
+
+        fig = cooperation_over_time(self.ensemble(np.linspace(0.2, 0.6, 50), [7]))
+        assert not with_gid(fig, "band")
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["1 run (seed 7)"]
+        assert fig.axes[0].get_xscale() == "linear"
+
+    def test_an_early_collapse_gets_a_log_step_axis(self, tmp_path):
+        from solver.plots import cooperation_over_time
+
+        early = np.concatenate([np.linspace(0.5, 0.1, 10), np.full(991, 0.1)])
+        fig = cooperation_over_time(self.ensemble(early, range(3)))
+        assert fig.axes[0].get_xscale() == "symlog" and with_gid(fig, "band")
+        assert fig.axes[0].get_xlim() == (0, 1000)
+        saved(fig, tmp_path, "share-early")
+        noisy = 0.4 + 0.05 * np.sin(np.arange(1001))
+        assert cooperation_over_time(self.ensemble(noisy, range(3))).axes[0].get_xscale() == "linear"

@@ -7,6 +7,9 @@ the :class:`~matplotlib.figure.Figure`.
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
@@ -16,7 +19,7 @@ from matplotlib.patches import Patch, Rectangle
 from ..cooperation import LEVELS
 from ..design.compare import Comparison
 from ..design.phase import PhaseGrid, ThresholdCurve
-from .style import DOUBLE_COLUMN, LEVEL_COLORS, OKABE_ITO, new_figure, plot_style
+from .style import LEVEL_COLORS, OKABE_ITO, new_figure, plot_style, text_width
 
 __all__ = ["LEVEL_CMAP", "mechanism_comparison", "phase_diagram", "threshold_curve"]
 
@@ -42,6 +45,16 @@ _PRETTY = {
 def pretty(name: str) -> str:
     """An axis label for a parameter name."""
     return _PRETTY.get(name, name.replace("_", " "))
+
+
+def _least(name: str) -> str:
+    """The label of a minimal strength: the parameter's label with its symbol starred.
+
+    >>> _least("breach_penalty"), _least("widgets")
+    ('least breach penalty $L^*$', 'least widgets')
+    """
+    label = pretty(name)
+    return "least " + (label[:-1] + "^*$" if label.endswith("$") else label)
 
 
 def _edges(values: np.ndarray) -> np.ndarray:
@@ -132,8 +145,12 @@ def threshold_curve(curve: ThresholdCurve, *, analytic=None, ax: Axes | None = N
         if np.isnan(y).any():
             ax.plot([], [], " ", label="gaps: target unreachable")
         ax.set_xlabel(f"stage payoff ${curve.payoff}$ (both governments)")
-        ax.set_ylabel(pretty(curve.parameter))
-        ax.set_title(f"{curve.mechanism}: least value for cooperation at least {curve.target}", fontsize=7)
+        least = _least(curve.parameter)
+        ax.set_ylabel(least)
+        # Titled by what is plotted; the mechanism's own current parameter value (in
+        # ``curve.mechanism``, "repeated play (discount=0.9)") is not part of the plot.
+        mechanism = re.sub(r"\s*\(.*\)\s*$", "", curve.mechanism)
+        ax.set_title(f"{mechanism}: {least} for cooperation at least {curve.target}", fontsize=7)
         ax.legend(loc="best")
     return fig
 
@@ -145,34 +162,90 @@ def _strength_text(s) -> str:
     return f"{s.parameter.replace('_', ' ')}\n{sign} {s.value:.3g}"
 
 
-def mechanism_comparison(comparison: Comparison, *, ax: Axes | None = None) -> Figure:
+def _region_name(region: str, names) -> str:
+    """A region's display name: from ``names`` (a RegionNetwork or a mapping of ids), else the
+    id title-cased (``"yongkang"`` → ``"Yongkang"``)."""
+    if names is not None:
+        if hasattr(names, "region"):
+            try:
+                return names.region(region).name
+            except KeyError:
+                pass
+        elif region in names:
+            return str(names[region])
+    return region.replace("_", " ").title()
+
+
+def _wrap_label(label: str, width: int = 34) -> str:
+    """A row label on several lines: one mechanism of a stack (``a + b + c``) per line, and any
+    line longer than ``width`` characters wrapped at spaces."""
+    parts = label.split(" + ")
+    lines = []
+    for k, part in enumerate(parts):
+        text = part + (" +" if k < len(parts) - 1 else "")
+        lines.extend(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""])
+    return "\n".join(lines)
+
+
+def mechanism_comparison(comparison: Comparison, *, names=None, ax: Axes | None = None) -> Figure:
     """For each link, each mechanism's minimal strength (coloured by the level it reaches) and
-    its net cost per play to the payer, side by side."""
+    its net cost per play to the payer, side by side.
+
+    ``names`` gives the regions' display names for the column headers: the
+    :class:`~regions.RegionNetwork` compared, or a mapping of region ids; without it the ids
+    are title-cased. Long row labels are wrapped one mechanism per line, and the figure is
+    sized from the number of rows and columns and the lengths of its labels.
+
+    Raises
+    ------
+    ValueError
+        With ``ax`` (the figure has two panels), or for a comparison without rows.
+    """
     if ax is not None:
         raise ValueError("mechanism_comparison draws two panels: call it without ax")
-    links = list(dict.fromkeys("–".join(r.link.between) for r in comparison.rows))
-    names = list(dict.fromkeys(r.candidate for r in comparison.rows))
-    cell = {("–".join(r.link.between), r.candidate): r for r in comparison.rows}
+    if not comparison.rows:
+        raise ValueError(f"comparison of {comparison.scenario!r} has no rows to draw")
+    keys = list(dict.fromkeys(r.link.between for r in comparison.rows))
+    candidates = list(dict.fromkeys(r.candidate for r in comparison.rows))
+    cell = {(r.link.between, r.candidate): r for r in comparison.rows}
+    headers = ["–\n".join(_region_name(region, names) for region in key) for key in keys]
+    link_names = [h.replace("\n", "") for h in headers]
+    labels = [_wrap_label(name) for name in candidates]
+    texts = {key: _strength_text(r.strength) for key, r in cell.items()}
+    cell_size, tick_size = 6, 7
+    # Sizes in inches, measured from the labels: each column fits its widest cell text and
+    # header line, each row its label's lines and a two-line cell text.
+    column = max([0.55] + [text_width(t, cell_size) + 0.14 for t in texts.values()] + [text_width(h, tick_size) + 0.1 for h in headers])
+    line = tick_size * 1.3 / 72  # a line of a label drawn with linespacing 1 (see below)
+    rows = np.array([max(2 * cell_size * 1.15 / 72 + 0.12, (label.count("\n") + 1) * line + 0.08) for label in labels])
+    tops = np.concatenate([[0.0], np.cumsum(rows)[:-1]])
+    centres = tops + rows / 2
+    label_width = max(text_width(label, tick_size) for label in labels)
+    grid_width = column * len(keys)
+    cost_width = max(1.7, 0.25 * len(keys) + 1.2)
+    width = label_width + grid_width + cost_width + 0.45
+    height = rows.sum() + 1.45
     with plot_style():
-        fig = Figure(figsize=(DOUBLE_COLUMN, 0.36 * len(names) + 1.6), layout="constrained")
-        left, right = fig.subplots(1, 2, width_ratios=[1.5, 1], sharey=True)
+        fig = Figure(figsize=(width, height), layout="constrained")
+        fig.get_layout_engine().set(w_pad=0.03, h_pad=0.03, wspace=0.04)
+        left, right = fig.subplots(1, 2, width_ratios=[grid_width, cost_width], sharey=True)
         levels_seen = set()
-        for i, name in enumerate(names):
-            for j, link in enumerate(links):
-                r = cell.get((link, name))
+        for i, name in enumerate(candidates):
+            for j, key in enumerate(keys):
+                r = cell.get((key, name))
                 if r is None:
                     continue
                 s = r.strength
                 if s.feasible and s.level:
                     levels_seen.add(s.level)
                 color = LEVEL_COLORS[s.level] if s.feasible and s.level else "0.85"
-                left.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=color, alpha=0.35, edgecolor="white", linewidth=1.5, gid="strength"))
-                left.text(j, i, _strength_text(s), ha="center", va="center", fontsize=6, linespacing=1.1)
-        left.set_xlim(-0.5, len(links) - 0.5)
-        left.set_ylim(len(names) - 0.5, -0.5)
-        left.set_xticks(np.arange(len(links)), [link.replace("–", "–\n") for link in links])
-        left.set_yticks(np.arange(len(names)), names)
+                left.add_patch(Rectangle((j - 0.5, tops[i]), 1, rows[i], facecolor=color, alpha=0.35, edgecolor="white", linewidth=1.5, gid="strength"))
+                left.text(j, centres[i], texts[(key, name)], ha="center", va="center", fontsize=cell_size, linespacing=1.1, gid="strength-text")
+        left.set_xlim(-0.5, len(keys) - 0.5)
+        left.set_ylim(rows.sum(), 0)
         left.xaxis.tick_top()
+        left.set_xticks(np.arange(len(keys)), headers, linespacing=1.0, gid="link-header")
+        left.set_yticks(centres, labels, linespacing=1.0, gid="row-label")
         left.tick_params(length=0)
         for spine in left.spines.values():
             spine.set_visible(False)
@@ -181,29 +254,28 @@ def mechanism_comparison(comparison: Comparison, *, ax: Axes | None = None) -> F
             handles=handles,
             title=f"level reached (target: {comparison.target})",
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.02),
-            ncols=4,
+            bbox_to_anchor=(0.5, -0.01),
+            ncols=min(3, max(1, len(handles))),
         )
-        height = 0.8 / max(1, len(links))
+        bar = 0.8 * rows.min() / max(1, len(keys))
         shades = ["0.15", "0.5", "0.8", "0.35", "0.65"]
-        for j, link in enumerate(links):
+        for j, key in enumerate(keys):
             costs = []
-            for name in names:
-                r = cell.get((link, name))
+            for name in candidates:
+                r = cell.get((key, name))
                 costs.append(r.payer_cost if r is not None and r.strength.feasible else 0.0)
-            offsets = np.arange(len(names)) + (j - (len(links) - 1) / 2) * height
             right.barh(
-                offsets,
+                centres + (j - (len(keys) - 1) / 2) * bar,
                 costs,
-                height=height,
+                height=bar,
                 color=shades[j % len(shades)],
                 edgecolor="white",
                 linewidth=0.3,
-                label=link,
+                label=link_names[j],
                 gid="cost",
             )
         right.tick_params(axis="y", length=0)
-        right.set_xlabel("net cost per play to the payer (members: both together)")
-        right.legend(loc="lower right", title="link")
+        right.set_xlabel("net cost per play to the payer\n(members: both together)", linespacing=1.0)
+        right.legend(loc="lower left", bbox_to_anchor=(0, 1.0), title="link", alignment="left", borderaxespad=0.2)
         right.axvline(0, color="0.3", linewidth=0.6)
     return fig

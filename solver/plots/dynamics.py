@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
 from ..dynamics import EnsembleResult, EvolutionResult, Trajectory
 from .style import DOUBLE_COLUMN, LEVEL_COLORS, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style
@@ -24,9 +25,11 @@ __all__ = ["STRATEGY_COLORS", "cooperation_over_time", "cube_trajectories", "net
 STRATEGY_COLORS = {"C": OKABE_ITO[5], "D": OKABE_ITO[6]}
 _SERIES = (OKABE_ITO[5], OKABE_ITO[6], OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[7], OKABE_ITO[2], OKABE_ITO[0])
 _DASHES = ("solid", (0, (4, 2)), (0, (1, 1)), (0, (6, 2, 1, 2)))
+#: The populations of the three-party model (:class:`games.ThreeParty`), as every figure names them.
+_NAMES = ("x (A cooperates)", "y (B cooperates)", "z (H supervises)")
 
 
-def time_paths(result: Trajectory, names: Sequence[str] = ("x (A cooperates)", "y (B cooperates)", "z (H supervises)"), *, ax: Axes | None = None) -> Figure:
+def time_paths(result: Trajectory, names: Sequence[str] = _NAMES, *, ax: Axes | None = None) -> Figure:
     """x(t), y(t), z(t), … of one trajectory (``gid="path"``)."""
     with plot_style():
         fig, (ax,) = new_figure() if ax is None else (ax.figure, [ax])
@@ -42,31 +45,53 @@ def time_paths(result: Trajectory, names: Sequence[str] = ("x (A cooperates)", "
     return fig
 
 
-def cube_trajectories(results: Sequence[Trajectory], labels: Sequence[str] = ("x", "y", "z"), *, stable: Sequence[Sequence[float]] = ()) -> Figure:
+def cube_trajectories(results: Sequence[Trajectory], labels: Sequence[str] = _NAMES, *, stable: Sequence[Sequence[float]] = ()) -> Figure:
     """Trajectories of a 3-population model in the unit cube from many starts (``gid="path"``);
-    ``stable`` points are marked (``gid="stable"``)."""
+    ``stable`` points are marked (``gid="stable"``). The legend names the start dots, the
+    trajectories and the stable rest points."""
     with plot_style():
-        fig = Figure(figsize=(SINGLE_COLUMN * 1.2, SINGLE_COLUMN * 1.1), layout="constrained")
+        fig = Figure(figsize=(SINGLE_COLUMN * 1.2, SINGLE_COLUMN * 1.2), layout="constrained")
         ax = fig.add_subplot(projection="3d")
         for r in results:
             s = r.states
             ax.plot(s[:, 0], s[:, 1], s[:, 2], color=OKABE_ITO[5], linewidth=0.7, gid="path")
-            ax.scatter([s[0, 0]], [s[0, 1]], [s[0, 2]], color="0.4", s=6)
+            ax.scatter([s[0, 0]], [s[0, 1]], [s[0, 2]], color="0.4", s=6, gid="start")
         for p in stable:
             ax.scatter([p[0]], [p[1]], [p[2]], color=LEVEL_COLORS["dominant"], s=40, edgecolor="black", depthshade=False, gid="stable")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_zlim(0, 1)
-        ax.set_xlabel(labels[0], labelpad=-2)
-        ax.set_ylabel(labels[1], labelpad=-2)
-        ax.set_zlabel(labels[2], labelpad=-2)
+        ax.set_xlabel(labels[0], labelpad=2)
+        ax.set_ylabel(labels[1], labelpad=2)
+        ax.set_zlabel(labels[2], labelpad=2)
         ax.tick_params(pad=0)
         ax.view_init(elev=22, azim=-55)
+        handles = [
+            Line2D([], [], marker="o", markersize=2.5, linestyle="", color="0.4", label="start"),
+            Line2D([], [], color=OKABE_ITO[5], linewidth=0.7, label="trajectory"),
+        ]
+        if len(stable):
+            green = LEVEL_COLORS["dominant"]
+            handles.append(Line2D([], [], marker="o", markersize=6, linestyle="", markerfacecolor=green, markeredgecolor="black", label="stable rest point"))
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
     return fig
 
 
-def sensitivity_panels(runs: Sequence[tuple[str, Trajectory]], names: Sequence[str] = ("x", "y", "z"), title: str = "") -> Figure:
-    """One panel per population; one line per run (a parameter value or an initial state)."""
+def _shared_prefix(labels: Sequence[str]) -> str:
+    """The ``"name = "`` that every label starts with, or ""."""
+    heads = {label.split(" = ", 1)[0] for label in labels if " = " in label}
+    if len(heads) == 1 and all(" = " in label for label in labels):
+        return heads.pop()
+    return ""
+
+
+def sensitivity_panels(runs: Sequence[tuple[str, Trajectory]], names: Sequence[str] = _NAMES, title: str = "") -> Figure:
+    """One panel per population; one line per run (a parameter value or an initial state).
+
+    When every run is labelled ``"<parameter> = <value>"`` (as
+    :func:`~solver.dynamics.parameter_sensitivity` labels them) the legend names the parameter
+    once, as its title (``title``, else the parameter's name), and each entry gives the value.
+    """
     k = runs[0][1].states.shape[1] if runs else 3
     with plot_style():
         fig, axes = new_figure(DOUBLE_COLUMN, SINGLE_COLUMN * 0.75, ncols=k)
@@ -77,27 +102,65 @@ def sensitivity_panels(runs: Sequence[tuple[str, Trajectory]], names: Sequence[s
             ax.set_xlabel("time $t$")
             ax.set_title(names[j] if j < len(names) else f"population {j + 1}")
         axes[0].set_ylabel("share")
-        handles = [Line2D([], [], color=_SERIES[i % len(_SERIES)], linestyle=_DASHES[i % len(_DASHES)], label=label) for i, (label, _) in enumerate(runs)]
+        labels = [label for label, _ in runs]
+        prefix = _shared_prefix(labels)
+        if prefix:
+            labels = [label.split(" = ", 1)[1] for label in labels]
+            title = title or prefix.replace("_", " ")
+        handles = [Line2D([], [], color=_SERIES[i % len(_SERIES)], linestyle=_DASHES[i % len(_DASHES)], label=label) for i, label in enumerate(labels)]
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(runs), 5), title=title or None)
     return fig
 
 
+def _settles_early(series: np.ndarray) -> bool:
+    """Whether a long series stops changing within its first 5 % of steps."""
+    if len(series) < 200:
+        return False
+    moving = np.flatnonzero(np.abs(np.diff(series)) > 1e-12)
+    last = moving[-1] + 1 if len(moving) else 0
+    return last < len(series) / 20
+
+
 def cooperation_over_time(result: EvolutionResult | EnsembleResult, *, ax: Axes | None = None, label: str = "") -> Figure:
-    """The share of regions cooperating over time; for an ensemble, the mean and its band."""
+    """The share of regions cooperating over time; for an ensemble, the mean and its
+    confidence band (``gid="band"``, drawn from two runs on).
+
+    When the share stops changing within the first 5 % of a long run, the step axis is
+    logarithmic beyond step 1 (symlog), so the transient is visible and the flat tail stays short.
+    """
     with plot_style():
         fig, (ax,) = new_figure() if ax is None else (ax.figure, [ax])
         if isinstance(result, EnsembleResult):
-            steps = np.arange(len(result.mean))
-            ax.fill_between(
-                steps, result.low, result.high, color=OKABE_ITO[5], alpha=0.2, linewidth=0, label=f"{result.confidence:.0%} confidence interval", gid="band"
-            )
-            ax.plot(steps, result.mean, color=OKABE_ITO[5], label=label or f"mean of {len(result.seeds)} runs", gid="share")
+            series = np.asarray(result.mean)
+            steps = np.arange(len(series))
+            runs = len(result.seeds)
+            if runs >= 2:
+                ax.fill_between(
+                    steps,
+                    result.low,
+                    result.high,
+                    color=OKABE_ITO[5],
+                    alpha=0.3,
+                    linewidth=0,
+                    label=f"{result.confidence:.0%} confidence interval of the mean",
+                    gid="band",
+                )
+                default = f"mean of {runs} runs"
+            else:
+                default = f"1 run (seed {result.seeds[0]})" if runs else "no runs"
+            ax.plot(steps, series, color=OKABE_ITO[5], label=label or default, gid="share")
         else:
-            ax.plot(
-                np.arange(len(result.cooperation)), result.cooperation, color=OKABE_ITO[5], label=label or f"{result.rule}, seed {result.seed}", gid="share"
-            )
+            series = np.asarray(result.cooperation)
+            steps = np.arange(len(series))
+            ax.plot(steps, series, color=OKABE_ITO[5], label=label or f"{result.rule}, seed {result.seed}", gid="share")
         ax.set_ylim(-0.03, 1.03)
-        ax.set_xlabel("step")
+        if _settles_early(series):
+            ax.set_xscale("symlog", linthresh=1, linscale=0.4)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.set_xlim(0, len(series) - 1)
+            ax.set_xlabel("step (logarithmic scale)")
+        else:
+            ax.set_xlabel("step")
         ax.set_ylabel("share of regions cooperating")
         ax.legend(loc="best")
     return fig

@@ -43,6 +43,7 @@ __all__ = [
     "new_figure",
     "plot_style",
     "save_figure",
+    "text_width",
 ]
 
 #: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
@@ -99,6 +100,22 @@ def new_figure(width: float = SINGLE_COLUMN, height: float | None = None, ncols:
     fig = Figure(figsize=(width, height if height is not None else width * 0.8), layout="constrained")
     axes = [fig.add_subplot(1, ncols, k + 1) for k in range(ncols)]
     return fig, axes
+
+
+def text_width(text: str, fontsize: float) -> float:
+    """The width in inches of ``text`` (its widest line) in the style's font at ``fontsize`` points.
+
+    Used to size figures from their labels before drawing them.
+
+    >>> round(text_width("breach penalty", 6), 2), round(text_width("a\\nbreach penalty", 6), 2)
+    (0.49, 0.49)
+    """
+    from matplotlib.textpath import TextToPath
+
+    with plot_style():
+        prop = font_manager.FontProperties(size=fontsize)
+        measure = TextToPath()
+        return max((measure.get_text_width_height_descent(line, prop, ismath=False)[0] for line in text.split("\n")), default=0.0) / 72
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:
