@@ -212,5 +212,8 @@ def write_nfg(game: Game, path: str | os.PathLike[str] | None = None) -> str:
         fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        mask = os.umask(0o022)  # mkstemp's file is private: give it the mode open() would
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, target)
     return text

@@ -433,6 +433,17 @@ def read_toml(path: str | os.PathLike[str], fail: Callable[[str], Exception]) ->
         raise fail(f"{source}: invalid TOML: {err}") from err
 
 
+def current_umask() -> int:
+    """The process's file-mode creation mask (read by setting and restoring it).
+
+    >>> 0 <= current_umask() <= 0o777
+    True
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Write a file atomically: ``write`` fills a temporary file beside ``path`` (with the same
     extension), which then replaces ``path`` in one step; on any failure or interrupt it is
@@ -450,6 +461,8 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     tmp = Path(name)
     try:
         write(tmp)
+        # mkstemp creates the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

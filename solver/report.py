@@ -40,6 +40,7 @@ import numpy as np
 
 from games import HigherLevelGuidance, RepeatedPlay, stage_payoffs
 from regions import RegionNetwork
+from regions.scenario import current_umask
 
 from .basin import DEFAULT_SAMPLES, basin_of_cooperation, trajectories
 from .design import Option, allocate, compare, shapley_surplus
@@ -227,6 +228,7 @@ def write_report(
         raise ReportError(f"{out} exists and is not empty; use --force to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    os.chmod(work, 0o777 & ~current_umask())  # mkdtemp's folder is private; the report is not
     try:
         analysis = analyze(network, basin_samples=basin_samples)
         comparison = compare(network, target=target)

@@ -266,3 +266,17 @@ def test_regression_a_key_with_a_newline_keeps_the_message_on_one_line():
     with pytest.raises(ScenarioError) as info:
         loads_scenario('"\\n" = 1\n', "k.toml")
     assert str(info.value) == "k.toml: top level, field '\\n': unknown key"
+
+
+def test_written_files_get_the_usual_mode(tmp_path):
+    # mkstemp makes private files; a fresh clone's run found sweep tables and figures at 0600.
+    import os
+
+    from regions import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        path = atomic_write(tmp_path / "x.csv", lambda tmp: tmp.write_text("a\n"))
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
