@@ -418,7 +418,7 @@ def plot(
                 font=font,
             )
         else:
-            fig = mechanism_comparison(compare(network, target=target))
+            fig = mechanism_comparison(compare(network, target=target), names=network)
     else:
         game, mechs, _network, _link = _plot_game(scenario, row, col, link, mechanism or [])
         shown = apply(game, *mechs) if mechs else game

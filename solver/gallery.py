@@ -64,7 +64,7 @@ def build_gallery(folder: str | Path = "docs/gallery") -> list[Path]:
     keep(phase_diagram(grid), "phase-diagram")
     analysis = analyze(net, basin=False)
     keep(network_map(net, analysis, mechanism="Jinhua guidance"), "network-map")
-    keep(mechanism_comparison(compare(net)), "mechanism-comparison")
+    keep(mechanism_comparison(compare(net), names=net), "mechanism-comparison")
     curve = threshold_sweep(game, RepeatedPlay(), "discount", "T", np.linspace(4.1, 10, 40))
     keep(threshold_curve(curve), "threshold-curve")
     # Dynamics: the three-party game of docs/models.md and imitation on a lattice.

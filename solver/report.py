@@ -175,7 +175,7 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
             "threshold-curve",
             f"{'–'.join(network.links[0].between)}: least discount for cooperation as the temptation T varies.",
         )
-    keep(mechanism_comparison(comparison), "mechanism-comparison", "Minimal strength and cost of each mechanism on each link.")
+    keep(mechanism_comparison(comparison, names=network), "mechanism-comparison", "Minimal strength and cost of each mechanism on each link.")
     return made
 
 
