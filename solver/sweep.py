@@ -446,7 +446,13 @@ def run_sweep(
         else:
             from distributed import Client
 
-            with Client(scheduler, timeout="10s") as client:
+            try:
+                client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError, MemoryError, ValueError) as err:
+                # An unreachable or malformed address: say which, in one line (a wrong port can
+                # even surface as a MemoryError from a non-dask peer's reply).
+                raise ValueError(f"cannot reach the dask scheduler at {scheduler}: {type(err).__name__}: {err}") from err
+            with client:
                 futures = client.map(evaluate, [spec] * len(chunks), chunks, pure=False)
                 for future in futures:
                     results.append(future.result())

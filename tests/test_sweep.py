@@ -143,6 +143,15 @@ def test_cli_sweep(tmp_path, capsys):
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_an_unreachable_dask_scheduler_is_one_line(tmp_path, capsys):
+    # A fresh clone's run of the README's dask line gave "internal error … MemoryError".
+    spec_path = write_spec(tmp_path, BASE)
+    code = main(["sweep", str(spec_path), "--out", str(tmp_path / "o.csv"), "--executor", "dask", "--scheduler", "nonsense://x"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("intergov: error: cannot reach the dask scheduler at nonsense://x") and err.count("\n") == 1
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_interrupted_sweep_leaves_no_file(tmp_path, capsys, monkeypatch):
     import solver.sweep as sweep_module
 
