@@ -123,8 +123,8 @@ class Basin:
         ('0.713 ± 0.008', '0.50', 'undefined')
         >>> Basin(1.0, 0.0, 2048, "qmc", rivals=1).text, Basin(1.0, 0.0, 2048, "qmc").text
         ('> 0.9985 (n = 2048)', '1 (n = 2048)')
-        >>> Basin(0.9991, rivals=1).text
-        '> 0.99'
+        >>> Basin(0.9991, rivals=1).text, Basin(1.0, 0.0, 2048, "qmc", undecided=36, rivals=1).text
+        ('> 0.99', '> 0.9985 (n = 2012)')
         """
         if self.value is None:
             return "undefined"
@@ -132,7 +132,7 @@ class Basin:
             if self.value >= 0.995 and (self.value < 1 or self.rivals):
                 return "> 0.99"
             return "< 0.01" if self.value < 0.005 else f"{self.value:.2f}"
-        n = max(self.samples, 1)
+        n = max(self.samples - self.undecided, 1)  # the share is over the decided starts
         if self.stderr <= 0:
             if self.value >= 1:
                 return f"> {1 - 3 / n:.4g} (n = {n})" if self.rivals else f"1 (n = {n})"
