@@ -56,17 +56,18 @@ def rational(value: Any) -> Fraction:
     """A payoff as an exact fraction.
 
     Fractions and integers are kept as they are; a float is read as the nearest fraction with
-    denominator ≤ 10⁹ when that fraction is the float up to arithmetic noise (relative 10⁻¹²),
-    so ``2.9000000000000004`` reads as the decimal the modeller meant and ``7 / 27`` as 7/27;
-    otherwise (a tiny rate such as 6.25e-10) as the shortest decimal the float prints as. A
-    string is read as the decimal it spells.
+    denominator ≤ 10⁹ when that fraction is the float up to arithmetic noise (10⁻¹² × max(1, |x|):
+    ``2.9000000000000004`` reads as the decimal the modeller meant, ``7 / 27`` as 7/27, and the
+    1.4e-17 left by ``0.1 − 3 · (1/30)`` as the 0 it is); otherwise (a small rate such as
+    6.25e-10) as the shortest decimal the float prints as. A string is read as the decimal it
+    spells.
 
     Examples
     --------
     >>> rational(0.1 + 0.2), rational(Fraction(1, 3)), rational("2.9")
     (Fraction(3, 10), Fraction(1, 3), Fraction(29, 10))
-    >>> rational(1e-8 * 0.0625)
-    Fraction(1, 1600000000)
+    >>> rational(1e-8 * 0.0625), rational(0.1 - 3 * (1 / 30))
+    (Fraction(1, 1600000000), Fraction(0, 1))
     """
     if isinstance(value, Fraction):
         return value
@@ -78,7 +79,7 @@ def rational(value: Any) -> Fraction:
         return Fraction(value.strip())
     x = float(value)
     near = Fraction(x).limit_denominator(MAX_DENOMINATOR)
-    if abs(float(near) - x) <= 1e-12 * abs(x):
+    if abs(float(near) - x) <= 1e-12 * max(1.0, abs(x)):
         return near
     # No fraction with a small denominator is this float up to arithmetic noise (a tiny noise
     # rate such as 6.25e-10, a measured value): read it as the shortest decimal it prints as.
