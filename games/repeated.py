@@ -213,6 +213,35 @@ def _chain(first: Automaton, second: Automaton, noise: float) -> tuple[np.ndarra
     return M, outcome, first.initial * n2 + second.initial
 
 
+def _path_outcomes(first: Automaton, second: Automaton, discount: Fraction) -> tuple[Fraction, ...]:
+    """Noise-free :func:`discounted_outcomes` in exact rationals, by following the path.
+
+    Without noise the pair of automata moves deterministically, so its path is a prefix of k
+    outcomes followed by a cycle of L: (1 − δ)[Σ_{t<k} δᵗ u_t + δᵏ/(1 − δᴸ) Σ_{j<L} δʲ u_{k+j}].
+    """
+    seen: dict[tuple[int, int], int] = {}
+    path: list[int] = []
+    state = (first.initial, second.initial)
+    while state not in seen:
+        seen[state] = len(path)
+        s1, s2 = state
+        a1, a2 = (0 if first.actions[s1] == "C" else 1), (0 if second.actions[s2] == "C" else 1)
+        o = _OUTCOMES.index((a1, a2))
+        path.append(o)
+        state = (first.table[s1][o], second.table[s2][_OUTCOMES.index((a2, a1))])
+    k = seen[state]
+    occupation = [Fraction(0)] * 4
+    weight = 1 - discount
+    for t in range(k):
+        occupation[path[t]] += weight
+        weight *= discount
+    weight /= 1 - discount ** (len(path) - k)
+    for o in path[k:]:
+        occupation[o] += weight
+        weight *= discount
+    return tuple(occupation)
+
+
 def _exact_outcomes(first: Automaton, second: Automaton, discount: Fraction, noise: Fraction) -> tuple[Fraction, ...]:
     """:func:`discounted_outcomes` in exact rationals (Gauss–Jordan on Fractions)."""
     n1, n2 = len(first.actions), len(second.actions)
@@ -346,8 +375,8 @@ def induced_game(
         for j, second in enumerate(strategies):
             exact = len(first.actions) * len(second.actions) <= EXACT_STATES
             if exact:
-                d = _exact_outcomes(first, second, delta, eps)
-                clean = _exact_outcomes(first, second, delta, Fraction(0)) if eps else d
+                clean = _path_outcomes(first, second, delta)
+                d = _exact_outcomes(first, second, delta, eps) if eps else clean
                 A[i][j] = sum((p * v for p, v in zip(d, a)), Fraction(0))
                 B[i][j] = sum((p * v for p, v in zip(d, b)), Fraction(0))
                 realised, intended = d[0], clean[0] == 1

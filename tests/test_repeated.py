@@ -158,3 +158,16 @@ def test_bad_automaton(args, match):
 def test_standard_strategies_are_what_they_say():
     assert [a.name for a in STANDARD] == ["AllC", "AllD", "Grim", "TFT", "WSLS"]
     assert GRIM.table[1] == (1, 1, 1, 1) and TFT.table[0] == (0, 1, 0, 1) and WSLS.table[0] == (0, 1, 1, 0)
+
+
+def test_noise_free_path_formula_equals_the_linear_solve():
+    # The noise-free induced game follows the deterministic path (prefix + cycle); the
+    # reference is the Gauss–Jordan solve of (I − δM)ᵀ o = (1 − δ) e_start in rationals.
+    from fractions import Fraction
+
+    from games.repeated import _exact_outcomes, _path_outcomes
+
+    for delta in (Fraction(1, 10), Fraction(1, 2), Fraction(19, 20), Fraction(999, 1000)):
+        for first in STANDARD:
+            for second in STANDARD:
+                assert _path_outcomes(first, second, delta) == _exact_outcomes(first, second, delta, Fraction(0))
