@@ -62,7 +62,9 @@ def _vertices(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     labels = np.abs(slack) <= TOL
     if len(z) == 0:
         return z, labels
-    _, first = np.unique(np.round(z / TOL**0.5), axis=0, return_index=True)
+    # Only the same vertex found from different tight sets is merged: a coarser grid (1/√TOL
+    # once) merged a mixed vertex 5e-5 away from a pure one and lost its equilibrium.
+    _, first = np.unique(np.round(z / (1e3 * TOL)), axis=0, return_index=True)
     first = np.sort(first)
     return z[first], labels[first]
 

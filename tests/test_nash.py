@@ -187,3 +187,16 @@ def test_fast_float_enumeration_matches_the_exact_one():
         assert len(exact) == len(fast), game
         for e in exact:
             assert any(np.allclose(e.row, f.row, atol=1e-9) and np.allclose(e.col, f.col, atol=1e-9) for f in fast), game
+
+
+def test_regression_fast_path_keeps_a_mixed_equilibrium_next_to_a_pure_one():
+    # Found by an adversarial check: the float enumeration merged vertices 5e-5 apart, so at
+    # δ = 0.34725, ε = 0.02 it lost (TFT, TFT) and two mixed equilibria and called the level
+    # "none" where the exact enumeration (and Gambit's) finds three equilibria.
+    from games import RepeatedPlay, apply
+
+    game = apply(prisoners_dilemma(T=4, R=3, P=1, S=0), RepeatedPlay(discount=0.34725, noise=0.02))
+    fast, exact = equilibria(game, method="fast"), equilibria(game, method="exact")
+    assert len(fast) == len(exact) == 3
+    for e in exact:
+        assert any(np.allclose(e.row, f.row, atol=1e-9) and np.allclose(e.col, f.col, atol=1e-9) for f in fast)

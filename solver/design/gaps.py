@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["GAP_NAMES", "GapInterval", "affine_tolerance", "fmt", "interval_text", "solve_gaps", "tidy"]
+__all__ = ["GAP_NAMES", "GapInterval", "affine_tolerance", "fmt", "interval_text", "simplest_fraction", "solve_gaps", "tidy"]
 
 #: The four gap columns: row a₁, column a₁, row a₂, column a₂.
 GAP_NAMES = ("R − T", "R − T", "S − P", "S − P")
@@ -81,6 +82,31 @@ def simplest(a: float, b: float) -> float:
         if a <= x <= b:
             return x
     return a
+
+
+def simplest_fraction(a: float, b: float) -> Fraction:
+    """The fraction with the smallest denominator in [a, b] (a ≤ b), by continued fractions.
+
+    A bisected threshold such as 25/72 or 1/3 is attained exactly at that rational, which no
+    short decimal hits; :func:`minimal_strength` tries it before the decimal.
+
+    >>> simplest_fraction(0.3333333, 0.3333334), simplest_fraction(0.34722221, 0.34722223)
+    (Fraction(1, 3), Fraction(25, 72))
+    """
+    lo, hi = Fraction(a), Fraction(b)
+    if lo > hi:
+        raise ValueError(f"empty interval [{a}, {b}]")
+    return _simplest(lo, hi)
+
+
+def _simplest(lo: Fraction, hi: Fraction) -> Fraction:
+    floor = math.floor(lo)
+    if floor == lo:
+        return Fraction(floor)
+    if floor + 1 <= hi:
+        return Fraction(floor + 1)
+    # lo, hi in (floor, floor + 1): the simplest of the reciprocals of the fractional parts.
+    return floor + 1 / _simplest(1 / (hi - floor), 1 / (lo - floor))
 
 
 def fmt(x: float) -> str:

@@ -52,7 +52,7 @@ import numpy as np
 from games import STANDARD, Game, Mechanism, RepeatedPlay, SidePayment, apply, grim_trigger_threshold, stage_payoffs
 
 from ..cooperation import LEVELS, stability
-from .gaps import affine_tolerance, fmt, interval_text, simplest, solve_gaps, tidy
+from .gaps import affine_tolerance, fmt, interval_text, simplest, simplest_fraction, solve_gaps, tidy
 
 __all__ = ["Strength", "minimal_strength", "reaches"]
 
@@ -321,11 +321,20 @@ def minimal_strength(
     def at(x: float) -> Mechanism:
         return replace(mechanism, **{parameter: float(x)})
 
+    levels: dict[float, str] = {}
+
+    def level_at(x: float) -> str:
+        # The fast path decides exactly as the nashpy path does (tests/test_fast2x2.py, test_nash.py)
+        # and costs a millisecond where nashpy's vertex enumeration of a 5×5 repeated game costs 30.
+        if x not in levels:
+            levels[x] = stability(apply(game, *others, at(x)), basin=False, method="fast").level
+        return levels[x]
+
     def ok(x: float) -> bool:
-        return reaches(stability(apply(game, *others, at(x)), basin=False, method="fast").level, target)
+        return reaches(level_at(x), target)
 
     def finish(value: float, attained: bool, used: float, how: str) -> Strength | None:
-        level = stability(apply(game, *others, at(used)), basin=False).level  # checked against nashpy too
+        level = level_at(used)
         if not reaches(level, target):
             return None
         return Strength.threshold(parameter, target, value, attained, used, at(used), level, how, (low, high))
@@ -404,7 +413,13 @@ def _bisect(ok: Callable[[float], bool], finish, above, bounds, search, paramete
             else:
                 a = mid
         width = SNAP_BISECTION * max(1.0, abs(b))
-        value = simplest(max(a - width, low), min(b + width, hi_search))
+        lo_snap, hi_snap = max(a - width, low), min(b + width, hi_search)
+        value = simplest(lo_snap, hi_snap)
+        # A threshold attained at a rational no short decimal hits (25/72, 1/3): try the simplest
+        # fraction of the bracket first; the level there says whether it is attained.
+        exact = float(simplest_fraction(lo_snap, hi_snap))
+        if exact != value and (exact > low or not open_low) and ok(exact):
+            value = exact
         inside = value > low or not open_low
         attained = inside and ok(value)
         used = value if attained else above(value, hi_search, True, b)

@@ -284,3 +284,17 @@ def test_repeated_play_threshold_against_the_solver():
         a = minimal_strength(pd, RepeatedPlay(), "discount", target)
         b = minimal_strength(pd, RepeatedPlay(), "discount", target, method="bisection")
         assert a.value == pytest.approx(b.value, abs=1e-7) == pytest.approx(1.5 / 3.5, abs=1e-7)
+
+
+def test_regression_thresholds_attained_at_a_rational_no_short_decimal_hits():
+    # Found by an adversarial check: bisection wrote the boundary as a short decimal, where the
+    # level was still "none", so 25/72 and 1/3 came out as "> 0.347305" and "> 0.333333".
+    # The references: at δ = 25/72 (TFT, TFT) is an equilibrium of the noisy game (the solver's
+    # level is weak there); at δ = 1/3 AllD earns (T + δP)/(1 + δ) = 4 = R against WSLS.
+    from fractions import Fraction
+
+    noisy = minimal_strength(stage_game({"R": 3, "S": 0, "T": 4, "P": 1}), RepeatedPlay(noise=0.02), "discount", "weak")
+    assert noisy.attained and Fraction(noisy.value).limit_denominator(1000) == Fraction(25, 72)
+    assert stability(apply(stage_game({"R": 3, "S": 0, "T": 4, "P": 1}), RepeatedPlay(discount=25 / 72, noise=0.02)), basin=False).level == "weak"
+    wsls = minimal_strength(stage_game({"R": 4, "S": 0, "T": 5, "P": 1}), RepeatedPlay(strategies=("AllD", "WSLS")), "discount", "weak")
+    assert wsls.attained and wsls.value == pytest.approx(1 / 3, abs=1e-15) and wsls.message == "discount ≥ 0.333333"
