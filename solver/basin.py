@@ -34,10 +34,11 @@ the tables, the report and the figures use:
   the payoff range). A start ends *cooperative* (weight ≥ ``threshold`` on cooperative
   profiles), *elsewhere* (the same weight on the deviation-closed class of a strict
   non-cooperative equilibrium) or *undecided* (near a separatrix, on a continuum of rest points
-  or still moving). The value is cooperative / decided; the standard error is the spread of the
-  8 replicate estimates divided by √8 (randomized QMC: the binomial formula would ignore the
-  variance reduction of the low-discrepancy points and overstate the error); ``undecided`` says
-  how many starts were set apart.
+  or still moving: cycling round a mixed equilibrium, say). The value is the share of *all*
+  starts that reached cooperation — an undecided start has not — and the text names the
+  undecided share beside it; the standard error is the spread of the 8 replicate estimates
+  divided by √8 (randomized QMC: the binomial formula would ignore the variance reduction of
+  the low-discrepancy points and overstate the error).
 
 Examples
 --------
@@ -123,8 +124,8 @@ class Basin:
         ('0.713 ± 0.008', '0.50', 'undefined')
         >>> Basin(1.0, 0.0, 2048, "qmc", rivals=1).text, Basin(1.0, 0.0, 2048, "qmc").text
         ('> 0.9985 (n = 2048)', '1 (n = 2048)')
-        >>> Basin(0.9991, rivals=1).text, Basin(1.0, 0.0, 2048, "qmc", undecided=36, rivals=1).text
-        ('> 0.99', '> 0.9985 (n = 2012)')
+        >>> Basin(0.9991, rivals=1).text, Basin(0.2852, 0.0093, 2048, "qmc", undecided=1464).text
+        ('> 0.99', '0.285 ± 0.009 (71% undecided)')
         """
         if self.value is None:
             return "undefined"
@@ -132,15 +133,18 @@ class Basin:
             if self.value >= 0.995 and (self.value < 1 or self.rivals):
                 return "> 0.99"
             return "< 0.01" if self.value < 0.005 else f"{self.value:.2f}"
-        n = max(self.samples - self.undecided, 1)  # the share is over the decided starts
-        if self.stderr <= 0:
+        n = max(self.samples, 1)
+        if self.stderr <= 0 and not self.undecided:
             if self.value >= 1:
                 return f"> {1 - 3 / n:.4g} (n = {n})" if self.rivals else f"1 (n = {n})"
             if self.value <= 0:
                 return f"< {3 / n:.2g} (n = {n})"
         error = float(f"{self.stderr:.1g}") if self.stderr > 0 else 0.0
         digits = max(2, -math.floor(math.log10(error))) if error > 0 else 3
-        return f"{self.value:.{digits}f} ± {error:.{digits}f}"
+        text = f"{self.value:.{digits}f} ± {error:.{digits}f}"
+        if self.undecided:  # the share of starts that reached neither side: the value's lower-bound nature
+            text += f" ({self.undecided / n:.0%} undecided)" if self.undecided / n >= 0.005 else f" ({self.undecided} undecided)"
+        return text
 
     def to_dict(self) -> dict:
         """The JSON object: value (number or null), text, stderr, samples, method, undecided, rivals, note.
@@ -390,22 +394,28 @@ def _qmc(game: Game, mask: np.ndarray, samples: int, seed: int, t_end: float, th
         other |= (x[:, rows].sum(axis=1) >= threshold) & (y[:, cols].sum(axis=1) >= threshold)
     other &= ~coop
     decided = coop | other
-    total = int(decided.sum())
-    value = float(coop.sum() / total) if total else None
-    rep_coop = coop.reshape(_REPLICATES, per).sum(axis=1)
-    rep_dec = decided.reshape(_REPLICATES, per).sum(axis=1)
-    shares = rep_coop[rep_dec > 0] / rep_dec[rep_dec > 0]
-    stderr = float(shares.std(ddof=1) / np.sqrt(len(shares))) if len(shares) > 1 else float("nan")
+    # The share of *all* starts that reach cooperation: a start that cycles for ever, rests on a
+    # continuum or is still moving at t_end has not reached it (dividing by the decided starts
+    # reported 1.0 for a game where 73 % of the starts circle a mixed equilibrium).
+    value = float(coop.mean())
+    shares = coop.reshape(_REPLICATES, per).mean(axis=1)
+    stderr = float(shares.std(ddof=1) / np.sqrt(len(shares)))
     keep = (m, n) == (2, 2)
-    reason = "" if value is not None else "no start settled within t_end"
-    if value == 1.0 and strict_other:
-        reason = f"every decided start reached cooperation; the rival strict equilibria attract less than 1/{total} of the starts"
+    undecided = int((~decided).sum())
+    reason = ""
+    if undecided:
+        reason = (
+            f"{undecided} of {len(x)} starts reached neither cooperation nor a strict rival equilibrium by t_end"
+            " (cycling, a continuum of rest points, or slow)"
+        )
+    elif value == 1.0 and strict_other:
+        reason = f"every start reached cooperation; the rival strict equilibria attract less than 1/{len(x)} of the starts"
     return Basin(
         value,
         stderr,
         len(x),
-        "qmc" if value is not None else "undefined",
-        int((~decided).sum()),
+        "qmc",
+        undecided,
         len(strict_other),
         reason,
         points=np.column_stack([x0[:, 0], y0[:, 0]]) if keep else None,
