@@ -695,6 +695,12 @@ def evolve_network(
             else:
                 reason = "imitation compares payoffs with neighbours', not with switching: a defector among cooperators earns T, a cooperator among defectors S"
             print(f"note: cooperation is dominant on every link, yet {result.mean[-1]:.0%} cooperate at the end — {reason}")
+        repeated = [m.name or m.kind for m in G.mechanisms if m.kind == "repeated_play"] if scenario is not None else []
+        if repeated and result.mean[-1] < 0.5:
+            print(
+                f"note: {result.mean[-1]:.0%} cooperate at the end, while `analyze` counts {', '.join(repeated)}: imitation plays each"
+                " link's one-shot stage game with the stage mechanisms only — repeated play is not part of it"
+            )
     if plot:
         from .plots import cooperation_over_time, save_figure
 

@@ -229,6 +229,14 @@ def test_evolve_network(capsys):
         assert code == 2 and message in err and err.count("\n") == 1, err
 
 
+def test_evolve_network_says_that_repeated_play_is_not_imitated(capsys):
+    # analyze counts the scenario's repeated play; imitation plays the one-shot stage games.
+    code, out, _ = run(capsys, "evolve", "network", "yongkang-wuyi-jinyun", "--steps", "100", "--seeds", "5")
+    assert code == 0
+    notes = [line for line in out.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "Repeated interaction" in notes[0] and "repeated play is not part of it" in notes[0]
+
+
 def test_solve_an_nfg_file(tmp_path, capsys):
     from games import stag_hunt, write_nfg
 

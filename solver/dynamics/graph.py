@@ -341,7 +341,7 @@ def cooperation_dominant(G, game: Game | None = None) -> bool:
 
 def evolve_many(G, game: Game | None = None, seeds=range(20), confidence: float = 0.95, **kwargs) -> EnsembleResult:
     """Run :func:`evolve_on_graph` for several seeds: the mean cooperation share over time with
-    a Student-t confidence interval, and every run's final share."""
+    a Student-t confidence interval (cut to [0, 1]), and every run's final share."""
     runs = [evolve_on_graph(G, game, seed=s, **kwargs).cooperation for s in seeds]
     data = np.array(runs)
     mean = data.mean(axis=0)
@@ -349,4 +349,5 @@ def evolve_many(G, game: Game | None = None, seeds=range(20), confidence: float 
         half = sps.t.ppf(0.5 + confidence / 2, len(runs) - 1) * data.std(axis=0, ddof=1) / np.sqrt(len(runs))
     else:
         half = np.zeros_like(mean)
-    return EnsembleResult(tuple(seeds), mean, mean - half, mean + half, data[:, -1], confidence)
+    # A share lies in [0, 1]: the t-interval is cut there (with few seeds it can reach past).
+    return EnsembleResult(tuple(seeds), mean, np.clip(mean - half, 0.0, 1.0), np.clip(mean + half, 0.0, 1.0), data[:, -1], confidence)

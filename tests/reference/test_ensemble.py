@@ -21,7 +21,16 @@ def test_interval_equals_scipys():
     e = evolve_many(nx.cycle_graph(40), harmony(R=3, S=0.5, T=2.9, P=0.4), seeds=range(8), steps=30, rule="fermi", beta=0.3)
     shares = e.final_shares
     low, high = stats.t.interval(e.confidence, len(shares) - 1, loc=shares.mean(), scale=stats.sem(shares))
-    assert np.isclose(e.mean[-1], shares.mean()) and np.isclose(e.low[-1], low) and np.isclose(e.high[-1], high)
+    assert np.isclose(e.mean[-1], shares.mean()) and np.isclose(e.low[-1], max(low, 0.0)) and np.isclose(e.high[-1], min(high, 1.0))
+
+
+def test_interval_is_cut_to_shares():
+    # 5 seeds on the three-county scenario: one run keeps a cooperator, four lose them all; the
+    # t-interval's lower end, 0.2 − 2.776 · 0.447/√5 = −0.355, is no share.
+    from regions import load_scenario
+
+    e = evolve_many(load_scenario("yongkang-wuyi-jinyun"), seeds=range(5), steps=100)
+    assert np.all(e.low >= 0) and np.all(e.high <= 1)
 
 
 def test_ninety_percent_interval_covers_a_known_mean():
