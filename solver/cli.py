@@ -546,13 +546,13 @@ def evolve_three_party(
     synergy: Annotated[str | None, typer.Option("--synergy", help="αΔR of A and B, e.g. 6,6.")] = None,
     cost: Annotated[str | None, typer.Option("--cost", help="C of A and B, e.g. 3,3.")] = None,
     spillover: Annotated[str | None, typer.Option("--spillover", help="E of A and B, e.g. 2,2.")] = None,
-    subsidy: Annotated[float | None, typer.Option("--subsidy")] = None,
-    fine: Annotated[float | None, typer.Option("--fine")] = None,
-    supervision_cost: Annotated[float | None, typer.Option("--supervision-cost")] = None,
-    accountability: Annotated[float | None, typer.Option("--accountability")] = None,
+    subsidy: Annotated[float | None, typer.Option("--subsidy", help="s: H's subsidy to a cooperating region under strict supervision.")] = None,
+    fine: Annotated[float | None, typer.Option("--fine", help="f: H's fine on a defecting region under strict supervision.")] = None,
+    supervision_cost: Annotated[float | None, typer.Option("--supervision-cost", help="C_H: H's cost of strict supervision.")] = None,
+    accountability: Annotated[float | None, typer.Option("--accountability", help="W: H's loss per defecting region left unpunished.")] = None,
     dynamic: Annotated[bool, typer.Option("--dynamic", help="Subsidy and fine falling with cooperation.")] = False,
     start: Annotated[list[str] | None, typer.Option("--start", help="x,y,z of a trajectory (repeatable).")] = None,
-    t_end: Annotated[float, typer.Option("--t-end")] = 200.0,
+    t_end: Annotated[float, typer.Option("--t-end", help="Integration time of each trajectory.")] = 200.0,
     format: FormatOption = Format.table,
     plot: Annotated[str | None, typer.Option("--plot", help="Also draw the trajectories in the cube to this file.")] = None,
 ) -> None:
@@ -639,7 +639,7 @@ def evolve_network(
     seeds: Annotated[int, typer.Option("--seeds", help="Runs to average (seeds seed … seed+N−1).")] = 1,
     beta: Annotated[float, typer.Option("--beta", help="Selection strength.")] = 1.0,
     asynchronous: Annotated[bool, typer.Option("--async", help="A random 10% of regions revise per step.")] = False,
-    self_interaction: Annotated[bool, typer.Option("--self-interaction")] = False,
+    self_interaction: Annotated[bool, typer.Option("--self-interaction", help="Each region also plays against itself (Nowak and May 1992).")] = False,
     initial: Annotated[float, typer.Option("--initial", help="Initial share cooperating.")] = 0.5,
     plot: Annotated[str | None, typer.Option("--plot", help="Draw the cooperation share over time to this file.")] = None,
     format: FormatOption = Format.table,
@@ -683,7 +683,11 @@ def evolve_network(
     except ValueError as err:
         raise InputError(str(err)) from err
     marks = sorted({0, steps // 4, steps // 2, 3 * steps // 4, steps})
-    rows = [{"step": k, "cooperating": f"{result.mean[k]:.4f}", "low": f"{result.low[k]:.4f}", "high": f"{result.high[k]:.4f}"} for k in marks]
+    ci = f"{result.confidence:.0%} CI"  # Student-t interval of the mean over seeds, cut to [0, 1]
+    rows = [
+        {"step": k, "share cooperating": f"{result.mean[k]:.4f}", f"{ci} low": f"{result.low[k]:.4f}", f"{ci} high": f"{result.high[k]:.4f}"}
+        for k in marks
+    ]
     if format is Format.json:
         out = {"rule": rule, "payoffs": payoffs, "seeds": list(result.seeds), "mean": result.mean.tolist(), "final_shares": result.final_shares.tolist()}
         print(json.dumps(out, indent=2))
