@@ -52,22 +52,37 @@ ExactMatrix = tuple[tuple[Fraction, ...], ...]
 MAX_DENOMINATOR = 10**9
 
 
-def rational(value: Any) -> Fraction:
+#: A float whose shortest repr has at most this many significant digits is read as that decimal.
+SHORT_DIGITS = 12
+
+
+def _digits(text: str) -> int:
+    """Significant digits of a float's repr: '2.9000000000000004' → 17, '3.000001e-06' → 7."""
+    mantissa = text.split("e")[0].lstrip("-").replace(".", "").lstrip("0")
+    return len(mantissa.rstrip("0")) if "." in text.split("e")[0] else len(mantissa)
+
+
+def rational(value: Any, scale: float = 1.0) -> Fraction:
     """A payoff as an exact fraction.
 
-    Fractions and integers are kept as they are; a float is read as the nearest fraction with
-    denominator ≤ 10⁹ when that fraction is the float up to arithmetic noise (10⁻¹² × max(1, |x|):
-    ``2.9000000000000004`` reads as the decimal the modeller meant, ``7 / 27`` as 7/27, and the
-    1.4e-17 left by ``0.1 − 3 · (1/30)`` as the 0 it is); otherwise (a small rate such as
-    6.25e-10) as the shortest decimal the float prints as. A string is read as the decimal it
-    spells.
+    Fractions and integers are kept as they are; a string is read as the decimal it spells. A
+    float that prints as a short decimal (at most 12 significant digits: ``0.1``, ``2.9``,
+    ``3.000001e-06``, ``6.25e-10``) is that decimal. A longer one is float arithmetic's
+    approximation of something: it is read as the nearest fraction with denominator ≤ 10⁹ when
+    that fraction lies within 10⁻¹² × max(|x|, ``scale``) — so ``2.9000000000000004`` is 29/10,
+    ``7 / 27`` is 7/27, and the 1.4e-17 left by ``0.1 − 3 · (1/30)`` among payoffs of order 1 is
+    0 — and otherwise as the decimal it prints as. ``scale`` is the size of the numbers ``value``
+    was computed with (a game passes the largest payoff of the matrix), so a payoff of 1e-13 in
+    a game whose payoffs are of order 1e-6 is not mistaken for noise.
 
     Examples
     --------
-    >>> rational(0.1 + 0.2), rational(Fraction(1, 3)), rational("2.9")
-    (Fraction(3, 10), Fraction(1, 3), Fraction(29, 10))
-    >>> rational(1e-8 * 0.0625), rational(0.1 - 3 * (1 / 30))
-    (Fraction(1, 1600000000), Fraction(0, 1))
+    >>> rational(0.1 + 0.2), rational(Fraction(1, 3)), rational("2.9"), rational(7 / 27)
+    (Fraction(3, 10), Fraction(1, 3), Fraction(29, 10), Fraction(7, 27))
+    >>> rational(1e-8 * 0.0625), rational(0.1 - 3 * (1 / 30)), rational(3.000001e-6)
+    (Fraction(1, 1600000000), Fraction(0, 1), Fraction(3000001, 1000000000000))
+    >>> rational(1e-7 * 1e-6, scale=1e-6) > 0
+    True
     """
     if isinstance(value, Fraction):
         return value
@@ -78,12 +93,19 @@ def rational(value: Any) -> Fraction:
     if isinstance(value, str):
         return Fraction(value.strip())
     x = float(value)
+    text = repr(x)
+    if _digits(text) <= SHORT_DIGITS:
+        return Fraction(text)
     near = Fraction(x).limit_denominator(MAX_DENOMINATOR)
-    if abs(float(near) - x) <= 1e-12 * max(1.0, abs(x)):
+    if abs(float(near) - x) <= 1e-12 * max(abs(x), scale):
         return near
-    # No fraction with a small denominator is this float up to arithmetic noise (a tiny noise
-    # rate such as 6.25e-10, a measured value): read it as the shortest decimal it prints as.
-    return Fraction(repr(x))
+    return Fraction(text)
+
+
+def matrix_scale(array: Any) -> float:
+    """The size of a payoff matrix's numbers, for :func:`rational`: its largest |entry| (1 if 0)."""
+    top = float(np.max(np.abs(np.asarray(array, dtype=float)))) if np.size(array) else 0.0
+    return top if top > 0 else 1.0
 
 
 def _exact(values: Any, array: np.ndarray) -> ExactMatrix:
@@ -91,7 +113,8 @@ def _exact(values: Any, array: np.ndarray) -> ExactMatrix:
     rows = values.tolist() if isinstance(values, np.ndarray) else values
     if np.ndim(array) == 2 and not (isinstance(values, np.ndarray) or all(np.ndim(r) == 1 for r in rows)):
         rows = array.tolist()
-    return tuple(tuple(rational(v) for v in row) for row in rows)
+    scale = matrix_scale(array)
+    return tuple(tuple(rational(v, scale) for v in row) for row in rows)
 
 
 
@@ -184,7 +207,7 @@ class Game:
         if self.exact is None:
             exact = (_exact(self.row_payoffs, a), _exact(self.col_payoffs, b))
         else:
-            exact = tuple(tuple(tuple(rational(v) for v in row) for row in m) for m in self.exact)  # type: ignore[assignment]
+            exact = tuple(tuple(tuple(rational(v, matrix_scale(a if k == 0 else b)) for v in row) for row in m) for k, m in enumerate(self.exact))  # type: ignore[assignment]
             if len(exact) != 2 or any(np.shape(np.array(m, dtype=object)) != a.shape for m in exact):
                 raise ValueError(f"exact payoffs must be two matrices of shape {a.shape}")
         a = _matrix([[float(v) for v in row] for row in exact[0]], "row player's payoff matrix")

@@ -181,12 +181,12 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, payoffs: bool = True) -> So
 
 def _decide_exactly(A: np.ndarray, B: np.ndarray, out: Solved2x2, k: int, payoffs: bool) -> None:
     """Game ``k`` decided in exact rationals; its entries of ``out`` are overwritten in place."""
-    from games.game import rational
+    from games.game import matrix_scale, rational
 
     from .exact import exact_payoffs, extreme_equilibria
 
-    a = [[rational(v) for v in row] for row in A.tolist()]
-    b = [[rational(v) for v in row] for row in B.tolist()]
+    a = [[rational(v, matrix_scale(A)) for v in row] for row in A.tolist()]
+    b = [[rational(v, matrix_scale(B)) for v in row] for row in B.tolist()]
     found = extreme_equilibria(a, b)
     pairs = sorted(found.equilibria, key=lambda e: (sum(1 if v in (0, 1) else 2 for v in (e[0][0], e[1][0])), -e[0][0], -e[1][0]))
     out.p[k], out.q[k], out.payoffs[k] = np.nan, np.nan, np.nan

@@ -322,8 +322,9 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
 
 def _fast(game: Game) -> EquilibriumSet:
     found = float_extreme_equilibria(game.row_payoffs, game.col_payoffs)
-    if found.degenerate:
-        # Ties decide degenerate games: they are decided on the exact rationals, as by default.
+    if found.degenerate or found.near_tie:
+        # Ties decide degenerate games, and a near tie is where floats lose equilibria: both are
+        # decided on the exact rationals, as by default.
         return equilibria(game, method="exact")
     result, notes = [], []
     for x, y in found.equilibria:

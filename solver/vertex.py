@@ -28,6 +28,8 @@ __all__ = ["FloatResult", "float_extreme_equilibria"]
 
 #: Relative tolerance for tight constraints and feasibility.
 TOL = 1e-9
+#: A coordinate or slack between TOL and NEAR is a near tie the floats cannot be trusted with.
+NEAR = 1e-6
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class FloatResult:
     equilibria: tuple[tuple[np.ndarray, np.ndarray], ...]
     degenerate: bool
     continuum: bool
+    near_tie: bool = False
 
 
 @lru_cache(maxsize=64)
@@ -44,8 +47,10 @@ def _choices(total: int, size: int) -> np.ndarray:
     return np.array(list(combinations(range(total), size)), dtype=int).reshape(-1, size)
 
 
-def _vertices(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices of {z ≥ 0, Mz ≤ 1} and their labels (z_k = 0: label k; (Mz)_i = 1: label d + i)."""
+def _vertices(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Vertices of {z ≥ 0, Mz ≤ 1}, their labels (z_k = 0: label k; (Mz)_i = 1: label d + i),
+    and whether some vertex is within :data:`NEAR` of a tie (a coordinate or slack just above
+    the tolerance, a point just outside the polytope, two distinct points merged)."""
     r, d = M.shape
     rows = np.vstack([-np.eye(d), M])
     rhs = np.concatenate([np.zeros(d), np.ones(r)])
@@ -57,23 +62,29 @@ def _vertices(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     z = np.linalg.solve(A[regular], b[regular][..., None])[..., 0]
     slack = rhs[None, :] - z @ rows.T
     feasible = np.all(slack >= -TOL, axis=1)
+    near = bool(np.any(np.all(slack >= -NEAR, axis=1) & ~feasible))
     z, slack = z[feasible], slack[feasible]
+    near |= bool(np.any((np.abs(z) > TOL) & (np.abs(z) <= NEAR)) or np.any((np.abs(slack) > TOL) & (np.abs(slack) <= NEAR)))
     z[np.abs(z) <= TOL] = 0.0
     labels = np.abs(slack) <= TOL
     if len(z) == 0:
-        return z, labels
+        return z, labels, near
     # Only the same vertex found from different tight sets is merged: a coarser grid (1/√TOL
     # once) merged a mixed vertex 5e-5 away from a pure one and lost its equilibrium.
-    _, first = np.unique(np.round(z / (1e3 * TOL)), axis=0, return_index=True)
+    keys = np.round(z / (1e3 * TOL))
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    near |= bool(np.any(np.abs(z - z[first][inverse.ravel()]) > TOL))
     first = np.sort(first)
-    return z[first], labels[first]
+    return z[first], labels[first], near
 
 
 def float_extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> FloatResult:
     """All extreme Nash equilibria of (A, B) by vectorized float vertex enumeration.
 
     Payoffs are shifted to be at least 1 and divided by their range so that the tolerance
-    :data:`TOL` is relative. Pure-strategy ties smaller than the tolerance count as ties.
+    :data:`TOL` is relative. Pure-strategy ties smaller than the tolerance count as ties, and
+    ``near_tie`` says when some vertex lies within :data:`NEAR` of one: callers that must be
+    right (``equilibria(method="fast")``) then take the exact enumeration.
     """
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
     m, n = A.shape
@@ -83,8 +94,8 @@ def float_extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> FloatResult:
         return (X - X.min()) / spread + 1.0
 
     a, b = positive(A), positive(B)
-    px, plab = _vertices(b.T)  # x ∈ ℝᵐ: labels 0..m−1 (xᵢ = 0), m + j (column j best response)
-    qy, qlab_local = _vertices(a)  # y ∈ ℝⁿ: local k < n → m + k, local n + i → i
+    px, plab, near_p = _vertices(b.T)  # x ∈ ℝᵐ: labels 0..m−1 (xᵢ = 0), m + j (column j best response)
+    qy, qlab_local, near_q = _vertices(a)  # y ∈ ℝⁿ: local k < n → m + k, local n + i → i
     qlab = np.concatenate([qlab_local[:, n:], qlab_local[:, :n]], axis=1)
     degenerate = bool(np.any(plab.sum(axis=1) > m) or np.any(qlab.sum(axis=1) > n))
     keep_p = px.sum(axis=1) > TOL
@@ -97,4 +108,4 @@ def float_extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> FloatResult:
     xs = {tuple(np.round(x, 9)) for x, _ in pairs}
     ys = {tuple(np.round(y, 9)) for _, y in pairs}
     continuum = len(xs) < len(pairs) or len(ys) < len(pairs)
-    return FloatResult(tuple(pairs), degenerate, continuum)
+    return FloatResult(tuple(pairs), degenerate, continuum, near_p or near_q)

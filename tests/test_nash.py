@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from games import Game, chicken, prisoners_dilemma, stag_hunt
-from solver import equilibria, is_equilibrium
+from solver import equilibria, is_equilibrium, stability
 from solver.exact import extreme_equilibria
 from tests.strategies import bimatrix_games
 
@@ -200,3 +200,24 @@ def test_regression_fast_path_keeps_a_mixed_equilibrium_next_to_a_pure_one():
     assert len(fast) == len(exact) == 3
     for e in exact:
         assert any(np.allclose(e.row, f.row, atol=1e-9) and np.allclose(e.col, f.col, atol=1e-9) for f in fast)
+
+
+@pytest.mark.parametrize(
+    ("A", "B"),
+    [
+        # Found by a second adversarial check: mixed vertices within 1e-6 of pure ones; the float
+        # path found no equilibrium at all in the first, and only the pure one in the second.
+        ([[2.999999, 1, 2.000001, 1.999999], [-1e-06, 0, 1.999999, 1e-06], [3, 3.000001, 0, 1]], [[2.999999, 2, 0, 1e-06], [1e-06, 1.999999, 3.000001, -1e-06], [1, 1e-06, 2, 1.000001]]),
+        (
+            [[1.9999999, -1e-07, 1.9999999], [0, 3, 3.0000001], [1.0000001, 1e-07, 3], [0, 0, 1.0000001]],
+            [[3.0000001, 0.9999999, 2.9999999], [3.0000001, 0, 2.9999999], [1, 2.0000001, 1.9999999], [3.0000001, 2.9999999, 1.9999999]],
+        ),
+    ],
+)
+def test_regression_fast_path_hands_near_ties_to_the_exact_enumeration(A, B):
+    game = Game(A, B)
+    fast, exact = equilibria(game, method="fast"), equilibria(game, method="exact")
+    assert len(fast) == len(exact) >= 1
+    for e in exact:
+        assert any(np.allclose(e.row, f.row, atol=1e-9) and np.allclose(e.col, f.col, atol=1e-9) for f in fast)
+    assert stability(game, basin=False, method="fast").level == stability(game, basin=False).level

@@ -58,6 +58,8 @@ __all__ = ["Strength", "minimal_strength", "reaches"]
 
 #: Grid points of the monotonicity check.
 GRID = 17
+#: Grid points of the second look when the first grid finds no value reaching the target.
+FINE_GRID = 129
 
 #: Relative width within which a bisected boundary is reported as its shortest decimal.
 SNAP_BISECTION = 1e-8
@@ -391,12 +393,18 @@ def _bisect(ok: Callable[[float], bool], finish, above, bounds, search, paramete
     lo_search, hi_search = search
     grid = np.linspace(lo_search, hi_search, GRID)
     flags = [ok(float(x)) for x in grid]
+    if not any(flags):
+        # A window narrower than the grid's step (noisy repetition reaches its target only
+        # between two discounts, say) would be missed: look again, eight times finer.
+        grid = np.linspace(lo_search, hi_search, FINE_GRID)
+        flags = [ok(float(x)) for x in grid]
     monotone = all(not flags[k] or flags[k + 1] for k in range(len(flags) - 1))
     if not monotone:
         drops = [float(grid[k + 1]) for k in range(len(flags) - 1) if flags[k] and not flags[k + 1]]
         note += f"; not monotone: the level falls below {target} again at {parameter} ≈ {fmt(drops[0])}"
     if not any(flags):
-        reason = f"the target fails at all {GRID} points of a grid over the range" + note
+        step = fmt((hi_search - lo_search) / (FINE_GRID - 1))
+        reason = f"the target fails at all {FINE_GRID} points of a grid over the range (a window narrower than {step} could be missed)" + note
         return Strength.unreachable(parameter, target, "bisection", (low, high), monotone, reason=reason, interval=interval_text(*bounds))
     first = flags.index(True)
     if first == 0:
@@ -418,7 +426,9 @@ def _bisect(ok: Callable[[float], bool], finish, above, bounds, search, paramete
         # A threshold attained at a rational no short decimal hits (25/72, 1/3): try the simplest
         # fraction of the bracket first; the level there says whether it is attained.
         exact = float(simplest_fraction(lo_snap, hi_snap))
-        if exact != value and (exact > low or not open_low) and ok(exact):
+        just_below = exact - 1e-10 * max(1.0, abs(exact))  # beyond the 1e-12 within which floats read as the rational
+        # The boundary is that rational when the target holds there and fails just below it.
+        if exact != value and (exact > low or not open_low) and ok(exact) and not (just_below >= lo_search and ok(just_below)):
             value = exact
         inside = value > low or not open_low
         attained = inside and ok(value)

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from games import BindingContract, HigherLevelGuidance, ThirdPartyOrganization, apply, game_type, prisoners_dilemma, stage_game
-from solver import stability
+from solver import equilibria, stability
 from solver.fast2x2 import solve_2x2
 
 decimals = st.integers(-40, 60).map(lambda k: f"{k / 10:.1f}")
@@ -154,3 +154,35 @@ def test_fast_path_decides_float_noise_like_the_exact_path():
     g = stage_game({"R": 0.1 + 0.2, "S": 0.0, "T": 0.3, "P": 1.0})
     assert solve_2x2(A, B).level[0] == stability(g, basin=False).level == "weak"
     assert game_type(g) == "degenerate"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-4, 4), min_size=8, max_size=8),
+    st.lists(st.integers(-3, 3), min_size=8, max_size=8),
+    st.sampled_from([1e-6, 1e-3, 1e3, 1e6]),
+)
+def test_scaling_both_players_keeps_equilibria_levels_and_types(base, nudges, factor):
+    # Reference: a positive scaling of every payoff is a change of currency; the equilibria,
+    # the level and the game type cannot change. Payoffs are integers nudged by multiples of
+    # 1e-7 (near ties, the case where reading floats as fractions can go wrong); found by a
+    # second adversarial check, where S = 1e-13 at scale 1e-6 was read as 0 (harmony → degenerate).
+    from games import Game, game_type
+
+    values = np.array(base, dtype=float) + 1e-7 * np.array(nudges)
+    A, B = values[:4].reshape(2, 2), values[4:].reshape(2, 2)
+    one, scaled = Game(A, B), Game(A * factor, B * factor)
+    assert game_type(one) == game_type(scaled)
+    assert stability(one, basin=False).level == stability(scaled, basin=False).level
+    ours, theirs = equilibria(one), equilibria(scaled)
+    assert len(ours) == len(theirs)
+    for e in ours:
+        assert any(np.allclose(e.row, f.row, atol=1e-7) and np.allclose(e.col, f.col, atol=1e-7) for f in theirs)
+
+
+def test_regression_a_small_payoff_in_a_small_currency_is_not_noise():
+    from games import Game
+
+    for factor in (1.0, 1e-6, 1e6):
+        g = Game(np.array([[1, 1e-7], [0.5, 0]]) * factor, np.array([[1, 0.5], [1e-7, 0]]) * factor)
+        assert (game_type(g), stability(g, basin=False).level) == ("harmony", "dominant"), factor

@@ -298,3 +298,18 @@ def test_regression_thresholds_attained_at_a_rational_no_short_decimal_hits():
     assert stability(apply(stage_game({"R": 3, "S": 0, "T": 4, "P": 1}), RepeatedPlay(discount=25 / 72, noise=0.02)), basin=False).level == "weak"
     wsls = minimal_strength(stage_game({"R": 4, "S": 0, "T": 5, "P": 1}), RepeatedPlay(strategies=("AllD", "WSLS")), "discount", "weak")
     assert wsls.attained and wsls.value == pytest.approx(1 / 3, abs=1e-15) and wsls.message == "discount ≥ 0.333333"
+
+
+def test_regression_a_window_narrower_than_the_grid_is_found():
+    # Found by a second adversarial check: with noise 0.05 over (AllC, AllD, Grim) cooperation
+    # holds only for δ in about (0.876, 0.912), between two points of the 17-point grid, and the
+    # answer was "no discount reaches weak". Reference: the solver's level on either side.
+    game = stage_game({"R": 3, "S": -1, "T": 7, "P": 2})
+    mechanism = RepeatedPlay(noise=0.05, strategies=("AllC", "AllD", "Grim"))
+    s = minimal_strength(game, mechanism, "discount", "strict")
+    assert s.feasible and 0.87 < s.value < 0.88 and "not monotone" in s.message
+
+    def level(d):
+        return stability(apply(game, RepeatedPlay(discount=d, noise=0.05, strategies=("AllC", "AllD", "Grim"))), basin=False).level
+
+    assert LEVELS.index(level(s.value - 1e-6)) > LEVELS.index("strict") >= LEVELS.index(level(s.used))
