@@ -1,7 +1,7 @@
 """Evolutionary dynamics: replicator flows, the three-party game, imitation on the region graph.
 
-Public API (docs/models.md)
-----------------------
+Public API (models: docs/models.md)
+-----------------------------------
 :func:`replicator`
     Two-population replicator dynamics of a bimatrix game (a :class:`Trajectory`).
 :func:`trajectory`
