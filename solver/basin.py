@@ -64,6 +64,8 @@ from scipy.stats import qmc
 
 from games import Game
 
+from .strict import strict_class
+
 __all__ = ["DEFAULT_SAMPLES", "Basin", "basin_of_cooperation", "replicator_field", "separatrix_area", "trajectories"]
 
 #: Starts of the quasi-Monte-Carlo estimate (8 scrambles of 256 Sobol points).
@@ -169,36 +171,6 @@ def _scale(game: Game) -> float:
     return max(float(np.ptp(game.row_payoffs)), float(np.ptp(game.col_payoffs))) or 1.0
 
 
-def _equivalent(game: Game, a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Exactly the same payoffs for both players and the same cooperation (path-equivalent)."""
-    A, B = game.exact
-    return A[a[0]][a[1]] == A[b[0]][b[1]] and B[a[0]][a[1]] == B[b[0]][b[1]] and game.cooperation[a] == game.cooperation[b]
-
-
-def _strict_class(game: Game, i: int, j: int) -> tuple[list[int], list[int]] | None:
-    """The rows and columns path-equivalent to (i, j) if it is strict up to them, else None.
-
-    The same judgement as :mod:`solver.cooperation`, on the game's exact rationals.
-    """
-    A, B = game.exact
-    rows, cols = [i], [j]
-    for k in range(game.shape[0]):
-        if k == i:
-            continue
-        if _equivalent(game, (k, j), (i, j)):
-            rows.append(k)
-        elif A[k][j] >= A[i][j]:
-            return None
-    for k in range(game.shape[1]):
-        if k == j:
-            continue
-        if _equivalent(game, (i, k), (i, j)):
-            cols.append(k)
-        elif B[i][k] >= B[i][j]:
-            return None
-    return rows, cols
-
-
 def _undefined_reason(game: Game, mask: np.ndarray) -> str:
     A, B = game.exact
     m, n = game.shape
@@ -261,8 +233,7 @@ def basin_of_cooperation(
     if samples < _REPLICATES:
         raise ValueError(f"samples must be at least {_REPLICATES}, got {samples}")
     mask = np.asarray(game.cooperative if cooperative is None else cooperative, dtype=bool)
-    strict = [c for i, j in zip(*np.nonzero(mask)) if (c := _strict_class(game, int(i), int(j))) is not None]
-    if not strict:
+    if not any(strict_class(game, int(i), int(j)).strict for i, j in zip(*np.nonzero(mask))):
         return Basin(None, method="undefined", reason=_undefined_reason(game, mask))
     if game.shape == (2, 2) and mask.sum() == 1:
         return _exact_2x2(game, mask)
@@ -384,14 +355,10 @@ def _qmc(game: Game, mask: np.ndarray, samples: int, seed: int, t_end: float, th
     y0 = _simplex_points(cube[:, m - 1 : m + n - 2]) if n > 1 else np.ones((len(cube), 1))
     x, y = _integrate(game, x0, y0, t_end)
     coop = np.einsum("ki,ij,kj->k", x, mask.astype(float), y) >= threshold
-    strict_other = []
-    for i, j in zip(*np.nonzero(~mask)):
-        c = _strict_class(game, int(i), int(j))
-        if c is not None:
-            strict_other.append(c)
+    strict_other = [c for i, j in zip(*np.nonzero(~mask)) if (c := strict_class(game, int(i), int(j))).strict]
     other = np.zeros(len(x), dtype=bool)
-    for rows, cols in strict_other:
-        other |= (x[:, rows].sum(axis=1) >= threshold) & (y[:, cols].sum(axis=1) >= threshold)
+    for c in strict_other:
+        other |= (x[:, list(c.rows)].sum(axis=1) >= threshold) & (y[:, list(c.cols)].sum(axis=1) >= threshold)
     other &= ~coop
     decided = coop | other
     # The share of *all* starts that reach cooperation: a start that cycles for ever, rests on a

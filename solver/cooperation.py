@@ -61,6 +61,7 @@ from games.game import rational
 
 from .basin import DEFAULT_SAMPLES, Basin, basin_of_cooperation
 from .nash import Equilibrium, EquilibriumSet, equilibria
+from .strict import strict_class
 
 __all__ = ["LEVELS", "CooperationReport", "stability"]
 
@@ -110,37 +111,10 @@ class CooperationReport:
         }
 
 
-def _equivalent(game: Game, a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether two profiles give both players exactly the same payoff and the same cooperation."""
-    A, B = game.exact
-    return A[a[0]][a[1]] == A[b[0]][b[1]] and B[a[0]][a[1]] == B[b[0]][b[1]] and game.cooperation[a] == game.cooperation[b]
-
-
 def _fully_cooperative(game: Game, e: Equilibrium) -> bool:
     """Whether every pure profile the equilibrium plays counts as cooperative (``game.cooperative``)."""
     rows, cols = e.support
     return bool(np.all(game.cooperative[np.ix_(rows, cols)]))
-
-
-def _strict(game: Game, i: int, j: int) -> tuple[bool, bool]:
-    """(strict up to path-equivalence, whether an equivalent deviation was set aside)."""
-    A, B = game.exact
-    used = False
-    for k in range(game.shape[0]):
-        if k == i:
-            continue
-        if _equivalent(game, (k, j), (i, j)):
-            used = True
-        elif A[k][j] >= A[i][j]:
-            return False, used
-    for k in range(game.shape[1]):
-        if k == j:
-            continue
-        if _equivalent(game, (i, k), (i, j)):
-            used = True
-        elif B[i][k] >= B[i][j]:
-            return False, used
-    return True, used
 
 
 def _dominant(game: Game, i: int, j: int) -> bool:
@@ -213,7 +187,8 @@ def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SA
     strict_profiles = []
     equivalence_used = False
     for i, j in profiles:
-        is_strict, used = _strict(game, i, j)
+        judged = strict_class(game, i, j)
+        is_strict, used = judged.strict, judged.set_aside
         equivalence_used |= used
         if is_strict:
             strict_profiles.append((i, j))
@@ -232,7 +207,7 @@ def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SA
     others = []
     for e in eqs:
         if e.profile is not None and e.profile not in strict_profiles:
-            s, _ = _strict(game, *e.profile)
+            s = strict_class(game, *e.profile).strict
             if s and not _fully_cooperative(game, e):
                 others.append(e.profile)
     risk_dominant = False
