@@ -26,6 +26,10 @@ Public API
     Gambit strategic-form (.nfg) files: read both versions, write the payoff version.
 :class:`ThreeParty`
     The three-party evolutionary game of two local governments and their superior (docs/models.md).
+:class:`Model`, :class:`Parameter`, :class:`ModelError`, :func:`builtin_model`, :func:`builtin_models`
+    A researcher's evolutionary model from a TOML file or Python: populations, strategies,
+    exact parameters and a symbolic payoff table read safely (docs/models.md, "Model files");
+    ``three-party`` and ``three-party-dynamic`` are bundled.
 
 Examples
 --------
@@ -65,6 +69,18 @@ from .stage import (
 )
 from .threeparty import ThreeParty
 
+#: Names loaded on first use: games.model imports sympy, which takes a noticeable time to load.
+_FROM_MODEL = ("Model", "ModelError", "Parameter", "builtin_model", "builtin_models")
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_MODEL:
+        from . import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'games' has no attribute {name!r}")
+
+
 __all__ = [
     "ALLC",
     "ALLD",
@@ -80,7 +96,10 @@ __all__ = [
     "HigherLevelGuidance",
     "Ledger",
     "Mechanism",
+    "Model",
+    "ModelError",
     "NfgError",
+    "Parameter",
     "RepeatedPlay",
     "SidePayment",
     "StagePayoffs",
@@ -88,6 +107,8 @@ __all__ = [
     "ThreeParty",
     "accounting",
     "apply",
+    "builtin_model",
+    "builtin_models",
     "chicken",
     "cluster_game",
     "cluster_payoffs",
