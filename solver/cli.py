@@ -36,7 +36,7 @@ from .design import allocate, compare, shapley_surplus, side_payment_reports
 from .network import analyze as analyze_network
 from .network import link_game
 from .stack import parse_mechanism
-from .tables import allocation_rows, analysis_rows, budget_line, design_rows, equilibrium_rows, render, transfer_rows
+from .tables import allocation_rows, analysis_rows, budget_line, design_rows, equilibrium_rows, render, render_corner_table, transfer_rows
 
 __all__ = ["app", "main", "parse_matrix"]
 
@@ -591,7 +591,7 @@ def evolve_three_party(
         }
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        print(table.render(format.value))
+        print(render_corner_table(table, format.value))
         if format is Format.table:
             print()
             for s, r in runs:

@@ -34,6 +34,7 @@ __all__ = [
     "format_equilibrium",
     "format_strategy",
     "render",
+    "render_corner_table",
     "transfer_rows",
 ]
 
@@ -185,6 +186,19 @@ def render(rows: list[dict], fmt: str = "table") -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines)
+
+
+def render_corner_table(table: Sequence, fmt: str = "table") -> str:
+    """A corner table (:class:`solver.dynamics.CornerTable`) as ``table`` (text), ``markdown``,
+    ``csv`` or ``latex``: one row per rest point, from the table's ``rows``.
+
+    >>> from games import ThreeParty
+    >>> from solver.dynamics import corner_table
+    >>> text = render_corner_table(corner_table(ThreeParty(), interior=False), "markdown")
+    >>> text.splitlines()[8].startswith("| (1, 1, 0) | -1, -1, -6 | stable |")
+    True
+    """
+    return render(list(table.rows), fmt)
 
 
 def design_rows(comparison) -> list[dict]:

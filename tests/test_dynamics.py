@@ -24,6 +24,7 @@ from solver.dynamics import (
     trajectory,
     verdict,
 )
+from solver.tables import render_corner_table
 
 BASE = {"synergy": (6, 6), "cost": (3, 3), "spillover": (2, 2), "subsidy": 1.5, "fine": 2, "supervision_cost": 3, "accountability": 1}
 
@@ -41,12 +42,12 @@ class TestThreeParty:
 
     def test_table_exports(self):
         table = corner_table(ThreeParty(**BASE), interior=False)
-        md = table.render("markdown")
+        md = render_corner_table(table, "markdown")
         assert md.count("\n") == 2 + 8 - 1
         assert "| (1, 1, 0) | -1, -1, -6 | stable |" in md
         assert "α_AΔR − E_A − C_A > 0" in md
-        assert r"\toprule" in table.render("latex")
-        assert table.render("csv").splitlines()[0].startswith("equilibrium point,eigenvalues,verdict")
+        assert r"\toprule" in render_corner_table(table, "latex")
+        assert render_corner_table(table, "csv").splitlines()[0].startswith("equilibrium point,eigenvalues,verdict")
 
     def test_validation(self):
         with pytest.raises(ValueError, match="subsidy must be ≥ 0"):

@@ -13,6 +13,10 @@ Public API (models: docs/models.md)
     inconclusive), the other rest points, and for the three-party model the stability
     conditions as parameter inequalities; exports to Markdown, LaTeX and CSV.
 :func:`jacobian`, :func:`rest_points`, :func:`verdict`
+:func:`derive`, :class:`ModelDynamics`
+    The symbolic derivation of a model file's dynamics (:class:`games.model.Model`): expected
+    payoffs, replicator equations, Jacobian, each corner's eigenvalues and stability
+    conditions in the parameters, rest points; and its numeric field for :func:`trajectory`.
 :func:`parameter_sensitivity`, :func:`initial_sensitivity`
     The sensitivity runs papers print.
 :func:`evolve_on_graph`, :func:`evolve_many`
@@ -30,6 +34,7 @@ Examples
 """
 
 from .corners import CornerRow, CornerTable, corner_table, rest_points, verdict
+from .derive import CornerDerivation, Derivation, ModelDynamics, RestPoint, derive
 from .graph import PAYOFFS, RULES, EnsembleResult, EvolutionResult, cooperation_dominant, death_birth_choice, evolve_many, evolve_on_graph, fermi_choice
 from .replicator import CallableModel, Model, PayoffTable, Trajectory, field_at, jacobian, replicator, trajectory
 from .sensitivity import initial_sensitivity, parameter_sensitivity
@@ -38,16 +43,21 @@ __all__ = [
     "PAYOFFS",
     "RULES",
     "CallableModel",
+    "CornerDerivation",
     "CornerRow",
     "CornerTable",
+    "Derivation",
     "EnsembleResult",
     "EvolutionResult",
     "Model",
+    "ModelDynamics",
     "PayoffTable",
+    "RestPoint",
     "Trajectory",
     "cooperation_dominant",
     "corner_table",
     "death_birth_choice",
+    "derive",
     "evolve_many",
     "evolve_on_graph",
     "fermi_choice",

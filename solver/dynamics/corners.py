@@ -8,8 +8,8 @@ points on edges, faces and in the interior solve Fₖ = 0 for the free coordinat
 found by root finding from a grid of starts and classified by the eigenvalues' real parts
 (complex eigenvalues with zero real part: inconclusive, as around a centre).
 
-The table exports to Markdown, LaTeX and CSV like the tables of three-party
-evolutionary-game papers.
+The table's rows are data; :func:`solver.tables.render_corner_table` prints them as Markdown,
+LaTeX and CSV like the tables of three-party evolutionary-game papers.
 
 Examples
 --------
@@ -27,10 +27,9 @@ from itertools import combinations, product
 import numpy as np
 from scipy.optimize import root
 
-from ..tables import render
 from .replicator import Model, jacobian
 
-__all__ = ["ZERO", "CornerRow", "CornerTable", "corner_table", "rest_points", "verdict"]
+__all__ = ["ZERO", "CornerRow", "CornerTable", "corner_table", "face_rest_points", "rest_points", "verdict"]
 
 #: Eigenvalues (real parts) smaller than this in magnitude count as zero.
 ZERO = 1e-9
@@ -78,7 +77,8 @@ class CornerRow:
 
 class CornerTable(tuple):
     """The rest points of a model (each a :class:`CornerRow`); ``rows`` holds them as
-    table rows (dicts of text), ``render(fmt)`` prints them as Markdown, LaTeX, CSV or text.
+    table rows (dicts of text), which :func:`solver.tables.render_corner_table` prints as
+    Markdown, LaTeX, CSV or text.
 
     >>> from games import ThreeParty
     >>> corner_table(ThreeParty(), interior=False).rows[6]["verdict"]
@@ -100,10 +100,6 @@ class CornerTable(tuple):
             out.append(entry)
         return tuple(out)
 
-    def render(self, fmt: str = "table") -> str:
-        """The table as ``"table"`` (text), ``"markdown"``, ``"latex"`` or ``"csv"``."""
-        return render(list(self.rows), fmt)
-
     @property
     def stable(self) -> list[CornerRow]:
         return [r for r in self if r.verdict == "stable"]
@@ -120,35 +116,53 @@ def rest_points(model: Model, grid: int = 4, tol: float = 1e-9) -> list[CornerRo
     """Rest points off the corners: on edges, faces and in the interior, with their verdicts."""
     k = model.dimension
     found: list[CornerRow] = []
-    seen: list[np.ndarray] = []
-    starts = (np.arange(grid) + 0.5) / grid
     for free_count in range(1, k + 1):
         for free in combinations(range(k), free_count):
             fixed = [j for j in range(k) if j not in free]
             for values in product((0.0, 1.0), repeat=len(fixed)):
-                for guess in product(starts, repeat=free_count):
+                found.extend(face_rest_points(model, free, dict(zip(fixed, values)), grid, tol))
+    return found
 
-                    def equations(v: np.ndarray, free=free, fixed=fixed, values=values) -> np.ndarray:
-                        x = np.empty(k)
-                        x[list(free)] = v
-                        x[fixed] = values
-                        return model.payoff_differences(x)[list(free)]
 
-                    sol = root(equations, np.array(guess), tol=1e-13)
-                    v = sol.x
-                    if not sol.success or np.any(v <= tol) or np.any(v >= 1 - tol):
-                        continue
-                    if np.max(np.abs(equations(v))) > 1e-9:
-                        continue
-                    x = np.empty(k)
-                    x[list(free)] = v
-                    x[fixed] = values
-                    if any(np.allclose(x, s, atol=1e-7) for s in seen):
-                        continue
-                    seen.append(x)
-                    eig = np.linalg.eigvals(jacobian(model, x))
-                    kind = "interior" if free_count == k else ("edge" if free_count == 1 else "face")
-                    found.append(CornerRow(tuple(float(c) for c in x), tuple(eig), verdict(eig), kind))
+def face_rest_points(model: Model, free: tuple[int, ...], fixed: dict[int, float], grid: int = 4, tol: float = 1e-9) -> list[CornerRow]:
+    """The rest points strictly inside one face: shares ``fixed`` (index → 0 or 1), the
+    coordinates ``free`` in (0, 1), where Fₖ = 0 for every free k; root finding from a grid of
+    ``grid`` starts per free coordinate, each root classified by the Jacobian's eigenvalues.
+
+    >>> from games import ThreeParty
+    >>> [row.kind for row in face_rest_points(ThreeParty(), (0, 1, 2), {})]
+    ['interior']
+    """
+    k = model.dimension
+    free_list, fixed_list = list(free), list(fixed)
+    values = [float(fixed[j]) for j in fixed_list]
+    starts = (np.arange(grid) + 0.5) / grid
+    found: list[CornerRow] = []
+    seen: list[np.ndarray] = []
+
+    def point(v: np.ndarray) -> np.ndarray:
+        x = np.empty(k)
+        x[free_list] = v
+        x[fixed_list] = values
+        return x
+
+    def equations(v: np.ndarray) -> np.ndarray:
+        return np.real(model.payoff_differences(point(v)))[free_list]
+
+    for guess in product(starts, repeat=len(free_list)):
+        sol = root(equations, np.array(guess), tol=1e-13)
+        v = sol.x
+        if not sol.success or np.any(v <= tol) or np.any(v >= 1 - tol):
+            continue
+        if np.max(np.abs(equations(v))) > 1e-9:
+            continue
+        x = point(v)
+        if any(np.allclose(x, s, atol=1e-7) for s in seen):
+            continue
+        seen.append(x)
+        eig = np.linalg.eigvals(jacobian(model, x))
+        kind = "interior" if len(free_list) == k else ("edge" if len(free_list) == 1 else "face")
+        found.append(CornerRow(tuple(float(c) for c in x), tuple(eig), verdict(eig), kind))
     return found
 
 

@@ -1,0 +1,451 @@
+"""The derivation of a model's replicator dynamics, symbolically: what papers do by hand.
+
+For K populations with two strategies each, population k playing its first strategy with share
+xₖ, a model (:class:`games.model.Model`) gives a payoff expression per population at every pure
+profile. Under independent mixing, strategy s of population k earns
+
+    Eₖ,ₛ(x) = Σ over profiles p with pₖ = s of  Πⱼ≠ₖ wⱼ(pⱼ) · uₖ(p),   wⱼ(first) = xⱼ, wⱼ(second) = 1 − xⱼ,
+
+its mean payoff is Ēₖ = xₖEₖ,₁ + (1 − xₖ)Eₖ,₂, the payoff difference Fₖ = Eₖ,₁ − Eₖ,₂, and the
+replicator equations ẋₖ = xₖ(Eₖ,₁ − Ēₖ) = xₖ(1 − xₖ)Fₖ. At a pure corner xₖ(1 − xₖ) = 0, so the
+Jacobian is diagonal there with entries (1 − 2xₖ)Fₖ (also when payoffs depend on the shares, as
+long as they are finite at the corner): the eigenvalues are exact parameter expressions, and the
+corner is stable iff each is negative — the stability conditions. Verdicts use the vocabulary
+of :mod:`solver.dynamics.corners`: ``stable`` (asymptotically stable), ``unstable``,
+``saddle``, ``inconclusive`` (a zero eigenvalue and none positive: non-hyperbolic).
+
+Rest points off the corners solve Fₖ = 0 for the free shares of each edge, face and the
+interior: symbolically in the parameters where the system is polynomial of low degree (and
+sympy finishes within a time budget), otherwise numerically by root finding
+(:func:`solver.dynamics.corners.face_rest_points`). When the payoffs do not depend on the
+shares, only strict Nash equilibria — pure corners — can be asymptotically stable in
+multi-population replicator dynamics (Selten 1980), so every other rest point is at most
+neutrally stable; :attr:`Derivation.at_most_neutral` says when this holds.
+
+The derivation is data (sympy expressions and numbers); the faces render it.
+
+Examples
+--------
+>>> from types import SimpleNamespace
+>>> import sympy
+>>> b, c = sympy.symbols("b c", real=True)
+>>> x1, x2 = sympy.symbols("x1 x2", real=True)
+>>> pd = SimpleNamespace(  # a donation game: cooperating costs c and gives the other b
+...     populations=("A", "B"), strategies=(("C", "D"), ("C", "D")),
+...     payoffs={(0, 0): (b - c, b - c), (0, 1): (-c, b), (1, 0): (b, -c), (1, 1): (0, 0)},
+...     share_symbols=(x1, x2), parameter_symbols=(b, c), values=lambda: {b: 3, c: 1})
+>>> d = derive(pd)
+>>> d.payoff_differences
+(-c, -c)
+>>> [(row.corner, row.verdict, row.conditions) for row in d.corners if row.verdict == "stable"]
+[((0, 0), 'stable', (c > 0, c > 0))]
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import combinations, product
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import sympy
+
+from .corners import face_rest_points, verdict
+
+__all__ = ["CornerDerivation", "Derivation", "ModelDynamics", "RestPoint", "derive"]
+
+#: Seconds sympy may spend solving one face's rest-point system before the numeric path takes over.
+SOLVE_BUDGET = 2.0
+#: Largest Bézout number (product of the equations' degrees) solved symbolically.
+MAX_BEZOUT = 4
+
+
+@dataclass(frozen=True)
+class CornerDerivation:
+    """One pure corner: ``corner[k]`` is population k's share playing its first strategy (0 or 1).
+
+    Attributes
+    ----------
+    eigenvalue_expressions : tuple of sympy.Expr
+        (1 − 2xₖ)Fₖ at the corner, in the parameters (empty when the corner Jacobian is not
+        diagonal, e.g. payoffs with an infinite derivative there; then ``eigenvalues`` are numeric).
+    eigenvalues : tuple
+        Their values at the parameter values: exact sympy numbers where the values are exact.
+    conditions : tuple of sympy.Boolean
+        ``eigenvalue < 0`` for each, normalised (a positive common factor removed, written
+        ``g > 0`` when the eigenvalue is −g): all hold iff the corner is stable.
+    holds : tuple of bool
+        Whether each condition holds at the parameter values.
+    verdict : str
+    """
+
+    corner: tuple[int, ...]
+    eigenvalue_expressions: tuple[sympy.Expr, ...]
+    eigenvalues: tuple[Any, ...]
+    conditions: tuple[sympy.Basic, ...]
+    holds: tuple[bool, ...]
+    verdict: str
+
+    @property
+    def numeric(self) -> tuple[complex | float, ...]:
+        """The eigenvalues as Python numbers (float when real)."""
+        return tuple(_number(v) for v in self.eigenvalues)
+
+
+@dataclass(frozen=True)
+class RestPoint:
+    """A rest point on an edge, a face or in the interior.
+
+    Attributes
+    ----------
+    point : tuple of float
+        The shares at the parameter values.
+    expressions : tuple of sympy.Expr
+        The shares in the parameters when sympy solved the face's system (``exact``); empty
+        when found numerically.
+    eigenvalues : tuple of complex or float
+        The Jacobian's eigenvalues at the point (numeric, from the symbolic Jacobian).
+    verdict : str
+    kind : {"edge", "face", "interior"}
+    exact : bool
+    at_most_neutral : bool
+        True when the payoffs do not depend on the shares: the point is not a strict Nash
+        equilibrium, so it is at most neutrally stable (Selten 1980).
+    """
+
+    point: tuple[float, ...]
+    expressions: tuple[sympy.Expr, ...]
+    eigenvalues: tuple[complex | float, ...]
+    verdict: str
+    kind: str
+    exact: bool
+    at_most_neutral: bool
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The whole derivation of a K-population two-strategy model (see the module notes).
+
+    ``expected_payoffs[k]`` holds (Eₖ,₁, Eₖ,₂); ``jacobian`` is the K × K Jacobian of the
+    replicator field in the shares; ``values`` maps each parameter symbol to its value.
+    """
+
+    shares: tuple[sympy.Symbol, ...]
+    parameters: tuple[sympy.Symbol, ...]
+    values: dict
+    expected_payoffs: tuple[tuple[sympy.Expr, ...], ...]
+    mean_payoffs: tuple[sympy.Expr, ...]
+    payoff_differences: tuple[sympy.Expr, ...]
+    replicator: tuple[sympy.Expr, ...]
+    jacobian: sympy.ImmutableMatrix
+    corners: tuple[CornerDerivation, ...]
+    rest_points: tuple[RestPoint, ...]
+    state_dependent: bool
+
+    @property
+    def at_most_neutral(self) -> bool:
+        """Whether every rest point off the corners is at most neutrally stable (Selten 1980):
+        true for payoffs that do not depend on the shares."""
+        return not self.state_dependent
+
+    @property
+    def stable(self) -> list[CornerDerivation]:
+        """The asymptotically stable corners."""
+        return [c for c in self.corners if c.verdict == "stable"]
+
+
+def _shares(model: Any) -> tuple[sympy.Symbol, ...]:
+    return tuple(model.share_symbols)
+
+
+def _parameters(model: Any) -> tuple[sympy.Symbol, ...]:
+    if hasattr(model, "parameter_symbols"):
+        return tuple(model.parameter_symbols)
+    return tuple(model.symbol(name) for name in model.parameters)
+
+
+def _two_strategies(model: Any) -> None:
+    counts = [len(s) for s in model.strategies]
+    if any(n != 2 for n in counts):
+        raise ValueError(f"the symbolic derivation needs two strategies per population, got {counts}")
+
+
+def _multilinear(table: dict[tuple[int, ...], sympy.Expr], shares: Sequence[sympy.Symbol]) -> sympy.Expr:
+    """Σ_b table[b] Πⱼ wⱼ(bⱼ) (bⱼ = 1: the first strategy, weight xⱼ; 0: weight 1 − xⱼ) in
+    monomial form Σ_S c_S Πⱼ∈S xⱼ, the coefficients by the Möbius transform over subsets —
+    papers' form (``y*(a - e) - c``) without expanding a product of 2^(K−1) binomials."""
+    coefficients = dict(table)
+    n = len(shares)
+    for j in range(n):
+        for bits in coefficients:
+            if bits[j] == 1:
+                lower = (*bits[:j], 0, *bits[j + 1 :])
+                coefficients[bits] = coefficients[bits] - coefficients[lower]
+    terms = []
+    for bits, c in coefficients.items():
+        c = sympy.expand(c)
+        if c != 0:
+            terms.append(c * sympy.Mul(*(x for x, b in zip(shares, bits) if b)))
+    return sympy.Add(*terms)
+
+
+def _expected_payoffs(model: Any) -> tuple[tuple[sympy.Expr, sympy.Expr], ...]:
+    """(Eₖ,₁, Eₖ,₂) for each population, multilinear in the other populations' shares."""
+    shares = _shares(model)
+    k_count = len(shares)
+    out = []
+    for k in range(k_count):
+        others = [shares[j] for j in range(k_count) if j != k]
+        pair = []
+        for s in (0, 1):
+            table = {}
+            for bits in product((0, 1), repeat=k_count - 1):
+                profile = [1 - b for b in bits]  # bit 1 = first strategy = index 0
+                profile.insert(k, s)
+                table[bits] = sympy.sympify(model.payoffs[tuple(profile)][k])
+            pair.append(_multilinear(table, others))
+        out.append((pair[0], pair[1]))
+    return tuple(out)
+
+
+def _differences(model: Any) -> tuple[sympy.Expr, ...]:
+    """Fₖ = Eₖ,₁ − Eₖ,₂ for each population, in the same multilinear form."""
+    shares = _shares(model)
+    k_count = len(shares)
+    out = []
+    for k in range(k_count):
+        table = {}
+        for bits in product((0, 1), repeat=k_count - 1):
+            profile = [1 - b for b in bits]
+            first, second = list(profile), list(profile)
+            first.insert(k, 0)
+            second.insert(k, 1)
+            table[bits] = sympy.sympify(model.payoffs[tuple(first)][k]) - sympy.sympify(model.payoffs[tuple(second)][k])
+        out.append(_multilinear(table, [shares[j] for j in range(k_count) if j != k]))
+    return tuple(out)
+
+
+def _sign(value: Any) -> float:
+    """−1, 0 or 1 (exact for rationals; 1e-9 on the real part otherwise); nan if undefined."""
+    if value.is_Rational:
+        return float(np.sign(float(value)))
+    number = complex(sympy.N(value, 30)) if value.is_finite is not False else complex("nan")
+    return float(np.sign(number.real)) if abs(number.real) > 1e-9 else 0.0
+
+
+def _number(value: Any) -> complex | float:
+    c = complex(sympy.N(value)) if isinstance(value, sympy.Basic) else complex(value)
+    return c.real if c.imag == 0 else c
+
+
+def _condition(eigenvalue: sympy.Expr) -> sympy.Basic:
+    """``eigenvalue < 0``, written in its simplest sign: a positive numeric factor removed and
+    ``g > 0`` when the eigenvalue is −g."""
+    if eigenvalue.is_number:
+        return sympy.Lt(eigenvalue, 0)
+    _, primitive = eigenvalue.as_content_primitive()
+    if primitive.could_extract_minus_sign():
+        return sympy.Gt(sympy.expand(-primitive), 0)
+    return sympy.Lt(primitive, 0)
+
+
+def _corner(model: Any, corner: tuple[int, ...], jacobian: sympy.Matrix, values: dict, state_dependent: bool) -> CornerDerivation:
+    shares = _shares(model)
+    profile = tuple(0 if c else 1 for c in corner)
+    if not state_dependent:
+        # Fₖ at a pure corner is uₖ(first, others) − uₖ(second, others): read off the table.
+        expressions = []
+        for k, c in enumerate(corner):
+            first, second = list(profile), list(profile)
+            first[k], second[k] = 0, 1
+            f = sympy.sympify(model.payoffs[tuple(first)][k]) - sympy.sympify(model.payoffs[tuple(second)][k])
+            expressions.append(sympy.expand(-f if c else f))
+    else:
+        at = dict(zip(shares, (sympy.Integer(c) for c in corner)))
+        matrix = jacobian.xreplace(at)
+        diagonal = all(matrix[i, j] == 0 for i in range(len(corner)) for j in range(len(corner)) if i != j)
+        if diagonal and all(matrix[i, i].is_finite is not False for i in range(len(corner))):
+            expressions = [sympy.expand(matrix[i, i]) for i in range(len(corner))]
+        else:
+            numeric = np.array(matrix.xreplace(values).evalf(), dtype=complex)
+            eig = np.linalg.eigvals(numeric) if np.all(np.isfinite(numeric)) else np.full(len(corner), np.nan)
+            judged = verdict(eig) if np.all(np.isfinite(eig)) else "inconclusive"
+            return CornerDerivation(corner, (), tuple(sympy.sympify(complex(e)) for e in eig), (), (), judged)
+    eigenvalues = tuple(sympy.expand(e.xreplace(values)) for e in expressions)
+    signs = np.array([_sign(v) for v in eigenvalues])
+    judged = "inconclusive" if np.any(np.isnan(signs)) else verdict(signs)
+    conditions = tuple(_condition(e) for e in expressions)
+    return CornerDerivation(corner, tuple(expressions), eigenvalues, conditions, tuple(bool(s < 0) for s in signs), judged)
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_Timeout` after ``seconds`` (SIGALRM; only in the main thread with no timer
+    already running — elsewhere the degree limit alone keeps sympy's work small)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread() and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    if not usable:
+        yield
+        return
+
+    def alarm(_signum: int, _frame: Any) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _solve_face(equations: list[sympy.Expr], unknowns: list[sympy.Symbol]) -> list[dict] | None:
+    """sympy's solutions of a small polynomial system, or None when too big or too slow."""
+    degrees = []
+    for e in equations:
+        if not e.is_polynomial(*unknowns):
+            return None
+        degrees.append(max(sympy.Poly(e, *unknowns).total_degree(), 1))
+    if int(np.prod(degrees)) > MAX_BEZOUT:
+        return None
+    try:
+        with _time_limit(SOLVE_BUDGET):
+            solutions = sympy.solve(equations, unknowns, dict=True)
+    except (_Timeout, NotImplementedError):
+        return None
+    if any(set(s) != set(unknowns) for s in solutions):
+        return None  # a continuum: left to the numeric path
+    return solutions
+
+
+def _rest_points(model: Any, differences: Sequence[sympy.Expr], values: dict, dynamics: ModelDynamics, state_dependent: bool) -> list[RestPoint]:
+    shares = _shares(model)
+    k_count = len(shares)
+    found: list[RestPoint] = []
+    for size in range(1, k_count + 1):
+        kind = "interior" if size == k_count else ("edge" if size == 1 else "face")
+        for free in combinations(range(k_count), size):
+            fixed = [j for j in range(k_count) if j not in free]
+            for fixed_values in product((0, 1), repeat=len(fixed)):
+                at = {shares[j]: sympy.Integer(v) for j, v in zip(fixed, fixed_values)}
+                equations = [sympy.expand(differences[k].xreplace(at)) for k in free]
+                unknowns = [shares[k] for k in free]
+                solutions = _solve_face(equations, unknowns)
+                points = None if solutions is None else _exact_points(solutions, free, at, shares, values)
+                if points is None:
+                    rows = face_rest_points(dynamics, free, dict(zip(fixed, (float(v) for v in fixed_values))))
+                    found.extend(RestPoint(r.corner, (), r.eigenvalues, r.verdict, kind, False, not state_dependent) for r in rows)
+                    continue
+                for expressions, point in points:
+                    eig = np.linalg.eigvals(dynamics.jacobian(point))
+                    found.append(RestPoint(point, expressions, tuple(eig), verdict(eig), kind, True, not state_dependent))
+    return found
+
+
+def _exact_points(solutions: list[dict], free: tuple[int, ...], at: dict, shares: tuple, values: dict) -> list[tuple[tuple, tuple[float, ...]]] | None:
+    """The solutions strictly inside the face at the parameter values; None when one of them is
+    undefined there (a zero denominator: a degenerate case for the numeric path)."""
+    out = []
+    for solution in solutions:
+        expressions = tuple(at.get(x, solution.get(x)) for x in shares)
+        numbers = []
+        for e in expressions:
+            v = sympy.sympify(e).xreplace(values)
+            if v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or v.free_symbols:
+                return None
+            numbers.append(complex(sympy.N(v, 30)))
+        if any(abs(n.imag) > 1e-12 for n in numbers):
+            continue
+        point = tuple(n.real for n in numbers)
+        if all(0 < point[k] < 1 for k in free):
+            out.append((expressions, point))
+    return out
+
+
+class ModelDynamics:
+    """A model's replicator dynamics as numpy functions, for :func:`solver.dynamics.trajectory`
+    and :func:`solver.dynamics.corner_table`: Fₖ and its gradient ∂Fₖ/∂xⱼ, both lambdified from
+    the symbolic expressions at the parameter values.
+
+    >>> from types import SimpleNamespace
+    >>> import sympy
+    >>> x1, x2 = sympy.symbols("x1 x2", real=True)
+    >>> stag = SimpleNamespace(populations=("A", "B"), strategies=(("S", "H"), ("S", "H")),
+    ...     payoffs={(0, 0): (4, 4), (0, 1): (0, 3), (1, 0): (3, 0), (1, 1): (2, 2)},
+    ...     share_symbols=(x1, x2), parameter_symbols=(), values=lambda: {})
+    >>> ModelDynamics(stag).payoff_differences((0.5, 0.5)).tolist()
+    [-0.5, -0.5]
+    """
+
+    def __init__(self, model: Any, differences: Sequence[sympy.Expr] | None = None) -> None:
+        _two_strategies(model)
+        self.model = model
+        self.names = tuple(model.populations)
+        shares = _shares(model)
+        self.dimension = len(shares)
+        if differences is None:
+            differences = _differences(model)
+        values = model.values()
+        numeric = [sympy.sympify(f).xreplace(values) for f in differences]
+        gradient = [[sympy.diff(f, x) for x in shares] for f in numeric]
+        self._f = sympy.lambdify(shares, numeric, "numpy")
+        self._g = sympy.lambdify(shares, gradient, "numpy")
+
+    def payoff_differences(self, state: npt.ArrayLike) -> np.ndarray:
+        """(F₁, …, F_K) at the shares."""
+        x = np.asarray(state)
+        out = self._f(*x)
+        return np.array([np.broadcast_to(v, x.shape[1:]) for v in out], dtype=np.result_type(x, float))
+
+    def gradient(self, state: npt.ArrayLike) -> np.ndarray:
+        """∂Fₖ/∂xⱼ at the shares (row k, column j)."""
+        x = np.asarray(state, dtype=float)
+        return np.array(self._g(*x), dtype=float)
+
+    def jacobian(self, state: npt.ArrayLike) -> np.ndarray:
+        """The replicator field's Jacobian, diag((1 − 2x)F) + diag(x(1 − x))·∂F/∂x."""
+        x = np.asarray(state, dtype=float)
+        return np.diag((1 - 2 * x) * self.payoff_differences(x)) + (x * (1 - x))[:, None] * self.gradient(x)
+
+
+def derive(model: Any, *, rest_points: bool = True) -> Derivation:
+    """The derivation of a two-strategy model: expected and mean payoffs, payoff differences,
+    replicator equations, Jacobian, every pure corner's eigenvalues, verdict and stability
+    conditions, and (with ``rest_points``) the rest points on edges, faces and the interior.
+
+    Parameters
+    ----------
+    model : games.model.Model
+        Uses ``strategies``, ``payoffs`` (strategy-index profile → one expression per
+        population), ``share_symbols``, the parameter symbols and ``values()``.
+    rest_points : bool
+        Also find the rest points off the corners (3^K − 2^K faces: skip for large K).
+
+    Raises
+    ------
+    ValueError
+        If a population has other than two strategies.
+    """
+    _two_strategies(model)
+    shares = _shares(model)
+    values = dict(model.values())
+    expected = _expected_payoffs(model)
+    means = tuple(x * e1 + (1 - x) * e2 for x, (e1, e2) in zip(shares, expected))
+    differences = _differences(model)
+    field = tuple(x * (1 - x) * f for x, f in zip(shares, differences))
+    jacobian = sympy.ImmutableMatrix([[sympy.diff(v, x) for x in shares] for v in field])
+    state_dependent = any(sympy.sympify(e).has(*shares) for entry in model.payoffs.values() for e in entry)
+    corners = tuple(_corner(model, c, jacobian, values, state_dependent) for c in product((0, 1), repeat=len(shares)))
+    points: list[RestPoint] = []
+    if rest_points:
+        points = _rest_points(model, differences, values, ModelDynamics(model, differences), state_dependent)
+    return Derivation(shares, _parameters(model), values, expected, means, differences, field, jacobian, corners, tuple(points), state_dependent)

@@ -1,0 +1,177 @@
+"""The symbolic derivation (solver.dynamics.derive) against computations written in the test.
+
+References, none of them the engine's code path:
+- corner eigenvalues: (1 − 2xₖ)Fₖ with Fₖ = uₖ(first, others) − uₖ(second, others) read off
+  the payoff table and computed in ``fractions.Fraction`` (no sympy), exact;
+- the symbolic Jacobian: central finite differences of a plain numpy replicator field built here
+  from the table by summing over all pure profiles (no multilinear normal form);
+- trajectories: that plain field integrated by scipy's DOP853 in the shares themselves.
+"""
+
+from fractions import Fraction
+from itertools import product
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
+from games.model import Model
+from solver.dynamics import corner_table, trajectory
+from solver.dynamics.derive import ModelDynamics, derive
+
+NAMES = ("a", "b", "c")
+
+
+@st.composite
+def tables(draw, sizes=(3, 4)):
+    """A K-population two-strategy table: each payoff is an integer plus an integer multiple of
+    one of three parameters with rational values."""
+    k = draw(st.sampled_from(sizes))
+    values = {n: Fraction(draw(st.integers(-6, 6)), draw(st.integers(1, 3))) for n in NAMES}
+    entry = st.tuples(st.integers(-3, 3), st.integers(-2, 2), st.sampled_from(NAMES))
+    table = {profile: tuple(draw(entry) for _ in range(k)) for profile in product((0, 1), repeat=k)}
+    return k, values, table
+
+
+def _model(k, values, table):
+    payoffs = {profile: tuple(f"{c} + ({m})*{n}" for c, m, n in entries) for profile, entries in table.items()}
+    return Model(
+        populations=tuple(f"P{i + 1}" for i in range(k)),
+        strategies=(("first", "second"),) * k,
+        parameters={n: str(v) for n, v in values.items()},
+        payoffs=payoffs,
+    )
+
+
+def _payoff(entry, values):
+    c, m, n = entry
+    return Fraction(c) + m * values[n]
+
+
+def _corner_difference(table, values, corner, k):
+    """Fₖ at a pure corner, from the table: profile index 0 = first strategy (share 1)."""
+    profile = [0 if c else 1 for c in corner]
+    first, second = list(profile), list(profile)
+    first[k], second[k] = 0, 1
+    return _payoff(table[tuple(first)][k], values) - _payoff(table[tuple(second)][k], values)
+
+
+def _plain_field(table, values, kk):
+    """ẋₖ = xₖ(1 − xₖ)(Eₖ,first − Eₖ,second), each expected payoff a sum over all profiles."""
+    u = {p: np.array([float(_payoff(e, values)) for e in entries]) for p, entries in table.items()}
+
+    def field(_t, x):
+        out = np.empty(kk)
+        for k in range(kk):
+            expected = [0.0, 0.0]
+            for p, pay in u.items():
+                weight = np.prod([x[j] if p[j] == 0 else 1 - x[j] for j in range(kk) if j != k])
+                expected[p[k]] += weight * pay[k]
+            out[k] = x[k] * (1 - x[k]) * (expected[0] - expected[1])
+        return out
+
+    return field
+
+
+def _rational(v):
+    return sympy.Rational(v.numerator, v.denominator)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=tables(), other=st.lists(st.fractions(-5, 5, max_denominator=4), min_size=3, max_size=3))
+def test_corner_eigenvalues_equal_the_table_differences(case, other):
+    k, values, table = case
+    d = derive(_model(k, values, table), rest_points=False)
+    elsewhere = dict(zip(NAMES, other))  # the expressions must hold at any parameters, not only the file's
+    for row in d.corners:
+        expected = [(1 - 2 * row.corner[j]) * _corner_difference(table, values, row.corner, j) for j in range(k)]
+        assert row.eigenvalues == tuple(_rational(v) for v in expected), row.corner
+        somewhere = {sympy.Symbol(n, real=True): _rational(v) for n, v in elsewhere.items()}
+        for j, e in enumerate(row.eigenvalue_expressions):
+            assert e.xreplace(somewhere) == _rational((1 - 2 * row.corner[j]) * _corner_difference(table, elsewhere, row.corner, j))
+            assert bool(row.conditions[j].xreplace(somewhere)) == (e.xreplace(somewhere) < 0)
+        assert row.holds == tuple(v < 0 for v in expected)
+        signs = [np.sign(float(v)) for v in expected]
+        want = "stable" if all(s < 0 for s in signs) else "unstable" if all(s > 0 for s in signs) else "saddle" if 1 in signs and -1 in signs else "unstable" if 1 in signs else "inconclusive"
+        assert row.verdict == want
+
+
+@settings(max_examples=10, deadline=None)
+@given(case=tables(), seed=st.integers(0, 2**32 - 1))
+def test_symbolic_jacobian_equals_finite_differences(case, seed):
+    # Central differences with h = 1e-5 on a field with payoffs of order 10 and cubic terms:
+    # truncation ~ h²·|f'''| ≈ 1e-9 and rounding ~ 1e-16·|f|/h ≈ 1e-10, so 1e-6 relative to
+    # max(1, |J|) leaves three orders of margin while any wrong entry (≥ 1e-2 apart) fails.
+    k, values, table = case
+    d = derive(_model(k, values, table), rest_points=False)
+    field = _plain_field(table, values, k)
+    rng = np.random.default_rng(seed)
+    subs = {sympy.Symbol(n, real=True): _rational(v) for n, v in values.items()}
+    h = 1e-5
+    for _ in range(3):
+        x = rng.uniform(0.05, 0.95, k)
+        numeric = np.column_stack([(field(0, x + h * e) - field(0, x - h * e)) / (2 * h) for e in np.eye(k)])
+        at = subs | {s: sympy.Float(v, 30) for s, v in zip(d.shares, x)}
+        symbolic = np.array(d.jacobian.xreplace(at).evalf(20), dtype=float)
+        scale = max(1.0, np.max(np.abs(symbolic)))
+        assert np.max(np.abs(symbolic - numeric)) <= 1e-6 * scale
+
+
+@settings(max_examples=8, deadline=None)
+@given(case=tables(), seed=st.integers(0, 2**32 - 1))
+def test_trajectories_equal_a_plain_numpy_field(case, seed):
+    # Both integrations run at rtol ≤ 1e-9 over t ≤ 4 with rates ≤ ~15: the global errors stay
+    # near 1e-8, so 1e-6 on the shares separates a right field from a wrong one (any wrong
+    # payoff moves the path by ≥ 1e-3 in this time).
+    k, values, table = case
+    m = ModelDynamics(_model(k, values, table))
+    start = np.random.default_rng(seed).uniform(0.2, 0.8, k)
+    r = trajectory(m, start, t_end=4.0, points=41)
+    ref = solve_ivp(_plain_field(table, values, k), (0, 4.0), start, method="DOP853", t_eval=r.t, rtol=1e-12, atol=1e-14)
+    assert np.max(np.abs(r.states - ref.y.T)) < 1e-6
+
+
+def test_model_dynamics_corner_table_matches_the_table():
+    # corner_table of the lambdified field against the Fraction corner differences.
+    k, values = 3, {"a": Fraction(3, 2), "b": Fraction(-2), "c": Fraction(1, 3)}
+    table = {p: ((p[0] - p[1], 1, "a"), (2 * p[2] - 1, -1, "b"), (p[0] + p[1] - 1, 2, "c")) for p in product((0, 1), repeat=3)}
+    rows = corner_table(ModelDynamics(_model(k, values, table)), interior=False)
+    for row in rows:
+        expected = [float((1 - 2 * row.corner[j]) * _corner_difference(table, values, row.corner, j)) for j in range(k)]
+        assert row.eigenvalues == pytest.approx(expected, abs=1e-12)
+
+
+# ThreeParty's documented parameter sets: its defaults (docs/models.md), the cycling synergy-4
+# model (tests/reference/test_cycling.py) and an asymmetric one; both variants.
+THREE_PARTY_SETS = [
+    {},
+    {"synergy": (4, 4), "cost": (3, 3), "spillover": (2, 2), "subsidy": 1.5, "fine": 2, "supervision_cost": 3, "accountability": 1},
+    {"synergy": (7, 5), "cost": (2.5, 3.5), "spillover": (1, 3), "subsidy": 0.5, "fine": 4, "supervision_cost": 2, "accountability": 0.25},
+]
+
+
+def _file_values(kwargs):
+    from games import ThreeParty
+
+    m = ThreeParty(**kwargs)
+    (ra, rb), (ca, cb), (ea, eb) = m.synergy, m.cost, m.spillover
+    return {"R_A": ra, "R_B": rb, "C_A": ca, "C_B": cb, "E_A": ea, "E_B": eb, "s": m.subsidy, "f": m.fine, "C_H": m.supervision_cost, "W": m.accountability}
+
+
+@pytest.mark.parametrize("dynamic", [False, True])
+@pytest.mark.parametrize("kwargs", THREE_PARTY_SETS)
+def test_bundled_three_party_file_gives_three_partys_corner_eigenvalues(kwargs, dynamic):
+    # ThreeParty states its advantages directly (games/threeparty.py); the file is a payoff
+    # table whose expected differences must equal them, so every corner eigenvalue agrees.
+    from games import ThreeParty
+    from games.model import builtin_model
+
+    model = builtin_model("three-party-dynamic" if dynamic else "three-party").with_values(**{k: str(v) for k, v in _file_values(kwargs).items()})
+    d = derive(model, rest_points=False)
+    reference = {row.corner: row for row in corner_table(ThreeParty(**kwargs, dynamic=dynamic), interior=False)}
+    for row in d.corners:
+        assert row.numeric == pytest.approx(reference[row.corner].eigenvalues, abs=1e-9)
+        assert row.verdict == reference[row.corner].verdict

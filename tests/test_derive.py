@@ -1,0 +1,86 @@
+"""solver.dynamics.derive: the derivation's data, rest points, the Selten flag, errors."""
+
+import numpy as np
+import pytest
+import sympy
+
+from games.model import Model
+from solver.dynamics import trajectory
+from solver.dynamics.derive import ModelDynamics, derive
+
+
+def _stag_hunt_with_parameters():
+    # Two populations; a stag hunt R = 4, S = 0, T = t, P = 2 with t = 3: the interior rest
+    # point is x* = (P − S)/(R − T + P − S) = 2/(6 − t) = 2/3 for both (by hand).
+    return Model(
+        populations=("A", "B"),
+        strategies=(("stag", "hare"), ("stag", "hare")),
+        parameters={"t": 3},
+        payoffs={(0, 0): ("4", "4"), (0, 1): ("0", "t"), (1, 0): ("t", "0"), (1, 1): ("2", "2")},
+    )
+
+
+def test_expected_payoffs_differences_and_conditions():
+    d = derive(_stag_hunt_with_parameters())
+    _, x2 = d.shares
+    t = sympy.Symbol("t", real=True)
+    assert sympy.expand(d.expected_payoffs[0][0] - 4 * x2) == 0
+    assert sympy.expand(d.expected_payoffs[0][1] - (t * x2 + 2 * (1 - x2))) == 0
+    assert sympy.expand(d.payoff_differences[0] - ((4 - t) * x2 - 2 * (1 - x2))) == 0
+    assert sympy.expand(d.replicator[1] - x2 * (1 - x2) * d.payoff_differences[1]) == 0
+    top = next(c for c in d.corners if c.corner == (1, 1))
+    # eigenvalue −(4 − t) = t − 4 at (1, 1): stable iff t − 4 < 0.
+    assert top.conditions == (sympy.Lt(t - 4, 0), sympy.Lt(t - 4, 0))
+    assert top.eigenvalues == (-1, -1) and top.verdict == "stable" and top.holds == (True, True)
+    assert [c.verdict for c in d.corners] == ["stable", "unstable", "unstable", "stable"]
+
+
+def test_interior_rest_point_is_symbolic_and_at_most_neutral():
+    d = derive(_stag_hunt_with_parameters())
+    interior = [p for p in d.rest_points if p.kind == "interior"]
+    assert len(interior) == 1
+    p = interior[0]
+    t = sympy.Symbol("t", real=True)
+    assert p.exact and all(sympy.simplify(e - 2 / (6 - t)) == 0 for e in p.expressions)
+    assert p.point == pytest.approx((2 / 3, 2 / 3), abs=1e-12)
+    assert p.verdict == "saddle" and p.at_most_neutral and d.at_most_neutral
+
+
+def test_state_dependent_payoffs_use_the_corner_jacobian():
+    # The fine for defecting falls as the population cooperates (payoffs depend on x1).
+    m = Model(
+        populations=("A", "B"),
+        strategies=(("C", "D"), ("C", "D")),
+        parameters={"f": 4, "c": 1},
+        payoffs={(0, 0): ("-c", "-c"), (0, 1): ("-c", "-f*(1 - x1)"), (1, 0): ("-f*(1 - x1)", "-c"), (1, 1): ("-f*(1 - x1)", "-f*(1 - x1)")},
+    )
+    d = derive(m)
+    assert d.state_dependent and not d.at_most_neutral
+    f, c = sympy.Symbol("f", real=True), sympy.Symbol("c", real=True)
+    # At (0, 0): F₁ = −c + f, F₂ = −c + f (x1 = 0 there); eigenvalues F.
+    origin = next(row for row in d.corners if row.corner == (0, 0))
+    assert origin.eigenvalue_expressions == (f - c, f - c) and origin.verdict == "unstable"
+    # At (1, 1): fines vanish, F = −c, eigenvalue c.
+    top = next(row for row in d.corners if row.corner == (1, 1))
+    assert top.eigenvalue_expressions == (c, c) and top.verdict == "unstable"
+    # A numeric Jacobian of the lambdified field agrees with the symbolic one off the corners.
+    md = ModelDynamics(m)
+    x = np.array([0.3, 0.6])
+    at = {f: 4, c: 1, d.shares[0]: sympy.Rational(3, 10), d.shares[1]: sympy.Rational(3, 5)}
+    assert md.jacobian(x) == pytest.approx(np.array(d.jacobian.xreplace(at), dtype=float), abs=1e-12)
+
+
+def test_model_dynamics_runs_trajectories():
+    r = trajectory(ModelDynamics(_stag_hunt_with_parameters()), (0.8, 0.8), t_end=60)
+    assert r.converged and r.final == (1.0, 1.0)
+
+
+def test_more_than_two_strategies_is_refused_by_the_symbolic_derivation():
+    m = Model(
+        populations=("A", "B"),
+        strategies=(("r", "p", "s"), ("r", "p")),
+        parameters={},
+        payoffs={(i, j): (str(i - j), str(j - i)) for i in range(3) for j in range(2)},
+    )
+    with pytest.raises(ValueError, match="two strategies per population, got \\[3, 2\\]"):
+        derive(m)
