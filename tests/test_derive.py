@@ -75,12 +75,46 @@ def test_model_dynamics_runs_trajectories():
     assert r.converged and r.final == (1.0, 1.0)
 
 
-def test_more_than_two_strategies_is_refused_by_the_symbolic_derivation():
+def _rock_paper_scissors():
+    # Zero-sum rock–paper–scissors between two populations: win 1, lose −1, tie 0.
+    return Model(
+        populations=("A", "B"),
+        strategies=(("rock", "paper", "scissors"), ("rock", "paper", "scissors")),
+        parameters={},
+        payoffs={(i, j): ((i - j + 1) % 3 - 1, (j - i + 1) % 3 - 1) for i in range(3) for j in range(3)},
+    )
+
+
+def test_model_dynamics_refuses_more_than_two_strategies():
     m = Model(
         populations=("A", "B"),
         strategies=(("r", "p", "s"), ("r", "p")),
         parameters={},
         payoffs={(i, j): (str(i - j), str(j - i)) for i in range(3) for j in range(2)},
     )
-    with pytest.raises(ValueError, match="two strategies per population, got \\[3, 2\\]"):
-        derive(m)
+    with pytest.raises(ValueError, match="ModelDynamics needs two strategies per population, got \\[3, 2\\]"):
+        ModelDynamics(m)
+    d = derive(m)  # the derivation itself runs on the simplices
+    assert [str(x) for x in d.shares] == ["x1_1", "x1_2", "x2"]
+    assert d.coordinates == ((0, 0), (0, 1), (1, 0))
+    assert len(d.corners) == 6 and all(len(c.eigenvalues) == 3 for c in d.corners)
+
+
+def test_rock_paper_scissors_on_the_simplices():
+    d = derive(_rock_paper_scissors())
+    x11, _x12, x21, x22 = d.shares
+    # By hand: E₁(rock) = x2_2·(−1)… with paper's share x2_2 and scissors' 1 − x2_1 − x2_2.
+    assert sympy.expand(d.expected_payoffs[0][0] - (-x22 + (1 - x21 - x22))) == 0
+    assert sympy.expand(d.replicator[0] - x11 * (d.expected_payoffs[0][0] - d.mean_payoffs[0])) == 0
+    # Every pure corner is a saddle: a better reply (+1) and a worse one (−1) for each population.
+    assert {c.verdict for c in d.corners} == {"saddle"}
+    rock_rock = d.corners[0]
+    assert rock_rock.profile == (0, 0) and rock_rock.corner == (1, 0, 1, 0)
+    assert rock_rock.eigenvalues == (1, -1, 1, -1)
+    assert rock_rock.conditions == (sympy.false, sympy.true, sympy.false, sympy.true)
+    # The interior rest point (1/3, 1/3, 1/3) twice: a centre, linearly (eigenvalues ±i/√3 twice).
+    interior = [p for p in d.rest_points if p.kind == "interior"]
+    assert len(interior) == 1 and interior[0].point == pytest.approx((1 / 3,) * 4, abs=1e-9)
+    assert not interior[0].exact and interior[0].verdict == "inconclusive"
+    assert sorted(abs(complex(e).imag) for e in interior[0].eigenvalues) == pytest.approx([1 / np.sqrt(3)] * 4, abs=1e-9)
+    assert max(abs(complex(e).real) for e in interior[0].eigenvalues) < 1e-9

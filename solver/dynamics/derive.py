@@ -22,6 +22,30 @@ shares, only strict Nash equilibria — pure corners — can be asymptotically s
 multi-population replicator dynamics (Selten 1980), so every other rest point is at most
 neutrally stable; :attr:`Derivation.at_most_neutral` says when this holds.
 
+More than two strategies
+------------------------
+When population k has nₖ > 2 strategies the state space is a product of simplices, written in
+the Σₖ(nₖ − 1) free coordinates yₖ,ᵢ (the share of strategy i, i < nₖ; the last share is
+1 − Σᵢ yₖ,ᵢ), named ``x1_1, x1_2, …`` after the population's share name (a two-strategy
+population keeps its one share, ``x2``). Then Eₖ,ᵢ is the same sum over profiles with the
+weight of strategy i of population j equal to yⱼ,ᵢ, Ēₖ = Σᵢ yₖ,ᵢEₖ,ᵢ, and the field is
+ẏₖ,ᵢ = yₖ,ᵢ(Eₖ,ᵢ − Ēₖ) = yₖ,ᵢ(Dₖ,ᵢ − Σₘ yₖ,ₘDₖ,ₘ) with Dₖ,ᵢ = Eₖ,ᵢ − Eₖ,ₙ
+(``payoff_differences``). At a pure profile s the Jacobian is block diagonal by population
+(ẏₖ,ᵢ has the factor yₖ,ᵢ, zero for i ≠ sₖ, and Eₖ,ₛ − Ēₖ vanishes identically in the
+other populations' coordinates while population k stays at sₖ). In population k's block the
+row of each coordinate i ≠ sₖ holds only its diagonal entry Eₖ,ᵢ − Eₖ,ₛ; the row of sₖ (when
+sₖ is not the last strategy) has diagonal −Dₖ,ₛ = Eₖ,ₙ − Eₖ,ₛ. Expanding the characteristic
+polynomial along the rows i ≠ sₖ, the eigenvalues are the payoff differences
+
+    πₖ(k′, s₋ₖ) − πₖ(sₖ, s₋ₖ)   for every population k and every other strategy k′ of k,
+
+read off the table exactly when the payoffs do not depend on the shares (for two strategies:
+(1 − 2xₖ)Fₖ again). A corner is stable iff it is a strict Nash equilibrium. Rest points off
+the corners are found numerically on every face of the product (a support per population)
+by root finding from a grid of starts inside the face, where every strategy in each support
+earns the same, and classified by the eigenvalues of the symbolic Jacobian evaluated there.
+:class:`ModelDynamics` (trajectories) needs two strategies per population.
+
 The derivation is data (sympy expressions and numbers); the faces render it.
 
 Examples
@@ -82,6 +106,12 @@ class CornerDerivation:
     holds : tuple of bool
         Whether each condition holds at the parameter values.
     verdict : str
+    profile : tuple of int
+        The pure profile: population k plays its strategy ``profile[k]`` (0 = the first).
+
+    With more than two strategies somewhere, ``corner`` is the corner's point in the free
+    coordinates (:attr:`Derivation.coordinates`: 1 where that strategy is played) and there is
+    one eigenvalue per free coordinate, grouped by population.
     """
 
     corner: tuple[int, ...]
@@ -90,6 +120,7 @@ class CornerDerivation:
     conditions: tuple[sympy.Basic, ...]
     holds: tuple[bool, ...]
     verdict: str
+    profile: tuple[int, ...] = ()
 
     @property
     def numeric(self) -> tuple[complex | float, ...]:
@@ -129,10 +160,18 @@ class RestPoint:
 
 @dataclass(frozen=True)
 class Derivation:
-    """The whole derivation of a K-population two-strategy model (see the module notes).
+    """The whole derivation of a K-population model (see the module notes).
 
-    ``expected_payoffs[k]`` holds (Eₖ,₁, Eₖ,₂); ``jacobian`` is the K × K Jacobian of the
-    replicator field in the shares; ``values`` maps each parameter symbol to its value.
+    ``expected_payoffs[k]`` holds (Eₖ,₁, …, Eₖ,ₙ); ``jacobian`` is the Jacobian of the
+    replicator field in the free coordinates ``shares``; ``values`` maps each parameter symbol
+    to its value; ``coordinates[i]`` is the (population, strategy) whose share ``shares[i]`` is.
+
+    With two strategies per population the free coordinates are the K shares xₖ and everything
+    is exact. With more strategies somewhere (see "More than two strategies" in the module
+    notes) the expected and mean payoffs, ``payoff_differences`` (Eₖ,ᵢ − Eₖ,ₙ, one per free
+    coordinate), ``replicator`` and ``jacobian`` are still symbolic, the corner eigenvalues,
+    conditions and verdicts exact, but every rest point off the corners is numeric only
+    (``exact`` False, no ``expressions``), as are corner eigenvalues of state-dependent payoffs.
     """
 
     shares: tuple[sympy.Symbol, ...]
@@ -146,6 +185,7 @@ class Derivation:
     corners: tuple[CornerDerivation, ...]
     rest_points: tuple[RestPoint, ...]
     state_dependent: bool
+    coordinates: tuple[tuple[int, int], ...] = ()
 
     @property
     def at_most_neutral(self) -> bool:
@@ -172,7 +212,7 @@ def _parameters(model: Any) -> tuple[sympy.Symbol, ...]:
 def _two_strategies(model: Any) -> None:
     counts = [len(s) for s in model.strategies]
     if any(n != 2 for n in counts):
-        raise ValueError(f"the symbolic derivation needs two strategies per population, got {counts}")
+        raise ValueError(f"ModelDynamics needs two strategies per population, got {counts}; derive() analyses them without trajectories")
 
 
 def _multilinear(table: dict[tuple[int, ...], sympy.Expr], shares: Sequence[sympy.Symbol]) -> sympy.Expr:
@@ -275,12 +315,17 @@ def _corner(model: Any, corner: tuple[int, ...], jacobian: sympy.Matrix, values:
             numeric = np.array(matrix.xreplace(values).evalf(), dtype=complex)
             eig = np.linalg.eigvals(numeric) if np.all(np.isfinite(numeric)) else np.full(len(corner), np.nan)
             judged = verdict(eig) if np.all(np.isfinite(eig)) else "inconclusive"
-            return CornerDerivation(corner, (), tuple(sympy.sympify(complex(e)) for e in eig), (), (), judged)
+            return CornerDerivation(corner, (), tuple(sympy.sympify(complex(e)) for e in eig), (), (), judged, profile)
+    return _exact_corner(corner, profile, expressions, values)
+
+
+def _exact_corner(corner: tuple[int, ...], profile: tuple[int, ...], expressions: Sequence[sympy.Expr], values: dict) -> CornerDerivation:
+    """A corner from its eigenvalues as expressions: values, signs, conditions and verdict."""
     eigenvalues = tuple(sympy.expand(e.xreplace(values)) for e in expressions)
     signs = np.array([_sign(v) for v in eigenvalues])
     judged = "inconclusive" if np.any(np.isnan(signs)) else verdict(signs)
     conditions = tuple(_condition(e) for e in expressions)
-    return CornerDerivation(corner, tuple(expressions), eigenvalues, conditions, tuple(bool(s < 0) for s in signs), judged)
+    return CornerDerivation(corner, tuple(expressions), eigenvalues, conditions, tuple(bool(s < 0) for s in signs), judged, profile)
 
 
 class _Timeout(Exception):
@@ -418,9 +463,13 @@ class ModelDynamics:
 
 
 def derive(model: Any, *, rest_points: bool = True) -> Derivation:
-    """The derivation of a two-strategy model: expected and mean payoffs, payoff differences,
-    replicator equations, Jacobian, every pure corner's eigenvalues, verdict and stability
-    conditions, and (with ``rest_points``) the rest points on edges, faces and the interior.
+    """The derivation of a model: expected and mean payoffs, payoff differences, replicator
+    equations, Jacobian, every pure corner's eigenvalues, verdict and stability conditions, and
+    (with ``rest_points``) the rest points on edges, faces and the interior.
+
+    With more than two strategies in some population the analysis runs on the product of
+    simplices (module notes, "More than two strategies"): rest points off the corners are then
+    numeric only.
 
     Parameters
     ----------
@@ -430,12 +479,19 @@ def derive(model: Any, *, rest_points: bool = True) -> Derivation:
     rest_points : bool
         Also find the rest points off the corners (3^K − 2^K faces: skip for large K).
 
-    Raises
-    ------
-    ValueError
-        If a population has other than two strategies.
+    Examples
+    --------
+    >>> from games.model import Model
+    >>> rps = Model(["A", "B"], [["R", "P", "S"], ["R", "P", "S"]], {},
+    ...     {(i, j): ((i - j + 1) % 3 - 1, (j - i + 1) % 3 - 1) for i in range(3) for j in range(3)})
+    >>> d = derive(rps)
+    >>> d.shares, d.corners[0].profile, d.corners[0].eigenvalues, d.corners[0].verdict
+    ((x1_1, x1_2, x2_1, x2_2), (0, 0), (1, -1, 1, -1), 'saddle')
+    >>> [(p.kind, [round(v, 6) for v in p.point]) for p in d.rest_points if p.kind == "interior"]
+    [('interior', [0.333333, 0.333333, 0.333333, 0.333333])]
     """
-    _two_strategies(model)
+    if any(len(s) != 2 for s in model.strategies):
+        return _derive_simplices(model, rest_points)
     shares = _shares(model)
     values = dict(model.values())
     expected = _expected_payoffs(model)
@@ -448,4 +504,166 @@ def derive(model: Any, *, rest_points: bool = True) -> Derivation:
     points: list[RestPoint] = []
     if rest_points:
         points = _rest_points(model, differences, values, ModelDynamics(model, differences), state_dependent)
-    return Derivation(shares, _parameters(model), values, expected, means, differences, field, jacobian, corners, tuple(points), state_dependent)
+    coordinates = tuple((k, 0) for k in range(len(shares)))
+    return Derivation(shares, _parameters(model), values, expected, means, differences, field, jacobian, corners, tuple(points), state_dependent, coordinates)
+
+
+# --- more than two strategies: the product of simplices --------------------------------------
+
+
+def _simplex_coordinates(model: Any) -> tuple[list[list[sympy.Symbol]], tuple[tuple[int, int], ...]]:
+    """Per population its free coordinates (one per strategy but the last), and their owners."""
+    names = getattr(model, "share_names", None) or tuple(str(x) for x in _shares(model))
+    free, owners = [], []
+    for k, strategies in enumerate(model.strategies):
+        n = len(strategies)
+        if n == 2:
+            symbols = [_shares(model)[k]]
+        else:
+            symbols = [sympy.Symbol(f"{names[k]}_{i + 1}", real=True) for i in range(n - 1)]
+        free.append(symbols)
+        owners.extend((k, i) for i in range(n - 1))
+    return free, tuple(owners)
+
+
+def _weights(free: list[sympy.Symbol]) -> list[sympy.Expr]:
+    return [*free, 1 - sympy.Add(*free)]
+
+
+def _corner_point(profile: Sequence[int], counts: Sequence[int]) -> tuple[int, ...]:
+    return tuple(int(profile[k] == i) for k, n in enumerate(counts) for i in range(n - 1))
+
+
+def _derive_simplices(model: Any, rest_points: bool) -> Derivation:
+    counts = [len(s) for s in model.strategies]
+    k_count = len(counts)
+    free, owners = _simplex_coordinates(model)
+    shares = tuple(x for block in free for x in block)
+    weights = [_weights(block) for block in free]
+    values = dict(model.values())
+    table = {p: tuple(sympy.sympify(v) for v in entry) for p, entry in model.payoffs.items()}
+    expected = []
+    for k in range(k_count):
+        row = []
+        for s in range(counts[k]):
+            terms = []
+            for p, entry in table.items():
+                if p[k] == s:
+                    terms.append(sympy.Mul(*(weights[j][p[j]] for j in range(k_count) if j != k)) * entry[k])
+            row.append(sympy.expand(sympy.Add(*terms)))
+        expected.append(tuple(row))
+    means = tuple(sympy.Add(*(w * e for w, e in zip(weights[k], expected[k]))) for k in range(k_count))
+    differences = tuple(sympy.expand(expected[k][i] - expected[k][-1]) for k, i in owners)
+    field = tuple(free[k][i] * (expected[k][i] - means[k]) for k, i in owners)
+    jacobian = sympy.ImmutableMatrix([[sympy.diff(v, x) for x in shares] for v in field])
+    state_dependent = any(e.has(*shares, *_shares(model)) for entry in table.values() for e in entry)
+    numeric = _SimplexField(model, shares, expected, jacobian, counts, values)
+    corners = []
+    for profile in product(*(range(n) for n in counts)):
+        corner = _corner_point(profile, counts)
+        if state_dependent:
+            eig = np.linalg.eigvals(numeric.jacobian(np.array(corner, dtype=float)))
+            judged = verdict(eig) if np.all(np.isfinite(eig)) else "inconclusive"
+            corners.append(CornerDerivation(corner, (), tuple(sympy.sympify(complex(e)) for e in eig), (), (), judged, profile))
+            continue
+        expressions = []
+        for k in range(k_count):
+            own = table[profile][k]
+            for other in range(counts[k]):
+                if other != profile[k]:
+                    deviation = (*profile[:k], other, *profile[k + 1 :])
+                    expressions.append(sympy.expand(table[deviation][k] - own))
+        corners.append(_exact_corner(corner, profile, expressions, values))
+    points = _simplex_rest_points(numeric, counts, state_dependent) if rest_points else []
+    return Derivation(
+        shares, _parameters(model), values, tuple(expected), means, differences, field, jacobian, tuple(corners), tuple(points), state_dependent, owners
+    )
+
+
+class _SimplexField:
+    """The expected payoffs and the Jacobian at the parameter values, lambdified, in the free
+    coordinates; ``mixture`` maps per-population mixed strategies to those coordinates."""
+
+    def __init__(self, model: Any, shares: tuple[sympy.Symbol, ...], expected: list, jacobian: sympy.ImmutableMatrix, counts: list[int], values: dict) -> None:
+        self.counts = counts
+        self._expected = sympy.lambdify(shares, [[e.xreplace(values) for e in row] for row in expected], "numpy")
+        self._jacobian = sympy.lambdify(shares, jacobian.xreplace(values).tolist(), "numpy")
+
+    def expected(self, y: np.ndarray) -> list[np.ndarray]:
+        return [np.asarray(row, dtype=float) for row in self._expected(*y)]
+
+    def jacobian(self, y: np.ndarray) -> np.ndarray:
+        return np.array(self._jacobian(*y), dtype=float)
+
+    def coordinates(self, mixtures: Sequence[np.ndarray]) -> np.ndarray:
+        return np.concatenate([m[:-1] for m in mixtures])
+
+
+def _simplex_starts(size: int, grid: int) -> list[np.ndarray]:
+    """Lattice points strictly inside the (size − 1)-simplex: compositions of size + grid − 1
+    into ``size`` positive parts, divided by their sum."""
+    total = size + grid - 1
+    out = []
+    for cut in combinations(range(1, total), size - 1):
+        parts = np.diff([0, *cut, total])
+        out.append(parts / total)
+    return out
+
+
+def _simplex_rest_points(
+    numeric: _SimplexField, counts: list[int], state_dependent: bool, grid: int = 3, max_starts: int = 64, tol: float = 1e-9
+) -> list[RestPoint]:
+    """Rest points strictly inside every face that is not a corner: each population's support
+    S (nonempty), unknowns the support's shares but the last, equations Eₖ,ᵢ = Eₖ,last(S)."""
+    from scipy.optimize import root
+
+    k_count = len(counts)
+    supports = [[tuple(c) for size in range(1, n + 1) for c in combinations(range(n), size)] for n in counts]
+    full_dimension = sum(n - 1 for n in counts)
+    found: list[RestPoint] = []
+    rng = np.random.default_rng(0)
+    for face in product(*supports):
+        dimension = sum(len(s) - 1 for s in face)
+        if dimension == 0:
+            continue
+        mixing = [k for k in range(k_count) if len(face[k]) > 1]
+
+        def mixtures(v: np.ndarray, face: tuple = face, mixing: list = mixing) -> list[np.ndarray]:
+            out, at = [], 0
+            for k in range(k_count):
+                m = np.zeros(counts[k])
+                support = face[k]
+                if k in mixing:
+                    part = v[at : at + len(support) - 1]
+                    at += len(support) - 1
+                    m[list(support[:-1])] = part
+                    m[support[-1]] = 1 - part.sum()
+                else:
+                    m[support[0]] = 1.0
+                out.append(m)
+            return out
+
+        def equations(v: np.ndarray, face: tuple = face, mixing: list = mixing, mixtures: Any = mixtures) -> np.ndarray:
+            payoffs = numeric.expected(numeric.coordinates(mixtures(v)))
+            return np.concatenate([[payoffs[k][i] - payoffs[k][face[k][-1]] for i in face[k][:-1]] for k in mixing])
+
+        grids = [[g[:-1] for g in _simplex_starts(len(face[k]), grid)] for k in mixing]
+        starts = [np.concatenate(c) for c in product(*grids)]
+        if len(starts) > max_starts:
+            starts = [starts[i] for i in sorted(rng.choice(len(starts), max_starts, replace=False))]
+        seen: list[np.ndarray] = []
+        kind = "interior" if dimension == full_dimension else ("edge" if dimension == 1 else "face")
+        for guess in starts:
+            sol = root(equations, guess, tol=1e-13)
+            if not sol.success or not np.all(np.isfinite(sol.x)):
+                continue
+            inside = [m[list(face[k])] for k, m in enumerate(mixtures(sol.x))]
+            if any(np.any(s <= tol) for s in inside) or np.max(np.abs(equations(sol.x))) > 1e-9:
+                continue
+            y = numeric.coordinates(mixtures(sol.x))
+            if any(np.allclose(y, other, atol=1e-7) for other in seen):
+                continue
+            seen.append(y)
+            eig = np.linalg.eigvals(numeric.jacobian(y))
+            found.append(RestPoint(tuple(float(v) for v in y), (), tuple(eig), verdict(eig), kind, False, not state_dependent))
+    return found

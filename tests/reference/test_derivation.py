@@ -95,7 +95,17 @@ def test_corner_eigenvalues_equal_the_table_differences(case, other):
             assert bool(row.conditions[j].xreplace(somewhere)) == (e.xreplace(somewhere) < 0)
         assert row.holds == tuple(v < 0 for v in expected)
         signs = [np.sign(float(v)) for v in expected]
-        want = "stable" if all(s < 0 for s in signs) else "unstable" if all(s > 0 for s in signs) else "saddle" if 1 in signs and -1 in signs else "unstable" if 1 in signs else "inconclusive"
+        want = (
+            "stable"
+            if all(s < 0 for s in signs)
+            else "unstable"
+            if all(s > 0 for s in signs)
+            else "saddle"
+            if 1 in signs and -1 in signs
+            else "unstable"
+            if 1 in signs
+            else "inconclusive"
+        )
         assert row.verdict == want
 
 
@@ -175,3 +185,146 @@ def test_bundled_three_party_file_gives_three_partys_corner_eigenvalues(kwargs, 
     for row in d.corners:
         assert row.numeric == pytest.approx(reference[row.corner].eigenvalues, abs=1e-9)
         assert row.verdict == reference[row.corner].verdict
+
+
+# --- more than two strategies: the product of simplices -----------------------------------------
+# References written here: the corner eigenvalues as payoff differences π(k′, s₋ₖ) − π(sₖ, s₋ₖ)
+# read off the table in Fraction arithmetic; the eigenvalues of a central-difference Jacobian of a
+# plain numpy replicator field (expected payoffs summed over all profiles, in the same free
+# coordinates: each population's shares but the last); pure strict Nash equilibria checked by
+# hand against every unilateral deviation, and solver.equilibria's equilibria of the bimatrix game.
+
+
+@st.composite
+def simplex_tables(draw, counts=((3, 3), (3, 2, 2))):
+    """Small integer payoffs plus an integer multiple of a rational parameter a."""
+    sizes = draw(st.sampled_from(counts))
+    a = Fraction(draw(st.integers(-4, 4)), draw(st.integers(1, 3)))
+    entry = st.tuples(st.integers(-3, 3), st.integers(-1, 1))
+    table = {p: tuple(draw(entry) for _ in sizes) for p in product(*(range(n) for n in sizes))}
+    return sizes, a, table
+
+
+def _simplex_model(sizes, a, table):
+    return Model(
+        populations=tuple(f"P{k + 1}" for k in range(len(sizes))),
+        strategies=tuple(tuple(f"s{i}" for i in range(n)) for n in sizes),
+        parameters={"a": str(a)},
+        payoffs={p: tuple(f"{c} + ({m})*a" for c, m in entries) for p, entries in table.items()},
+    )
+
+
+def _simplex_payoff(table, a, profile, k):
+    c, m = table[tuple(profile)][k]
+    return Fraction(c) + m * a
+
+
+def _plain_simplex_field(sizes, a, table):
+    """ẏₖ,ᵢ = yₖ,ᵢ(Eₖ,ᵢ − Σₘ σₖ,ₘEₖ,ₘ) in the free coordinates, σₖ = (yₖ, 1 − Σyₖ)."""
+    u = {p: [float(_simplex_payoff(table, a, p, k)) for k in range(len(sizes))] for p in table}
+    cuts = np.cumsum([0, *(n - 1 for n in sizes)])
+
+    def field(y):
+        sigma = [np.append(y[cuts[k] : cuts[k + 1]], 1 - np.sum(y[cuts[k] : cuts[k + 1]])) for k in range(len(sizes))]
+        out = []
+        for k, n in enumerate(sizes):
+            expected = np.zeros(n)
+            for p, pay in u.items():
+                weight = 1.0
+                for j in range(len(sizes)):
+                    if j != k:
+                        weight *= sigma[j][p[j]]
+                expected[p[k]] += weight * pay[k]
+            mean = sigma[k] @ expected
+            out.extend(y[cuts[k] + i] * (expected[i] - mean) for i in range(n - 1))
+        return np.array(out)
+
+    return field
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=simplex_tables())
+def test_simplex_corner_eigenvalues_are_the_payoff_differences(case):
+    # Tolerance 1e-6 against the finite-difference eigenvalues: central differences with
+    # h = 1e-5 on a polynomial field of degree ≤ 4 with payoffs ≤ 7 err by ≈ h²|f'''|/6 ≈ 1e-9
+    # (rounding ≈ 1e-16·|f|/h ≈ 1e-10). At a corner the shares at 0 stay exactly 0 under the
+    # steps, so the difference matrix keeps the block-triangular zero pattern exactly and those
+    # errors move the eigenvalues linearly; only eigvals' own backward error (≈ 1e-15·‖J‖) is
+    # amplified to its square root (≈ 1e-7) when integer payoffs make a repeated eigenvalue
+    # defective. A wrong eigenvalue is off by at least 1/3 (payoffs on a grid of 1/3).
+    sizes, a, table = case
+    d = derive(_simplex_model(sizes, a, table), rest_points=False)
+    assert len(d.corners) == int(np.prod(sizes))
+    field = _plain_simplex_field(sizes, a, table)
+    h = 1e-5
+    for row in d.corners:
+        s = row.profile
+        expected = [
+            _simplex_payoff(table, a, (*s[:k], other, *s[k + 1 :]), k) - _simplex_payoff(table, a, s, k)
+            for k, n in enumerate(sizes)
+            for other in range(n)
+            if other != s[k]
+        ]
+        assert row.eigenvalues == tuple(_rational(v) for v in expected), s
+        assert row.holds == tuple(v < 0 for v in expected)
+        # The corner in the free coordinates: 1 where population k's strategy sₖ (not the last) is.
+        y = np.array([1.0 if s[k] == i else 0.0 for k, n in enumerate(sizes) for i in range(n - 1)])
+        assert row.corner == tuple(int(v) for v in y)
+        numeric = np.column_stack([(field(y + h * e) - field(y - h * e)) / (2 * h) for e in np.eye(len(y))])
+        eig = np.linalg.eigvals(numeric)
+        assert np.max(np.abs(eig.imag)) < 1e-6
+        assert np.sort(eig.real) == pytest.approx(sorted(float(v) for v in expected), abs=1e-6)
+        want = (
+            "stable"
+            if all(v < 0 for v in expected)
+            else "saddle"
+            if any(v > 0 for v in expected) and any(v < 0 for v in expected)
+            else "unstable"
+            if any(v > 0 for v in expected)
+            else "inconclusive"
+        )
+        assert row.verdict == want
+
+
+@settings(max_examples=15, deadline=None)
+@given(payoffs=st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3)), min_size=9, max_size=9))
+def test_stable_corners_of_a_bimatrix_model_are_its_strict_pure_equilibria(payoffs):
+    from games import Game
+    from solver import equilibria
+
+    A = np.array([p[0] for p in payoffs], dtype=float).reshape(3, 3)
+    B = np.array([p[1] for p in payoffs], dtype=float).reshape(3, 3)
+    model = Model(("row", "col"), (("a", "b", "c"), ("a", "b", "c")), {}, {(i, j): (int(A[i, j]), int(B[i, j])) for i in range(3) for j in range(3)})
+    d = derive(model, rest_points=False)
+    stable = {row.profile for row in d.corners if row.verdict == "stable"}
+    cells = list(product(range(3), range(3)))
+    strict = {(i, j) for i, j in cells if all(A[o, j] < A[i, j] for o in range(3) if o != i) and all(B[i, o] < B[i, j] for o in range(3) if o != j)}
+    weak = {(i, j) for i, j in cells if A[i, j] >= A[:, j].max() and B[i, j] >= B[i, :].max()}
+    assert stable == strict
+    found = {(int(np.argmax(e.row)), int(np.argmax(e.col))) for e in equilibria(Game(A, B)).equilibria if max(e.row) == 1 and max(e.col) == 1}
+    assert found == weak and strict <= found
+
+
+@settings(max_examples=6, deadline=None)
+@given(case=simplex_tables(counts=((3, 3), (3, 2, 2))))
+def test_simplex_rest_points_are_zeros_of_the_plain_field(case):
+    # Each numeric rest point: the plain field vanishes there (the root finder stops at 1e-13 on
+    # payoff differences of order 10, so 1e-9 leaves margin; a non-rest point of a field with
+    # integer-grid payoffs is off by far more), it lies inside its face of the product of
+    # simplices, and the engine's eigenvalues equal those of the central-difference Jacobian
+    # to 1e-4: off the corners no zero pattern protects a defective (repeated) eigenvalue from the
+    # square-root amplification of the ≈ 1e-10 difference error, √1e-10 = 1e-5.
+    sizes, a, table = case
+    d = derive(_simplex_model(sizes, a, table))
+    field = _plain_simplex_field(sizes, a, table)
+    cuts = np.cumsum([0, *(n - 1 for n in sizes)])
+    h = 1e-5
+    for p in d.rest_points:
+        y = np.array(p.point)
+        assert np.max(np.abs(field(y))) < 1e-9
+        for k in range(len(sizes)):
+            block = y[cuts[k] : cuts[k + 1]]
+            assert np.all(block >= 0) and block.sum() <= 1
+        numeric = np.column_stack([(field(y + h * e) - field(y - h * e)) / (2 * h) for e in np.eye(len(y))])
+        ours, ref = np.array(p.eigenvalues, dtype=complex), np.linalg.eigvals(numeric)
+        assert all(np.min(np.abs(ref - v)) < 1e-4 for v in ours)
