@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -709,6 +710,188 @@ def evolve_network(
         from .plots import cooperation_over_time, save_figure
 
         save_figure(cooperation_over_time(result), plot)
+
+
+class ModelFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    latex = "latex"
+
+
+#: Largest number of populations whose rest points off the corners are searched (3^K − 2^K faces).
+_MODEL_REST_POINTS_K = 4
+
+
+def _model_source(file: str | None, builtin: str | None, scenario: str | None, link: str | None) -> tuple:
+    """The model to derive and notes on what it leaves out."""
+    from games.model import Model, builtin_model
+
+    if sum(x is not None for x in (file, builtin, scenario)) != 1:
+        raise InputError("give one model: a FILE, --builtin NAME, or --scenario S --link A-B")
+    if link is not None and scenario is None:
+        raise InputError("--link needs --scenario")
+    if file is not None:
+        return Model.from_toml(file), []
+    if builtin is not None:
+        return builtin_model(builtin), []
+    from .dynamics.link_model import left_out, link_model
+
+    network = load_scenario(scenario)
+    if link is None:
+        raise InputError(f"--scenario {scenario}: give --link A-B, one of {', '.join('-'.join(k.between) for k in network.links[:10])}")
+    pair = set(link.replace("–", "-").split("-", 1))
+    chosen = next((k for k in network.links if set(k.between) == pair), None)
+    if chosen is None:
+        raise InputError(f"--link {link!r}: no such link in {network.name}")
+    notes = [f"note: {label} is not a stage mechanism and is not part of this model" for label in left_out(network, chosen)]
+    return link_model(network, chosen), notes
+
+
+def _assignments(texts: list[str]) -> dict[str, str]:
+    out = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(f"--set {text!r}: expected NAME=VALUE, e.g. C=5")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _sweep_spec(text: str, model) -> tuple[str, list[float]]:
+    import numpy as np
+
+    from games.expr import did_you_mean
+
+    name, sep, rest = text.partition("=")
+    parts = rest.split(":")
+    if not sep or len(parts) != 3:
+        raise InputError(f"--sweep {text!r}: expected NAME=LO:HI:N, e.g. s=0:4:41")
+    name = name.strip()
+    if name not in model.parameters:
+        raise InputError(f"--sweep {text!r}: no parameter {name!r}{did_you_mean(name, model.parameters)}")
+    try:
+        lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise InputError(f"--sweep {text!r}: LO and HI must be numbers and N a whole number") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi) or not 2 <= n <= 1000:
+        raise InputError(f"--sweep {text!r}: need finite LO < HI and 2 ≤ N ≤ 1000")
+    return name, [float(v) for v in np.linspace(lo, hi, n)]
+
+
+def _write_folder(out: str, force: bool, texts: dict[str, str], figures: dict) -> Path:
+    """Write the files and figures into a new folder, atomically: a temporary folder beside
+    ``out`` that replaces it in one step; on failure nothing changes."""
+    import shutil
+    import tempfile
+
+    from regions.scenario import current_umask
+
+    from .plots import save_figure
+
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {out}: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise InputError(f"--out {out}: exists and is not empty; use --force to replace it")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    os.chmod(work, 0o777 & ~current_umask())
+    try:
+        for name, text in texts.items():
+            (work / name).write_text(text, encoding="utf-8")
+        if figures:
+            (work / "figures").mkdir()
+            for name, fig in figures.items():
+                for ext in ("pdf", "png"):
+                    save_figure(fig, work / "figures" / f"{name}.{ext}")
+        old = None
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+            old.rmdir()
+            folder.rename(old)
+        try:
+            work.rename(folder)
+        except BaseException:
+            if old is not None:
+                old.rename(folder)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return folder
+
+
+@evolve_app.command("model")
+def evolve_model(
+    file: Annotated[str | None, typer.Argument(help="A model file (TOML; docs/models.md).")] = None,
+    builtin: Annotated[str | None, typer.Option("--builtin", help="A bundled model, e.g. three-party.")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", help="A scenario: the model of one of its links (with --link).")] = None,
+    link: Annotated[str | None, typer.Option("--link", help="The scenario's link, e.g. wuyi-jinyun.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE: change a parameter (repeatable).")] = None,
+    sweep_: Annotated[str | None, typer.Option("--sweep", help="NAME=LO:HI:N: each corner's verdict and the long-run shares over N values.")] = None,
+    t_end: Annotated[float, typer.Option("--t-end", help="Integration time of each trajectory.")] = 200.0,
+    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = ModelFormat.text,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Write derivation.md/.tex/.json and figures to this new folder.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty --out folder.")] = False,
+    plot: Annotated[str | None, typer.Option("--plot", help="Draw a figure (.pdf, .svg, .png): the sweep, the cube (K = 3) or the shares over time.")] = None,
+) -> None:
+    """The derivation of an evolutionary model: replicator equations, corner eigenvalues, stability conditions, rest points."""
+    from .dynamics import ModelDynamics, derive, trajectory
+    from .dynamics.model_sweep import default_starts, sweep_model
+    from .tables import model_json, render_model
+
+    if not (t_end > 0 and t_end < 1e6):
+        raise InputError("--t-end must be a positive number below 1e6")
+    model, notes = _model_source(file, builtin, scenario, link)
+    overrides = _assignments(set_ or [])
+    if overrides:
+        model = model.with_values(**overrides)
+    k_count = len(model.populations)
+    derivation = derive(model, rest_points=k_count <= _MODEL_REST_POINTS_K)
+    if k_count > _MODEL_REST_POINTS_K:
+        notes.append(f"note: rest points off the corners are searched for at most {_MODEL_REST_POINTS_K} populations")
+    swept = None
+    if sweep_ is not None:
+        name, values = _sweep_spec(sweep_, model)
+        swept = sweep_model(model, name, values, t_end=t_end)
+    if format is ModelFormat.json:
+        print(json.dumps(model_json(derivation, model, swept), indent=2, ensure_ascii=False))
+    elif format is ModelFormat.latex:
+        from .latex import derivation_document
+
+        print(derivation_document(derivation, model=model), end="")
+    else:
+        print(render_model(derivation, model, format.value, swept))
+    for note in notes:
+        print(note, file=sys.stderr if format in (ModelFormat.json, ModelFormat.latex) else sys.stdout)
+    if out is None and plot is None:
+        return
+    from .plots.model import phase_portrait, shares_over_time, sweep_figure
+
+    dynamics = ModelDynamics(model, derivation.payoff_differences)
+    runs = [trajectory(dynamics, s, t_end) for s in default_starts(k_count)]
+    figures = {"shares": shares_over_time(runs, model)}
+    if k_count == 3:
+        figures["phase_portrait"] = phase_portrait(dynamics, runs, derivation)
+    if swept is not None:
+        figures["sweep"] = sweep_figure(swept, model)
+    if plot:
+        from .plots import save_figure
+
+        save_figure(figures.get("sweep") or figures.get("phase_portrait") or figures["shares"], plot)
+    if out:
+        from .latex import derivation_document
+
+        texts = {
+            "derivation.md": render_model(derivation, model, "markdown", swept) + "\n",
+            "derivation.tex": derivation_document(derivation, model=model),
+            "derivation.json": json.dumps(model_json(derivation, model, swept), indent=2, ensure_ascii=False) + "\n",
+        }
+        folder = _write_folder(out, force, texts, figures)
+        print(f"wrote {folder}/derivation.md", file=sys.stderr if format in (ModelFormat.json, ModelFormat.latex) else sys.stdout)
 
 
 @app.command()

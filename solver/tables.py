@@ -31,10 +31,18 @@ __all__ = [
     "budget_line",
     "design_rows",
     "equilibrium_rows",
+    "expression_text",
     "format_equilibrium",
     "format_strategy",
+    "model_corner_rows",
+    "model_json",
+    "model_number",
+    "model_rest_rows",
     "render",
     "render_corner_table",
+    "render_model",
+    "selten_note",
+    "sweep_rows",
     "transfer_rows",
 ]
 
@@ -271,3 +279,201 @@ def transfer_rows(network) -> list[dict]:
             }
         )
     return rows
+
+
+# --- a model file's derivation (intergov evolve model) ---------------------------------------
+
+_SELTEN = (
+    "only strict Nash equilibria (pure corners) can be asymptotically stable in multi-population replicator dynamics"
+    " (Selten 1980): every rest point off the corners is at most neutrally stable"
+)
+
+
+def expression_text(expr: object) -> str:
+    """A sympy expression or condition on one line in Unicode: ``·`` for products, ``^`` for
+    powers, ``≤``/``≥``/``≠``.
+
+    >>> import sympy
+    >>> a, b = sympy.symbols("a b", real=True)
+    >>> expression_text(sympy.Gt(2 * a - b**2, 0))
+    '-b^2 + 2·a > 0'
+    """
+    import sympy
+
+    text = sympy.sstr(expr, order="none") if isinstance(expr, sympy.Basic) else str(expr)
+    for a, b in (("**", "^"), ("*", "·"), ("<=", "≤"), (">=", "≥"), ("!=", "≠")):
+        text = text.replace(a, b)
+    return text
+
+
+def model_number(value: object) -> str:
+    """An exact or numeric value for people: ``3``, ``1.5``, ``1/3``, ``0.707107``, ``1+2j``.
+
+    >>> import sympy
+    >>> model_number(sympy.Rational(3, 2)), model_number(sympy.Rational(1, 3)), model_number(sympy.sqrt(2)), model_number(-0.0)
+    ('1.5', '1/3', '1.41421', '0')
+    """
+    import sympy
+
+    if isinstance(value, sympy.Basic) and value.is_Rational:
+        if value.q == 1:
+            return str(value.p)
+        text = f"{float(value):.12g}"
+        return text if sympy.Rational(text) == value else f"{value.p}/{value.q}"
+    number = complex(sympy.N(value)) if isinstance(value, sympy.Basic) else complex(value)
+    if abs(number.imag) > 1e-12:
+        return (f"{number.real:.6g}" if abs(number.real) > 1e-12 else "") + f"{number.imag:+.6g}i"
+    real = number.real
+    return "0" if abs(real) < 1e-12 else f"{real:.6g}"
+
+
+def _json_number(value: object) -> float | str:
+    """A float without artefacts (12 significant digits, |x| < 1e-12 → 0), or a complex as text."""
+    import sympy
+
+    number = complex(sympy.N(value)) if isinstance(value, sympy.Basic) else complex(value)
+    if abs(number.imag) > 1e-12:
+        return model_number(number)
+    return 0.0 if abs(number.real) < 1e-12 else float(f"{number.real:.12g}")
+
+
+def _point(values: Sequence[float]) -> str:
+    return "(" + ", ".join(model_number(v) for v in values) + ")"
+
+
+def model_corner_rows(derivation) -> list[dict]:
+    """One row per pure corner of a :class:`~solver.dynamics.derive.Derivation`: the corner,
+    λₖ = (1 − 2xₖ)Fₖ as expressions, their values, the stability conditions and the verdict."""
+    k_count = len(derivation.shares)
+    rows = []
+    for c in derivation.corners:
+        row = {"corner": _point(c.corner)}
+        for k in range(k_count):
+            row[f"λ{k + 1}"] = expression_text(c.eigenvalue_expressions[k]) if c.eigenvalue_expressions else "(numeric)"
+        row["values"] = ", ".join(model_number(v) for v in c.eigenvalues)
+        row["conditions"] = "; ".join(expression_text(x) for x in c.conditions) or "—"
+        row["verdict"] = c.verdict
+        rows.append(row)
+    return rows
+
+
+def model_rest_rows(derivation) -> list[dict]:
+    """One row per rest point off the corners: where, how found, eigenvalues and verdict."""
+    rows = []
+    for r in derivation.rest_points:
+        rows.append(
+            {
+                "point": _point(r.point),
+                "kind": r.kind,
+                "found": "exact" if r.exact else "numeric",
+                "eigenvalues": ", ".join(model_number(v) for v in r.eigenvalues),
+                "verdict": r.verdict,
+            }
+        )
+    return rows
+
+
+def selten_note(derivation) -> str | None:
+    """The note that interior and face rest points are at most neutrally stable, when it applies."""
+    return f"note: {_SELTEN}." if derivation.at_most_neutral and derivation.rest_points else None
+
+
+def sweep_rows(sweep) -> list[dict]:
+    """Where each corner's verdict changes in a :class:`~solver.dynamics.model_sweep.ModelSweep`."""
+    return [
+        {"corner": _point(corner), sweep.parameter: f"between {model_number(lo)} and {model_number(hi)}", "verdict": f"{a} → {b}"}
+        for corner, lo, hi, a, b in sweep.changes
+    ]
+
+
+def render_model(derivation, model, fmt: str = "text", sweep=None) -> str:
+    """A model's derivation as ``text`` (aligned, Unicode) or ``markdown``: the corner table,
+    the rest points, the Selten note when it applies, and a sweep's verdict changes.
+
+    >>> from games.model import builtin_model
+    >>> from solver.dynamics import derive
+    >>> m = builtin_model("three-party")
+    >>> text = render_model(derive(m, rest_points=False), m)
+    >>> [line for line in text.splitlines() if "stable" in line and "(1, 1, 0)" in line][0].split()[-1]
+    'stable'
+    """
+    if fmt not in ("text", "markdown"):
+        raise ValueError(f"unknown model format '{fmt}'; choose text or markdown")
+    table = "table" if fmt == "text" else "markdown"
+    head = (lambda s: f"## {s}") if fmt == "markdown" else (lambda s: s)
+    shares = ", ".join(f"{x} = share of {p} playing {s[0]}" for x, p, s in zip(derivation.shares, model.populations, model.strategies))
+    lines = [f"# {model.name}" if fmt == "markdown" and model.name else model.name, shares, ""]
+    lines += [head("Pure corners (λₖ = (1 − 2xₖ)·Fₖ; stable iff every condition holds)"), "", render(model_corner_rows(derivation), table), ""]
+    rest = model_rest_rows(derivation)
+    if rest:
+        lines += [head("Rest points on edges, faces and the interior"), "", render(rest, table), ""]
+        for r in derivation.rest_points:
+            if r.exact:
+                text = ", ".join(f"{x} = {expression_text(e)}" for x, e in zip(derivation.shares, r.expressions))
+                lines.append(f"{_point(r.point)}: {text}" if len(text) <= 160 else f"{_point(r.point)}: long expressions (see --format json or latex)")
+        lines.append("")
+    note = selten_note(derivation)
+    if note:
+        lines += [note, ""]
+    if sweep is not None:
+        lines += [head(f"Sweep of {sweep.parameter} over {model_number(sweep.values[0])} … {model_number(sweep.values[-1])} ({len(sweep.values)} values)"), ""]
+        changes = sweep_rows(sweep)
+        lines += [render(changes, table) if changes else "no corner changes its verdict", ""]
+    return "\n".join(lines).strip("\n")
+
+
+def model_json(derivation, model, sweep=None) -> dict:
+    """A model's derivation as JSON-ready data (the format of docs/models.md):
+    ``{"corners": [{"corner": [1, 0, 1], "eigenvalues": [...], "eigenvalue_expressions": [...],
+    "conditions": [...], "verdict": ...}], "rest_points": [...], ...}``.
+    """
+    import sympy
+
+    out = {
+        "model": {
+            "name": model.name,
+            "populations": list(model.populations),
+            "strategies": [list(s) for s in model.strategies],
+            "shares": [str(x) for x in derivation.shares],
+            "parameters": {n: _json_number(sympy.Rational(p.value.numerator, p.value.denominator)) for n, p in model.parameters.items()},
+        },
+        "payoff_differences": [str(e) for e in derivation.payoff_differences],
+        "replicator": [str(e) for e in derivation.replicator],
+        "corners": [
+            {
+                "corner": list(c.corner),
+                "eigenvalues": [_json_number(v) for v in c.eigenvalues],
+                "eigenvalue_expressions": [str(e) for e in c.eigenvalue_expressions],
+                "conditions": [str(x) for x in c.conditions],
+                "holds": list(c.holds),
+                "verdict": c.verdict,
+            }
+            for c in derivation.corners
+        ],
+        "rest_points": [
+            {
+                "point": [_json_number(v) for v in r.point],
+                "kind": r.kind,
+                "exact": r.exact,
+                "expressions": [str(e) for e in r.expressions],
+                "eigenvalues": [_json_number(v) for v in r.eigenvalues],
+                "verdict": r.verdict,
+            }
+            for r in derivation.rest_points
+        ],
+        "state_dependent": derivation.state_dependent,
+        "note": selten_note(derivation)[len("note: ") :] if selten_note(derivation) else None,
+    }
+    if sweep is not None:
+        out["sweep"] = {
+            "parameter": sweep.parameter,
+            "values": [_json_number(v) for v in sweep.values],
+            "corners": [list(c) for c in sweep.corners],
+            "verdicts": sweep.verdicts.tolist(),
+            "starts": [list(s) for s in sweep.starts],
+            "final_shares": [[[_json_number(v) for v in run] for run in at] for at in sweep.final_shares],
+            "changes": [
+                {"corner": list(c), "between": [_json_number(lo), _json_number(hi)], "verdicts": [a, b]} for c, lo, hi, a, b in sweep.changes
+            ],
+        }
+    return out

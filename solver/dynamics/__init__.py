@@ -17,6 +17,10 @@ Public API (models: docs/models.md)
     The symbolic derivation of a model file's dynamics (:class:`games.model.Model`): expected
     payoffs, replicator equations, Jacobian, each corner's eigenvalues and stability
     conditions in the parameters, rest points; and its numeric field for :func:`trajectory`.
+:func:`sweep_model`, :func:`link_model`
+    One parameter over a range: where each corner's verdict changes and the long-run shares
+    (:class:`ModelSweep`); the two-population model of a scenario link, its payoffs and
+    mechanism parameters as symbols.
 :func:`parameter_sensitivity`, :func:`initial_sensitivity`
     The sensitivity runs papers print.
 :func:`evolve_on_graph`, :func:`evolve_many`
@@ -36,6 +40,8 @@ Examples
 from .corners import CornerRow, CornerTable, corner_table, rest_points, verdict
 from .derive import CornerDerivation, Derivation, ModelDynamics, RestPoint, derive
 from .graph import PAYOFFS, RULES, EnsembleResult, EvolutionResult, cooperation_dominant, death_birth_choice, evolve_many, evolve_on_graph, fermi_choice
+from .link_model import link_model
+from .model_sweep import ModelSweep, sweep_model
 from .replicator import CallableModel, Model, PayoffTable, Trajectory, field_at, jacobian, replicator, trajectory
 from .sensitivity import initial_sensitivity, parameter_sensitivity
 
@@ -51,6 +57,7 @@ __all__ = [
     "EvolutionResult",
     "Model",
     "ModelDynamics",
+    "ModelSweep",
     "PayoffTable",
     "RestPoint",
     "Trajectory",
@@ -64,9 +71,11 @@ __all__ = [
     "field_at",
     "initial_sensitivity",
     "jacobian",
+    "link_model",
     "parameter_sensitivity",
     "replicator",
     "rest_points",
+    "sweep_model",
     "trajectory",
     "verdict",
 ]

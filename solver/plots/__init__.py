@@ -15,6 +15,9 @@ Public API
 :func:`time_paths`, :func:`cube_trajectories`, :func:`sensitivity_panels`, :func:`cooperation_over_time`, :func:`network_snapshot`
     Dynamics: x(t), y(t), z(t); 3-D trajectories in the unit cube; sensitivity to a parameter or
     the initial state; the share cooperating on a graph; a snapshot coloured by strategy.
+:func:`phase_portrait`, :func:`shares_over_time`, :func:`sweep_figure`
+    A model file's dynamics: trajectories in the unit cube coloured by speed with its rest
+    points, the shares over time, the verdicts of the corners along a swept parameter.
 :func:`save_figure`, :func:`plot_style`, :data:`LEVEL_COLORS`
     Saving by extension (PDF, SVG, PNG), the shared style, the colour of each level.
 """
@@ -23,6 +26,7 @@ from .design import LEVEL_CMAP, mechanism_comparison, phase_diagram, threshold_c
 from .dynamics import STRATEGY_COLORS, cooperation_over_time, cube_trajectories, network_snapshot, sensitivity_panels, time_paths
 from .games import best_responses, payoff_matrix, replicator_flow
 from .maps import network_map
+from .model import VERDICT_COLORS, phase_portrait, shares_over_time, sweep_figure
 from .style import LEVEL_COLORS, OKABE_ITO, label_font, plot_style, save_figure
 
 __all__ = [
@@ -30,6 +34,7 @@ __all__ = [
     "LEVEL_COLORS",
     "OKABE_ITO",
     "STRATEGY_COLORS",
+    "VERDICT_COLORS",
     "best_responses",
     "cooperation_over_time",
     "cube_trajectories",
@@ -39,10 +44,13 @@ __all__ = [
     "network_snapshot",
     "payoff_matrix",
     "phase_diagram",
+    "phase_portrait",
     "plot_style",
     "replicator_flow",
     "save_figure",
     "sensitivity_panels",
+    "shares_over_time",
+    "sweep_figure",
     "threshold_curve",
     "time_paths",
 ]
