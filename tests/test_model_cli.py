@@ -131,3 +131,17 @@ def test_out_folder_and_plot(capsys, tmp_path):
     assert "\\begin{document}" in (out / "derivation.tex").read_text()
     assert figure.stat().st_size > 0
     assert "not empty" in _one_line_error(capsys, "--builtin", "three-party", "--out", str(out))
+
+
+def test_every_hostile_file_is_one_line_and_exit_2_from_the_cli(capsys, tmp_path):
+    # Must hold 5 of issue 12, at the boundary users meet: the whole battery of tests/test_model.py
+    # through `intergov evolve model FILE`.
+    from tests.test_model import HOSTILE
+
+    assert len(HOSTILE) >= 30
+    for k, (name, text, _match) in enumerate(HOSTILE):
+        path = tmp_path / f"m{k}.toml"
+        path.write_text(text, encoding="utf-8")
+        code, out, err = run(capsys, str(path))
+        assert code == 2 and out == "" and err.startswith("intergov: error: ") and err.count("\n") == 1, (name, err)
+        assert "Traceback" not in err and str(path) in err, (name, err)
