@@ -187,6 +187,8 @@ def _check_tokens(text: str, names: Mapping[str, sympy.Symbol]) -> None:
                 raise ExpressionError(f"unknown name {_show(token)}{did_you_mean(token, [*names, *FUNCTIONS])}")
         elif token in "()":
             kind = token
+        if kind == "op" and token == "/" and previous == ("op", "/"):
+            raise ExpressionError(f"'//' is not an operator here (at position {pos - 1}); write a / b")
         if previous is not None:
             before, last = previous
             if before == "func" and token != "(":

@@ -328,9 +328,15 @@ def model_number(value: object) -> str:
 
 
 def _json_number(value: object) -> float | str:
-    """A float without artefacts (12 significant digits, |x| < 1e-12 → 0), or a complex as text."""
+    """A number for JSON: an exact rational as the nearest float (1e-14 stays 1e-14, so it never
+    contradicts the verdict decided on it); a numeric value with 12 significant digits and
+    |x| < 1e-12 read as 0 (eigenvalue noise); a complex one as text."""
+    from fractions import Fraction
+
     import sympy
 
+    if isinstance(value, Fraction) or (isinstance(value, sympy.Basic) and value.is_Rational):
+        return float(value)
     number = complex(sympy.N(value)) if isinstance(value, sympy.Basic) else complex(value)
     if abs(number.imag) > 1e-12:
         return model_number(number)

@@ -118,3 +118,37 @@ def test_rock_paper_scissors_on_the_simplices():
     assert not interior[0].exact and interior[0].verdict == "inconclusive"
     assert sorted(abs(complex(e).imag) for e in interior[0].eigenvalues) == pytest.approx([1 / np.sqrt(3)] * 4, abs=1e-9)
     assert max(abs(complex(e).real) for e in interior[0].eigenvalues) < 1e-9
+
+
+# Found by an adversarial check of issue 12 (each compared with a computation by hand).
+
+
+def test_regression_rest_points_found_exactly_on_a_root_are_kept():
+    # Root finding can land exactly on the root and still say "not making good progress": the
+    # residual decides. The face {s0, s1} × {t0, t1} has the rest point x = (2/9, 7/9), y = 3/11,
+    # where both of A's strategies earn the same and both of B's do (checked by hand below).
+    model = Model(
+        ["A", "B"],
+        [["s0", "s1", "s2"], ["t0", "t1"]],
+        {},
+        {
+            ("s0", "t0"): ["19", "-14"], ("s0", "t1"): ["-20", "7/2"],
+            ("s1", "t0"): ["-7/3", "5"], ("s1", "t1"): ["-12", "0"],
+            ("s2", "t0"): ["29", "-11"], ("s2", "t1"): ["24", "-11/3"],
+        },
+    )
+    y = 3 / 11
+    assert np.isclose(19 * y - 20 * (1 - y), -7 / 3 * y - 12 * (1 - y))  # A indifferent between s0 and s1
+    x0 = 2 / 9
+    assert np.isclose(-14 * x0 + 5 * (1 - x0), 3.5 * x0 + 0 * (1 - x0))  # B indifferent between t0 and t1
+    points = [p.point for p in derive(model).rest_points]
+    assert any(np.allclose(p, (2 / 9, 7 / 9, 3 / 11), atol=1e-9) for p in points), points
+
+
+def test_regression_a_square_root_of_a_share_does_not_crash_the_corners():
+    # x1(1 − x1)·d/dx1 sqrt(x1) is 0·∞ at x1 = 0; its limit is 0, so the eigenvalues are (1 − 2xₖ)Fₖ.
+    model = Model(["A", "B"], [["C", "D"], ["C", "D"]], {}, {("C", "C"): ["2 + sqrt(x1)", "1"], ("C", "D"): ["-1", "2"], ("D", "C"): ["1", "0"], ("D", "D"): ["0", "sqrt(x2)"]})
+    by_corner = {c.corner: [float(v) for v in c.eigenvalues] for c in derive(model).corners}
+    # By hand: F_A = x2(2 + √x1) − (1 − x2) − x2 and F_B = x1 − 2x1 − (1 − x1)√x2; at (0, 0): F = (−1, 0),
+    # eigenvalues (−1, 0); at (1, 1): F = (2, −1), eigenvalues (−2, 1).
+    assert by_corner[(0, 0)] == [-1.0, 0.0] and by_corner[(1, 1)] == [-2.0, 1.0]

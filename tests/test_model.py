@@ -391,3 +391,12 @@ def test_not_utf8(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ModelError, match=r"nothing.toml: cannot read: No such file or directory$"):
         Model.from_toml(tmp_path / "nothing.toml")
+
+
+def test_regression_floor_division_is_refused():
+    # '//' was read as floor(a/b); it is not one of the documented operators.
+    from games.expr import ExpressionError, parse_expression
+
+    a, b = sympy.symbols("a b", real=True)
+    with pytest.raises(ExpressionError, match=r"'//' is not an operator"):
+        parse_expression("a//b", {"a": a, "b": b})

@@ -145,3 +145,18 @@ def test_every_hostile_file_is_one_line_and_exit_2_from_the_cli(capsys, tmp_path
         code, out, err = run(capsys, str(path))
         assert code == 2 and out == "" and err.startswith("intergov: error: ") and err.count("\n") == 1, (name, err)
         assert "Traceback" not in err and str(path) in err, (name, err)
+
+
+def test_regression_json_numbers_keep_exact_tiny_values(capsys, tmp_path):
+    # An eigenvalue of exactly 1e-14 was printed as 0.0 beside the verdict "saddle" it decided.
+    path = tmp_path / "tiny.toml"
+    path.write_text(
+        '[model]\npopulations = ["A", "B"]\nstrategies = [["C", "D"], ["C", "D"]]\n'
+        '[[payoffs]]\nprofile = ["C", "C"]\nvalues = ["1e-14", "3"]\n[[payoffs]]\nprofile = ["C", "D"]\nvalues = ["-2", "1"]\n'
+        '[[payoffs]]\nprofile = ["D", "C"]\nvalues = [0, "0.7"]\n[[payoffs]]\nprofile = ["D", "D"]\nvalues = ["1/3", 0]\n',
+        encoding="utf-8",
+    )
+    data = run_json(capsys, str(path))
+    eig = {tuple(c["corner"]): c["eigenvalues"] for c in data["corners"]}
+    # By hand: F_A = 1e-14 at x2 = 1, so λ1 = 1e-14 at (0, 1) and −1e-14 at (1, 1).
+    assert eig[(0, 1)][0] == 1e-14 and eig[(1, 1)][0] == -1e-14

@@ -152,7 +152,8 @@ def face_rest_points(model: Model, free: tuple[int, ...], fixed: dict[int, float
     for guess in product(starts, repeat=len(free_list)):
         sol = root(equations, np.array(guess), tol=1e-13)
         v = sol.x
-        if not sol.success or np.any(v <= tol) or np.any(v >= 1 - tol):
+        # The residual below decides, not sol.success (it can be False exactly at a root).
+        if not np.all(np.isfinite(v)) or np.any(v <= tol) or np.any(v >= 1 - tol):
             continue
         if np.max(np.abs(equations(v))) > 1e-9:
             continue

@@ -308,8 +308,19 @@ def _corner(model: Any, corner: tuple[int, ...], jacobian: sympy.Matrix, values:
     else:
         at = dict(zip(shares, (sympy.Integer(c) for c in corner)))
         matrix = jacobian.xreplace(at)
+        finite = all(v.is_finite is not False and v is not sympy.nan for v in matrix)
         diagonal = all(matrix[i, j] == 0 for i in range(len(corner)) for j in range(len(corner)) if i != j)
-        if diagonal and all(matrix[i, i].is_finite is not False for i in range(len(corner))):
+        if not finite:
+            # 0·∞ at the corner (a payoff with sqrt(x1), say): every entry carries the factor
+            # xₖ(1 − xₖ), which vanishes on the corner's faces, so where the payoff differences
+            # themselves are finite there the Jacobian is the diagonal (1 − 2xₖ)Fₖ — provided the
+            # derivatives grow slower than 1/xₖ, as sqrt and powers below one do.
+            differences = [sympy.sympify(f).xreplace(at) for f in _differences(model)]
+            if all(f.is_finite is not False and f is not sympy.nan and not f.has(sympy.zoo) for f in differences):
+                expressions = [sympy.expand((1 - 2 * c) * f) for c, f in zip(corner, differences)]
+                return _exact_corner(corner, profile, expressions, values)
+            return CornerDerivation(corner, (), tuple(sympy.nan for _ in corner), (), (), "inconclusive", profile)
+        if diagonal:
             expressions = [sympy.expand(matrix[i, i]) for i in range(len(corner))]
         else:
             numeric = np.array(matrix.xreplace(values).evalf(), dtype=complex)
@@ -448,13 +459,15 @@ class ModelDynamics:
     def payoff_differences(self, state: npt.ArrayLike) -> np.ndarray:
         """(F₁, …, F_K) at the shares."""
         x = np.asarray(state)
-        out = self._f(*x)
+        with np.errstate(invalid="ignore", divide="ignore"):  # root finders probe outside the cube
+            out = self._f(*x)
         return np.array([np.broadcast_to(v, x.shape[1:]) for v in out], dtype=np.result_type(x, float))
 
     def gradient(self, state: npt.ArrayLike) -> np.ndarray:
         """∂Fₖ/∂xⱼ at the shares (row k, column j)."""
         x = np.asarray(state, dtype=float)
-        return np.array(self._g(*x), dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.array(self._g(*x), dtype=float)
 
     def jacobian(self, state: npt.ArrayLike) -> np.ndarray:
         """The replicator field's Jacobian, diag((1 − 2x)F) + diag(x(1 − x))·∂F/∂x."""
@@ -655,7 +668,9 @@ def _simplex_rest_points(
         kind = "interior" if dimension == full_dimension else ("edge" if dimension == 1 else "face")
         for guess in starts:
             sol = root(equations, guess, tol=1e-13)
-            if not sol.success or not np.all(np.isfinite(sol.x)):
+            # The residual decides, not the solver's flag: landing exactly on a root can end in
+            # "not making good progress" (success False) — those rest points were dropped.
+            if not np.all(np.isfinite(sol.x)):
                 continue
             inside = [m[list(face[k])] for k, m in enumerate(mixtures(sol.x))]
             if any(np.any(s <= tol) for s in inside) or np.max(np.abs(equations(sol.x))) > 1e-9:
