@@ -34,7 +34,7 @@ def _compile(tex: str, folder: Path) -> str:
     if engine is None:
         if os.environ.get("CI"):
             pytest.fail("no XeLaTeX or LuaLaTeX engine found in CI: .ci/run installs texlive-xetex (run it as root)")
-        pytest.skip("no XeLaTeX or LuaLaTeX engine on this machine (apt-get install texlive-xetex texlive-lang-cjk fonts-noto-cjk)")
+        pytest.skip("no XeLaTeX or LuaLaTeX engine on this machine (apt-get install texlive-xetex texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk); CI fails here instead")
     (folder / "appendix.tex").write_text(tex, encoding="utf-8")
     run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "appendix.tex"], cwd=folder, capture_output=True, text=True, timeout=120)
     log = (folder / "appendix.log").read_text(encoding="utf-8", errors="replace")
