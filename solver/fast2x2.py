@@ -185,8 +185,9 @@ def _decide_exactly(A: np.ndarray, B: np.ndarray, out: Solved2x2, k: int, payoff
 
     from .exact import exact_payoffs, extreme_equilibria
 
-    a = [[rational(v, matrix_scale(A)) for v in row] for row in A.tolist()]
-    b = [[rational(v, matrix_scale(B)) for v in row] for row in B.tolist()]
+    scale_a, scale_b = matrix_scale(A), matrix_scale(B)
+    a = [[rational(v, scale_a) for v in row] for row in A.tolist()]
+    b = [[rational(v, scale_b) for v in row] for row in B.tolist()]
     found = extreme_equilibria(a, b)
     pairs = sorted(found.equilibria, key=lambda e: (sum(1 if v in (0, 1) else 2 for v in (e[0][0], e[1][0])), -e[0][0], -e[1][0]))
     out.p[k], out.q[k], out.payoffs[k] = np.nan, np.nan, np.nan
