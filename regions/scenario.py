@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -468,6 +470,43 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+@contextmanager
+def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Write a folder atomically: the body fills a temporary folder beside ``path``, which then
+    replaces ``path`` in one step (an old folder is put back if the swap fails); on any failure
+    or interrupt the temporary folder is removed and ``path`` is untouched.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> with atomic_folder(target) as work:
+    ...     _ = (work / "a.txt").write_text("done")
+    >>> (target / "a.txt").read_text()
+    'done'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    os.chmod(work, 0o777 & ~current_umask())  # mkdtemp's folder is private; the output is not
+    try:
+        yield work
+        old = None
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            old.rmdir()
+            path.rename(old)
+        try:
+            work.rename(path)
+        except BaseException:
+            if old is not None:
+                old.rename(path)  # put the previous folder back
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
 
 
 def save_scenario(network: RegionNetwork, path: str | os.PathLike[str]) -> Path:

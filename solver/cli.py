@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -782,10 +781,7 @@ def _sweep_spec(text: str, model) -> tuple[str, list[float]]:
 def _write_folder(out: str, force: bool, texts: dict[str, str], figures: dict) -> Path:
     """Write the files and figures into a new folder, atomically: a temporary folder beside
     ``out`` that replaces it in one step; on failure nothing changes."""
-    import shutil
-    import tempfile
-
-    from regions.scenario import current_umask
+    from regions.scenario import atomic_folder
 
     from .plots import save_figure
 
@@ -794,10 +790,7 @@ def _write_folder(out: str, force: bool, texts: dict[str, str], figures: dict) -
         raise InputError(f"--out {out}: exists and is not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise InputError(f"--out {out}: exists and is not empty; use --force to replace it")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    os.chmod(work, 0o777 & ~current_umask())
-    try:
+    with atomic_folder(folder) as work:
         for name, text in texts.items():
             (work / name).write_text(text, encoding="utf-8")
         if figures:
@@ -805,22 +798,6 @@ def _write_folder(out: str, force: bool, texts: dict[str, str], figures: dict) -
             for name, fig in figures.items():
                 for ext in ("pdf", "png"):
                     save_figure(fig, work / "figures" / f"{name}.{ext}")
-        old = None
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
-            old.rmdir()
-            folder.rename(old)
-        try:
-            work.rename(folder)
-        except BaseException:
-            if old is not None:
-                old.rename(folder)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return folder
 
 

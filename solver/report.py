@@ -29,8 +29,6 @@ import hashlib
 import json
 import os
 import platform
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
@@ -40,7 +38,7 @@ import numpy as np
 
 from games import HigherLevelGuidance, RepeatedPlay, stage_payoffs
 from regions import RegionNetwork
-from regions.scenario import current_umask
+from regions.scenario import atomic_folder
 
 from .basin import DEFAULT_SAMPLES, basin_of_cooperation, trajectories
 from .design import Option, allocate, compare, shapley_surplus
@@ -226,10 +224,7 @@ def write_report(
         raise ReportError(f"{out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise ReportError(f"{out} exists and is not empty; use --force to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    os.chmod(work, 0o777 & ~current_umask())  # mkdtemp's folder is private; the report is not
-    try:
+    with atomic_folder(out) as work:
         analysis = analyze(network, basin_samples=basin_samples)
         comparison = compare(network, target=target)
         tables = work / "tables"
@@ -324,20 +319,4 @@ def write_report(
             "files": [*sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()), "metadata.json"],
         }
         (work / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-            old.rmdir()
-            out.rename(old)
-        try:
-            work.rename(out)
-        except BaseException:
-            if old is not None:
-                old.rename(out)  # put the previous report back
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return out
