@@ -366,3 +366,11 @@ class TestCooperationOverTime:
         saved(fig, tmp_path, "share-early")
         noisy = 0.4 + 0.05 * np.sin(np.arange(1001))
         assert cooperation_over_time(self.ensemble(noisy, range(3))).axes[0].get_xscale() == "linear"
+
+
+def test_save_figure_makes_the_folder(tmp_path):
+    # `intergov evolve network --plot out/x.png` into a missing folder ended in a traceback.
+    from matplotlib.figure import Figure
+
+    path = save_figure(Figure(), tmp_path / "new" / "x.png")
+    assert path.is_file() and path.read_bytes()[:4] == b"\x89PNG"

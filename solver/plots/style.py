@@ -119,7 +119,8 @@ def text_width(text: str, fontsize: float) -> float:
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save a figure; the format follows the extension (``.pdf``, ``.svg`` or ``.png``).
+    """Save a figure; the format follows the extension (``.pdf``, ``.svg`` or ``.png``). The file
+    is written atomically (a failure leaves no partial file) and its folder made if missing.
 
     Raises
     ------
@@ -130,9 +131,14 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     ext = path.suffix.lower().lstrip(".")
     if ext not in FORMATS:
         raise ValueError(f"{path}: unsupported figure format '{path.suffix}'; use .pdf, .svg or .png")
-    with plot_style():
-        fig.savefig(path, format=ext, metadata=None if ext == "png" else {"Creator": "intergov"})
-    return path
+    from regions import atomic_write
+
+    def write(tmp: Path) -> None:
+        with plot_style():
+            fig.savefig(tmp, format=ext, metadata=None if ext == "png" else {"Creator": "intergov"})
+
+    # Atomically, into a folder made if missing: `--plot out/x.pdf` used to end in a traceback.
+    return atomic_write(path, write)
 
 
 @lru_cache(maxsize=1)
