@@ -21,6 +21,8 @@ Public API
     A bad scenario: the message names the file, the entry and the field.
 :data:`LEVELS`
     Administrative levels, highest first.
+:data:`NAME_STYLES`
+    How regions are named in outputs (``RegionNetwork.named``): latin, zh or both.
 :class:`MechanismSpec`, :data:`MECHANISM_KINDS`
     A scenario's ``[[mechanisms]]`` entry (kind, parameters, ``by``, ``links``) and the
     schema of each kind; ``RegionNetwork.mechanisms_for(link)`` gives the entries that apply.
@@ -35,13 +37,14 @@ Examples
 
 from .io import csv_paths, graphml_graph, read_csv, read_graphml, to_csv, write_csv
 from .mechanisms import MECHANISM_KINDS, PRIMARY_PARAMETER, STRATEGY_NAMES, MechanismSpec
-from .network import LEVELS, EntryError, GameSpec, Link, Region, RegionNetwork
+from .network import LEVELS, NAME_STYLES, EntryError, GameSpec, Link, Region, RegionNetwork
 from .scenario import ScenarioError, atomic_write, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, read_toml, save_scenario
 from .synthetic import synthetic_province
 
 __all__ = [
     "LEVELS",
     "MECHANISM_KINDS",
+    "NAME_STYLES",
     "PRIMARY_PARAMETER",
     "STRATEGY_NAMES",
     "EntryError",

@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 from collections.abc import Iterable, Mapping
@@ -43,10 +44,12 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["ECONOMICS_KEYS", "LEVELS", "PAYOFF_KEYS", "EntryError", "GameSpec", "Link", "Region", "RegionNetwork"]
+__all__ = ["ECONOMICS_KEYS", "LEVELS", "NAME_STYLES", "PAYOFF_KEYS", "EntryError", "GameSpec", "Link", "Region", "RegionNetwork"]
 
 #: Administrative levels from the highest to the lowest.
 LEVELS = ("country", "province", "prefecture", "county", "township")
+#: How regions are named in figures, tables and reports: Latin names, Chinese names, or both.
+NAME_STYLES = ("latin", "zh", "both")
 #: Keys of a government's stage payoffs and of its cluster economics (docs/models.md).
 PAYOFF_KEYS = ("R", "S", "T", "P")
 ECONOMICS_KEYS = ("b", "c", "g", "l", "w")
@@ -374,6 +377,35 @@ class RegionNetwork:
             sources=self.sources,
             mechanisms=(*self._mechanisms, *specs),
         )
+
+    def named(self, names: str = "latin") -> RegionNetwork:
+        """A copy whose regions carry the display names of ``names``, for figures, tables and reports.
+
+        ``"latin"`` keeps each region's ``name``; ``"zh"`` uses its ``name_zh`` where it has one;
+        ``"both"`` writes the two together (``"Yongkang 永康市"``). Ids, links and mechanisms
+        are unchanged, so everything computed from the copy is the same; only labels differ.
+
+        >>> from regions import load_scenario
+        >>> net = load_scenario("yongkang-wuyi-jinyun")
+        >>> [r.name for r in net.named("zh").regions.values()][-3:]
+        ['永康市', '武义县', '缙云县']
+        >>> net.named("both").region("yongkang").name
+        'Yongkang 永康市'
+        """
+        if names == "en":  # the option's earlier spelling
+            names = "latin"
+        if names not in NAME_STYLES:
+            raise ValueError(f"names must be one of {', '.join(NAME_STYLES)}, got {names!r}")
+        if names == "latin":
+            return self
+
+        def label(region: Region) -> str:
+            if not region.name_zh:
+                return region.name
+            return region.name_zh if names == "zh" else f"{region.name} {region.name_zh}"
+
+        regions = [dataclasses.replace(r, name=label(r)) for r in self._regions.values()]
+        return RegionNetwork(regions, self._links, name=self.name, note=self.note, sources=self.sources, mechanisms=self._mechanisms)
 
     def links_of(self, spec: Any) -> tuple[Link, ...]:
         """The links a mechanism entry of this network applies to."""

@@ -16,8 +16,8 @@ Examples
 ('#D55E00', '#009E73')
 >>> with plot_style():
 ...     import matplotlib.pyplot as plt
-...     plt.rcParams["font.family"]
-['serif']
+...     plt.rcParams["font.family"][:2]
+['STIXGeneral', 'DejaVu Serif']
 """
 
 from __future__ import annotations
@@ -90,8 +90,14 @@ _RC = {
 
 @contextlib.contextmanager
 def plot_style() -> Iterator[None]:
-    """The project's rc settings, for the duration of a ``with`` block only."""
-    with matplotlib.rc_context(_RC):
+    """The project's rc settings, for the duration of a ``with`` block only.
+
+    The font family is the Latin serif with a CJK font as fallback (:mod:`solver.plots.fonts`),
+    so names in Chinese are drawn wherever they appear.
+    """
+    from .fonts import font_families
+
+    with matplotlib.rc_context({**_RC, "font.family": font_families()}):
         yield
 
 
@@ -132,6 +138,14 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     if ext not in FORMATS:
         raise ValueError(f"{path}: unsupported figure format '{path.suffix}'; use .pdf, .svg or .png")
     from regions import atomic_write
+
+    from .fonts import INSTALL_HINT, FontMissing, uncovered
+
+    # Never a tofu box: refuse to save text no installed font can draw.
+    lacking = uncovered(fig)
+    if lacking:
+        glyphs = "".join(dict.fromkeys("".join(lacking.values())))
+        raise FontMissing(f"{path}: no font of this figure has the glyphs {', '.join(glyphs[:12])}; {INSTALL_HINT}")
 
     def write(tmp: Path) -> None:
         with plot_style():

@@ -1,0 +1,215 @@
+"""Fonts for names in any script: a CJK font found among the installed ones, and no tofu boxes.
+
+Every figure's text uses the style's Latin serif (STIX) with a CJK font as *fallback*: a
+character STIX lacks (永, 康) is drawn from the fallback font, so Chinese region names can sit in
+any label, title or legend. The fallback font is the one the user names (:func:`use_font`, the
+CLI's ``--font``), else the first installed CJK font matplotlib's font manager can find (Noto
+Serif/Sans CJK, Source Han, WenQuanYi, AR PL, …; a font installed after matplotlib built its
+cache is found too).
+
+A figure never shows a tofu box: :func:`uncovered` lists, for each text artist, the characters
+no font of its fallback chain can draw, and :func:`solver.plots.save_figure` refuses to save a
+figure with any, raising :class:`FontMissing` with one line naming the glyphs and how to install
+a font. :func:`require_font` makes the same check before any work is done (the CLI calls it when
+``--names zh|both`` is asked for).
+
+Examples
+--------
+>>> from solver.plots.fonts import FontMissing, require_font
+>>> require_font(["Yongkang"]) is None          # Latin text needs no extra font
+True
+>>> isinstance(FontMissing("x"), ValueError)
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+
+__all__ = ["LATIN_FAMILIES", "FontMissing", "cjk_family", "font_families", "require_font", "uncovered", "use_font"]
+
+#: The style's own fonts, in fallback order: STIX (matches mathtext), then DejaVu Serif.
+LATIN_FAMILIES = ("STIXGeneral", "DejaVu Serif")
+#: Where to get a CJK font, said in every error about a missing one.
+INSTALL_HINT = "install a CJK font (Debian/Ubuntu: apt install fonts-noto-cjk) or name one with --font"
+#: File-name fragments of CJK fonts, most wanted first (serif to match the style, regular weight).
+_PRIORITY = ("NotoSerifCJK", "SourceHanSerif", "NotoSansCJK", "SourceHanSans", "wqy", "WenQuanYi", "uming", "ukai", "Droid", "AR PL")
+#: A sample of common Chinese characters a CJK font must cover to be chosen without a text.
+_SAMPLE = "永康武义缙云市县省"
+
+_CHOSEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("intergov_font", default=None)
+
+
+class FontMissing(ValueError):
+    """No installed font can draw some characters (a one-line message naming them)."""
+
+
+def _needs_font(ch: str) -> bool:
+    return not ch.isspace() and ord(ch) >= 0x2E80  # CJK radicals and beyond
+
+
+@lru_cache(maxsize=512)
+def _charmap(path: str) -> frozenset[int]:
+    try:
+        return frozenset(matplotlib.ft2font.FT2Font(path).get_charmap())
+    except (OSError, RuntimeError, ValueError):
+        return frozenset()
+
+
+@lru_cache(maxsize=1)
+def _system_fonts() -> tuple[str, ...]:
+    fonts = set(font_manager.findSystemFonts())
+    fonts.update(f.fname for f in font_manager.fontManager.ttflist)
+
+    def rank(path: str) -> tuple:
+        name = Path(path).name.lower()
+        hit = next((k for k, key in enumerate(_PRIORITY) if key.lower() in name), len(_PRIORITY))
+        return (hit, any(w in name for w in ("bold", "black", "heavy", "light", "thin", "medium", "semibold")), name)
+
+    return tuple(sorted(fonts, key=rank))
+
+
+def _families(path: str) -> list[str]:
+    """The family names matplotlib knows a font file by, registering the file if needed."""
+    names = [f.name for f in font_manager.fontManager.ttflist if f.fname == path]
+    if not names:
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
+            return []
+        names = [f.name for f in font_manager.fontManager.ttflist if f.fname == path]
+    # A collection (.ttc) holds several faces; Simplified Chinese first.
+    return sorted(dict.fromkeys(names), key=lambda n: (not n.endswith(" SC"), n))
+
+
+def _covers(path: str, text: str) -> bool:
+    charmap = _charmap(path)
+    return bool(charmap) and all(ord(ch) in charmap for ch in text if _needs_font(ch))
+
+
+@lru_cache(maxsize=64)
+def _named(name: str) -> str:
+    """The file of the font the user named: a file path or an installed family name."""
+    if Path(name).is_file():
+        return str(Path(name).resolve())
+    wanted = name.strip().lower()
+    for f in font_manager.fontManager.ttflist:
+        if f.name.lower() == wanted:
+            return f.fname
+    for path in _system_fonts():  # installed after matplotlib built its cache
+        if any(n.lower() == wanted for n in _families(path)):
+            return path
+    raise FontMissing(f"--font {name!r}: no installed font has this name or path; {INSTALL_HINT.split(' or ')[0]}")
+
+
+@lru_cache(maxsize=64)
+def cjk_family(text: str = _SAMPLE, preferred: str | None = None) -> str | None:
+    """The family name of an installed font that draws every CJK character of ``text``.
+
+    ``preferred`` (a family name or a font file) is used if it covers the text; otherwise the
+    installed fonts are searched, CJK serif fonts first. None when no installed font covers it.
+
+    Raises
+    ------
+    FontMissing
+        If ``preferred`` names no installed font, or one that lacks some of the characters.
+    """
+    if preferred:
+        path = _named(preferred)
+        if not _covers(path, text):
+            lacking = "".join(dict.fromkeys(ch for ch in text if _needs_font(ch) and ord(ch) not in _charmap(path)))
+            raise FontMissing(f"--font {preferred!r} has no glyph for {', '.join(lacking)}; choose another font")
+        families = _families(path)
+        return families[0] if families else None
+    for path in _system_fonts():
+        if _covers(path, text):
+            families = _families(path)
+            if families:
+                return families[0]
+    return None
+
+
+@contextlib.contextmanager
+def use_font(name: str | None) -> Iterator[None]:
+    """Figures made inside the block draw non-Latin characters in font ``name`` (a family or a file).
+
+    Raises
+    ------
+    FontMissing
+        If no installed font has that name.
+    """
+    if name:
+        _named(name)
+    token = _CHOSEN.set(name or None)
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
+def font_families() -> list[str]:
+    """The ``font.family`` list of the style: the Latin fonts, then the CJK fallback if any."""
+    chosen = _CHOSEN.get()
+    if chosen:
+        families = _families(_named(chosen))
+        extra = families[:1]
+    else:
+        found = cjk_family()
+        extra = [found] if found else []
+    return [*LATIN_FAMILIES, *extra]
+
+
+def require_font(texts: Iterable[str], preferred: str | None = None) -> str | None:
+    """The CJK font family that will draw ``texts``, None if they need none.
+
+    Raises
+    ------
+    FontMissing
+        Naming the characters no installed font (or ``preferred``) can draw, and how to install one.
+    """
+    needed = "".join(dict.fromkeys(ch for t in texts for ch in str(t) if _needs_font(ch)))
+    if not needed:
+        return None
+    preferred = preferred or _CHOSEN.get()
+    family = cjk_family(needed, preferred)
+    if family is None:
+        raise FontMissing(f"no installed font has the glyphs {', '.join(needed[:12])}{' …' if len(needed) > 12 else ''}; {INSTALL_HINT}")
+    return family
+
+
+_MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
+
+
+def uncovered(fig) -> dict[str, str]:
+    """For each visible text of ``fig`` with characters no font of its fallback chain has, those characters.
+
+    The fonts are the ones matplotlib resolves for the artist when it draws (its family list
+    with fallback); characters inside ``$…$`` mathtext must be drawable by the mathtext fonts,
+    which have no CJK glyphs.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(); _ = fig.text(0.5, 0.5, "$x$ 永"[:3])
+    >>> uncovered(fig)
+    {}
+    """
+    missing: dict[str, str] = {}
+    for artist in fig.findobj(matplotlib.text.Text):
+        text = artist.get_text()
+        if not text or not artist.get_visible() or not any(_needs_font(ch) for ch in text):
+            continue
+        math = "".join(_MATH.findall(text)) if artist._usetex is False and "$" in text else ""
+        plain = _MATH.sub("", text) if math else text
+        paths = [getattr(p, "path", p) for p in font_manager.fontManager._find_fonts_by_props(artist.get_fontproperties())]
+        lacking = [ch for ch in plain if _needs_font(ch) and not any(ord(ch) in _charmap(str(p)) for p in paths)]
+        lacking += [ch for ch in math if _needs_font(ch)]
+        if lacking:
+            missing[text] = "".join(dict.fromkeys(lacking))
+    return missing
