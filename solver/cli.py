@@ -65,6 +65,8 @@ class Format(str, Enum):
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+NamesOption = Annotated[str, typer.Option("--names", help="Region names in figures and tables: latin, zh (Chinese) or both.")]
+FontOption = Annotated[str | None, typer.Option("--font", help="The font (family name or file) for Chinese text; default: an installed CJK font.")]
 BasinOption = Annotated[bool, typer.Option("--basin/--no-basin", help="Compute the replicator basin of cooperation.")]
 BasinSamplesOption = Annotated[
     int, typer.Option("--basin-samples", min=8, help="Quasi-Monte-Carlo starts of each basin of a game larger than 2×2 (2×2: exact).")
@@ -310,7 +312,20 @@ def _span(text: str, option: str) -> tuple[str, float, float]:
     return name, lo, hi
 
 
-def _plot_game(scenario: str | None, row: str | None, col: str | None, link: str | None, mechanism: list[str]) -> tuple:
+def _named(network: RegionNetwork, names: str, font: str | None = None) -> RegionNetwork:
+    """The network with the display names asked for; a missing CJK font is an error before any work."""
+    from regions import NAME_STYLES
+
+    from .plots.fonts import require_font
+
+    if names not in (*NAME_STYLES, "en"):
+        raise InputError(f"--names {names!r}: use one of {', '.join(NAME_STYLES)}")
+    named = network.named(names)
+    require_font([r.name for r in named.regions.values()], font)
+    return named
+
+
+def _plot_game(scenario: str | None, row: str | None, col: str | None, link: str | None, mechanism: list[str], names: str = "latin") -> tuple:
     """The game to plot, its mechanisms, and the network (None for --row/--col)."""
     from games import Game as _Game
     from games import mechanism_from_dict
@@ -331,7 +346,7 @@ def _plot_game(scenario: str | None, row: str | None, col: str | None, link: str
         return game, mechs, None, None
     if not scenario:
         raise InputError("give a scenario (a file or a built-in name) or --row and --col")
-    network = _with_mechanisms(load_scenario(scenario), mechanism)
+    network = _named(_with_mechanisms(load_scenario(scenario), mechanism), names)
     chosen = network.links[0] if network.links else None
     if link:
         pair = set(link.replace("–", "-").split("-", 1))
@@ -362,8 +377,8 @@ def plot(
     vary: Annotated[str, typer.Option("--vary", help="Threshold curve: PAYOFF:LOW:HIGH, e.g. T:3.5:8.")] = "",
     parameter: Annotated[str, typer.Option("--parameter", help="Threshold curve: the mechanism parameter.")] = "discount",
     target: TargetOption = "strict",
-    names: Annotated[str, typer.Option("--names", help="Network map labels: en, zh or both.")] = "en",
-    font: Annotated[str | None, typer.Option("--font", help="A font (family or file) for Chinese labels.")] = None,
+    names: NamesOption = "latin",
+    font: FontOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     sweep_file: Annotated[str | None, typer.Option("--sweep", help="Phase diagram: draw from a sweep table (.csv/.parquet) over --x and --y.")] = None,
 ) -> None:
@@ -395,84 +410,85 @@ def plot(
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
     if points < 3 or points > 401:
         raise InputError(f"--points {points}: use 3 to 401")
-    if sweep_file is not None:
-        if kind is not Kind.phase_diagram:
-            raise InputError("--sweep draws a phase-diagram")
-        from .sweep import SweepError, phase_from_table
+    from .plots.fonts import use_font
 
-        xn, yn = x.split(":")[0], y.split(":")[0]
-        try:
-            fig = phase_diagram(phase_from_table(sweep_file, xn, yn))
-        except SweepError as err:
-            raise InputError(str(err)) from err
-    elif kind in (Kind.network_map, Kind.mechanism_comparison):
-        if not scenario or row is not None:
-            raise InputError(f"{kind.value} needs a scenario")
-        network = _with_mechanisms(load_scenario(scenario), mechanism or [])
-        if kind is Kind.network_map:
-            fig = network_map(
-                network,
-                analyze_network(network, basin=False),
-                mechanism="all together" if network.mechanisms else "status quo",
-                names=names,
-                font=font,
-            )
-        else:
-            fig = mechanism_comparison(compare(network, target=target), names=network)
-    else:
-        game, mechs, _network, _link = _plot_game(scenario, row, col, link, mechanism or [])
-        shown = apply(game, *mechs) if mechs else game
-        if kind is Kind.payoff_matrix:
-            if mechs:
-                fig = payoff_matrix(
-                    game,
-                    equilibria(game),
-                    other=shown,
-                    other_equilibria=equilibria(shown),
-                    titles=("status quo", " + ".join(m.describe() for m in mechs)),
+    with use_font(font):
+        if sweep_file is not None:
+            if kind is not Kind.phase_diagram:
+                raise InputError("--sweep draws a phase-diagram")
+            from .sweep import SweepError, phase_from_table
+
+            xn, yn = x.split(":")[0], y.split(":")[0]
+            try:
+                fig = phase_diagram(phase_from_table(sweep_file, xn, yn))
+            except SweepError as err:
+                raise InputError(str(err)) from err
+        elif kind in (Kind.network_map, Kind.mechanism_comparison):
+            if not scenario or row is not None:
+                raise InputError(f"{kind.value} needs a scenario")
+            network = _named(_with_mechanisms(load_scenario(scenario), mechanism or []), names)
+            if kind is Kind.network_map:
+                fig = network_map(
+                    network,
+                    analyze_network(network, basin=False),
+                    mechanism="all together" if network.mechanisms else "status quo",
                 )
             else:
-                fig = payoff_matrix(game, equilibria(game))
-        elif kind in (Kind.best_responses, Kind.replicator_flow):
-            if shown.shape != (2, 2):
-                raise InputError(f"{kind.value} needs a 2×2 game; this one is {shown.shape[0]}×{shown.shape[1]}")
-            if kind is Kind.best_responses:
-                fig = best_responses(shown, equilibria(shown))
-            else:
-                starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
-                fig = replicator_flow(shown, basin=basin_of_cooperation(shown), trajectories=trajectories(shown, starts), equilibria=equilibria(shown))
-        elif kind is Kind.phase_diagram:
-            if game.shape != (2, 2):
-                raise InputError("phase-diagram needs a 2×2 stage game")
-            rows, cols = stage_payoffs(game)
-            gap = max(rows.T - rows.R, cols.T - cols.R, rows.P - rows.S, cols.P - cols.S, 1e-9)
-            stack = mechs or [HigherLevelGuidance(penalty=gap)]
-            xn, xl, xh = _span(x or f"subsidy:0:{1.5 * gap:g}", "--x")
-            yn, yl, yh = _span(y, "--y")
-            for name, option in ((xn, "--x"), (yn, "--y")):
-                if not any(name in type(m).RANGES for m in stack):
-                    known = sorted({p for m in stack for p in type(m).RANGES})
-                    raise InputError(f"{option}: no mechanism here has a parameter {name!r}; parameters: {', '.join(known)}")
-            try:
-                grid = phase_grid(game, stack, (xn, np.linspace(xl, xh, points)), (yn, np.linspace(yl, yh, points)))
-            except ValueError as err:
-                raise InputError(f"phase-diagram: {err}") from err
-            fig = phase_diagram(grid)
+                fig = mechanism_comparison(compare(network, target=target), names=network)
         else:
-            if game.shape != (2, 2):
-                raise InputError("threshold-curve needs a 2×2 stage game")
-            rows, _ = stage_payoffs(game)
-            payoff, lo, hi = _span(vary or f"T:{rows.R + 0.05 * abs(rows.T - rows.R) + 1e-3:g}:{rows.R + 3 * abs(rows.T - rows.R) + 1:g}", "--vary")
-            if payoff not in ("R", "S", "T", "P"):
-                raise InputError(f"--vary: '{payoff}' is not one of R, S, T, P")
-            template = mechs[-1] if mechs else RepeatedPlay()
-            if parameter not in type(template).RANGES:
-                raise InputError(f"--parameter: {type(template).__name__} has no parameter {parameter!r}; parameters: {', '.join(type(template).RANGES)}")
-            try:
-                curve = threshold_sweep(game, template, parameter, payoff, np.linspace(lo, hi, points), target=target, others=tuple(mechs[:-1]))
-            except ValueError as err:
-                raise InputError(f"threshold-curve: {err}") from err
-            fig = threshold_curve(curve)
+            game, mechs, _network, _link = _plot_game(scenario, row, col, link, mechanism or [], names)
+            shown = apply(game, *mechs) if mechs else game
+            if kind is Kind.payoff_matrix:
+                if mechs:
+                    fig = payoff_matrix(
+                        game,
+                        equilibria(game),
+                        other=shown,
+                        other_equilibria=equilibria(shown),
+                        titles=("status quo", " + ".join(m.describe() for m in mechs)),
+                    )
+                else:
+                    fig = payoff_matrix(game, equilibria(game))
+            elif kind in (Kind.best_responses, Kind.replicator_flow):
+                if shown.shape != (2, 2):
+                    raise InputError(f"{kind.value} needs a 2×2 game; this one is {shown.shape[0]}×{shown.shape[1]}")
+                if kind is Kind.best_responses:
+                    fig = best_responses(shown, equilibria(shown))
+                else:
+                    starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
+                    fig = replicator_flow(shown, basin=basin_of_cooperation(shown), trajectories=trajectories(shown, starts), equilibria=equilibria(shown))
+            elif kind is Kind.phase_diagram:
+                if game.shape != (2, 2):
+                    raise InputError("phase-diagram needs a 2×2 stage game")
+                rows, cols = stage_payoffs(game)
+                gap = max(rows.T - rows.R, cols.T - cols.R, rows.P - rows.S, cols.P - cols.S, 1e-9)
+                stack = mechs or [HigherLevelGuidance(penalty=gap)]
+                xn, xl, xh = _span(x or f"subsidy:0:{1.5 * gap:g}", "--x")
+                yn, yl, yh = _span(y, "--y")
+                for name, option in ((xn, "--x"), (yn, "--y")):
+                    if not any(name in type(m).RANGES for m in stack):
+                        known = sorted({p for m in stack for p in type(m).RANGES})
+                        raise InputError(f"{option}: no mechanism here has a parameter {name!r}; parameters: {', '.join(known)}")
+                try:
+                    grid = phase_grid(game, stack, (xn, np.linspace(xl, xh, points)), (yn, np.linspace(yl, yh, points)))
+                except ValueError as err:
+                    raise InputError(f"phase-diagram: {err}") from err
+                fig = phase_diagram(grid)
+            else:
+                if game.shape != (2, 2):
+                    raise InputError("threshold-curve needs a 2×2 stage game")
+                rows, _ = stage_payoffs(game)
+                payoff, lo, hi = _span(vary or f"T:{rows.R + 0.05 * abs(rows.T - rows.R) + 1e-3:g}:{rows.R + 3 * abs(rows.T - rows.R) + 1:g}", "--vary")
+                if payoff not in ("R", "S", "T", "P"):
+                    raise InputError(f"--vary: '{payoff}' is not one of R, S, T, P")
+                template = mechs[-1] if mechs else RepeatedPlay()
+                if parameter not in type(template).RANGES:
+                    raise InputError(f"--parameter: {type(template).__name__} has no parameter {parameter!r}; parameters: {', '.join(type(template).RANGES)}")
+                try:
+                    curve = threshold_sweep(game, template, parameter, payoff, np.linspace(lo, hi, points), target=target, others=tuple(mechs[:-1]))
+                except ValueError as err:
+                    raise InputError(f"threshold-curve: {err}") from err
+                fig = threshold_curve(curve)
     from regions import atomic_write
 
     atomic_write(target_path, lambda tmp: save_figure(fig, tmp))
@@ -722,7 +738,7 @@ class ModelFormat(str, Enum):
 _MODEL_REST_POINTS_K = 4
 
 
-def _model_source(file: str | None, builtin: str | None, scenario: str | None, link: str | None) -> tuple:
+def _model_source(file: str | None, builtin: str | None, scenario: str | None, link: str | None, names: str = "latin") -> tuple:
     """The model to derive and notes on what it leaves out."""
     from games.model import Model, builtin_model
 
@@ -736,7 +752,7 @@ def _model_source(file: str | None, builtin: str | None, scenario: str | None, l
         return builtin_model(builtin), []
     from .dynamics.link_model import left_out, link_model
 
-    network = load_scenario(scenario)
+    network = _named(load_scenario(scenario), names)
     if link is None:
         raise InputError(f"--scenario {scenario}: give --link A-B, one of {', '.join('-'.join(k.between) for k in network.links[:10])}")
     pair = set(link.replace("–", "-").split("-", 1))
@@ -814,6 +830,8 @@ def evolve_model(
     out: Annotated[str | None, typer.Option("--out", "-o", help="Write derivation.md/.tex/.json and figures to this new folder.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty --out folder.")] = False,
     plot: Annotated[str | None, typer.Option("--plot", help="Draw a figure (.pdf, .svg, .png): the sweep, the cube (K = 3) or the shares over time.")] = None,
+    names: NamesOption = "latin",
+    font: FontOption = None,
 ) -> None:
     """The derivation of an evolutionary model: replicator equations, corner eigenvalues, stability conditions, rest points."""
     from .dynamics import ModelDynamics, derive, trajectory
@@ -822,7 +840,10 @@ def evolve_model(
 
     if not (t_end > 0 and t_end < 1e6):
         raise InputError("--t-end must be a positive number below 1e6")
-    model, notes = _model_source(file, builtin, scenario, link)
+    from .plots.fonts import use_font
+
+    with use_font(font):
+        model, notes = _model_source(file, builtin, scenario, link, names)
     overrides = _assignments(set_ or [])
     if overrides:
         model = model.with_values(**overrides)
@@ -850,11 +871,12 @@ def evolve_model(
 
     dynamics = ModelDynamics(model, derivation.payoff_differences)
     runs = [trajectory(dynamics, s, t_end) for s in default_starts(k_count)]
-    figures = {"shares": shares_over_time(runs, model)}
-    if k_count == 3:
-        figures["phase_portrait"] = phase_portrait(dynamics, runs, derivation)
-    if swept is not None:
-        figures["sweep"] = sweep_figure(swept, model)
+    with use_font(font):
+        figures = {"shares": shares_over_time(runs, model)}
+        if k_count == 3:
+            figures["phase_portrait"] = phase_portrait(dynamics, runs, derivation)
+        if swept is not None:
+            figures["sweep"] = sweep_figure(swept, model)
     if plot:
         from .plots import save_figure
 

@@ -192,24 +192,26 @@ def uncovered(fig) -> dict[str, str]:
     """For each visible text of ``fig`` with characters no font of its fallback chain has, those characters.
 
     The fonts are the ones matplotlib resolves for the artist when it draws (its family list
-    with fallback); characters inside ``$…$`` mathtext must be drawable by the mathtext fonts,
-    which have no CJK glyphs.
+    with fallback). A string holding ``$…$`` is set whole by mathtext, which has no fallback and
+    no CJK glyphs, so a Chinese name must not share a string with mathtext.
 
     >>> from matplotlib.figure import Figure
-    >>> fig = Figure(); _ = fig.text(0.5, 0.5, "$x$ 永"[:3])
+    >>> fig = Figure(); _ = fig.text(0.5, 0.5, "share of 永康, $x$")
     >>> uncovered(fig)
-    {}
+    {'share of 永康, $x$': '永康'}
     """
     missing: dict[str, str] = {}
     for artist in fig.findobj(matplotlib.text.Text):
         text = artist.get_text()
         if not text or not artist.get_visible() or not any(_needs_font(ch) for ch in text):
             continue
-        math = "".join(_MATH.findall(text)) if artist._usetex is False and "$" in text else ""
-        plain = _MATH.sub("", text) if math else text
-        paths = [getattr(p, "path", p) for p in font_manager.fontManager._find_fonts_by_props(artist.get_fontproperties())]
-        lacking = [ch for ch in plain if _needs_font(ch) and not any(ord(ch) in _charmap(str(p)) for p in paths)]
-        lacking += [ch for ch in math if _needs_font(ch)]
+        if _MATH.search(text):
+            # A string with $…$ anywhere is set whole by mathtext, whose fonts have no fallback
+            # and no CJK glyphs: every CJK character of it becomes a box.
+            lacking = [ch for ch in text if _needs_font(ch)]
+        else:
+            paths = [getattr(p, "path", p) for p in font_manager.fontManager._find_fonts_by_props(artist.get_fontproperties())]
+            lacking = [ch for ch in text if _needs_font(ch) and not any(ord(ch) in _charmap(str(p)) for p in paths)]
         if lacking:
             missing[text] = "".join(dict.fromkeys(lacking))
     return missing
