@@ -34,7 +34,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib import font_manager
 
-__all__ = ["LATIN_FAMILIES", "FontMissing", "cjk_family", "font_families", "require_font", "uncovered", "use_font"]
+__all__ = ["LATIN_FAMILIES", "FontMissing", "cjk_family", "font_families", "pdf_safe", "require_font", "uncovered", "use_font"]
 
 #: The style's own fonts, in fallback order: STIX (matches mathtext), then DejaVu Serif.
 LATIN_FAMILIES = ("STIXGeneral", "DejaVu Serif")
@@ -64,6 +64,18 @@ def _charmap(path: str) -> frozenset[int]:
         return frozenset()
 
 
+@lru_cache(maxsize=512)
+def _is_cff(path: str) -> bool:
+    """Whether a font file holds PostScript (CFF) outlines rather than TrueType ones."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=0, lazy=True) as font:
+            return "CFF " in font or "CFF2" in font
+    except Exception:  # an unreadable font is treated as TrueType; FT2Font decides coverage
+        return False
+
+
 @lru_cache(maxsize=1)
 def _system_fonts() -> tuple[str, ...]:
     fonts = set(font_manager.findSystemFonts())
@@ -72,7 +84,8 @@ def _system_fonts() -> tuple[str, ...]:
     def rank(path: str) -> tuple:
         name = Path(path).name.lower()
         hit = next((k for k, key in enumerate(_PRIORITY) if key.lower() in name), len(_PRIORITY))
-        return (hit, any(w in name for w in ("bold", "black", "heavy", "light", "thin", "medium", "semibold")), name)
+        weight = any(w in name for w in ("bold", "black", "heavy", "light", "thin", "medium", "semibold"))
+        return (hit, weight, name)
 
     return tuple(sorted(fonts, key=rank))
 
@@ -129,11 +142,15 @@ def cjk_family(text: str = _SAMPLE, preferred: str | None = None) -> str | None:
             raise FontMissing(f"--font {preferred!r} has no glyph for {', '.join(lacking)}; choose another font")
         families = _families(path)
         return families[0] if families else None
+    # Best-looking first (Noto Serif CJK, Source Han, …). A CFF-outline font like these is
+    # embedded in PDF as Type 3 (see :func:`needs_type3`); name a TrueType CJK font with
+    # --font for Type 42.
     for path in _system_fonts():
-        if _covers(path, text):
-            families = _families(path)
-            if families:
-                return families[0]
+        if not _covers(path, text):
+            continue
+        families = _families(path)
+        if families:
+            return families[0]
     return None
 
 
@@ -183,6 +200,130 @@ def require_font(texts: Iterable[str], preferred: str | None = None) -> str | No
     if family is None:
         raise FontMissing(f"no installed font has the glyphs {', '.join(needed[:12])}{' …' if len(needed) > 12 else ''}; {INSTALL_HINT}")
     return family
+
+
+def _drawn_fonts(artist) -> list[str]:
+    """The font files that draw the characters of a (non-mathtext) text artist."""
+    paths = [str(getattr(p, "path", p)) for p in font_manager.fontManager._find_fonts_by_props(artist.get_fontproperties())]
+    used = []
+    for ch in set(artist.get_text()):
+        if ch.isspace():
+            continue
+        first = next((p for p in paths if ord(ch) in _charmap(p)), None)
+        if first is not None and first not in used:
+            used.append(first)
+    return used
+
+
+def _truetype_subset(path: str, index: int, chars: str) -> str:
+    """A TrueType-outline font holding only ``chars`` of the CFF font ``path`` (face ``index``),
+    registered with matplotlib; its family name.
+
+    The cubic CFF outlines become quadratic TrueType ones (fontTools' cu2qu, error ≤ 1 font
+    unit in 1,000), so the PDF embeds a well-formed Type 42 font with the same glyphs.
+    """
+    import hashlib
+    import tempfile
+
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    key = hashlib.sha1(f"{path}|{index}|{chars}".encode()).hexdigest()[:12]
+    family = f"intergov subset {key}"
+    if any(f.name == family for f in font_manager.fontManager.ttflist):
+        return family
+    options = subset.Options()
+    options.font_number = index
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(path, options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    order = font.getGlyphOrder()
+    outlines = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(outlines)
+        outlines[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    glyf = font["glyf"] = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, glyphs
+    for tag in ("CFF ", "CFF2", "VORG"):
+        if tag in font:
+            del font[tag]
+    hmtx = font["hmtx"]
+    for name, glyph in glyphs.items():
+        glyph.recalcBounds(glyf)
+        hmtx.metrics[name] = (hmtx.metrics[name][0], getattr(glyph, "xMin", 0))
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for field in ("maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions", "maxComponentElements",
+                  "maxTwilightPoints", "maxComponentDepth"):
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    maxp.recalc(font)
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping = 3.0, [], {}
+    font["head"].indexToLocFormat = font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = family
+        elif record.nameID == 4:
+            record.string = f"{family} Regular"
+        elif record.nameID == 6:
+            record.string = family.replace(" ", "-")
+    global _SUBSETS
+    if _SUBSETS is None:
+        _SUBSETS = tempfile.TemporaryDirectory(prefix="intergov-fonts-")
+    out = Path(_SUBSETS.name) / f"{key}.ttf"
+    font.save(str(out))
+    font_manager.fontManager.addfont(str(out))
+    return family
+
+
+_SUBSETS = None
+
+
+@contextlib.contextmanager
+def pdf_safe(fig) -> Iterator[None]:
+    """Inside the block, text drawn from a CFF-outline font (Noto CJK, Source Han) uses a
+    TrueType copy of just its glyphs, so a PDF embeds it as a well-formed Type 42 font.
+
+    matplotlib writes a CFF font into a PDF as if it were TrueType (matplotlib issue #20870): the
+    file opens in some viewers and is rejected by others. Outside the block nothing changes.
+    """
+    users: dict[tuple[str, int], list] = {}
+    for artist in fig.findobj(matplotlib.text.Text):
+        text = artist.get_text()
+        if not text or not artist.get_visible() or _MATH.search(text) or not any(_needs_font(ch) for ch in text):
+            continue
+        found = font_manager.fontManager._find_fonts_by_props(artist.get_fontproperties())
+        paths = [(str(getattr(p, "path", p)), int(getattr(p, "face_index", 0))) for p in found]
+        for ch in set(text):
+            first = next((p for p in paths if not ch.isspace() and ord(ch) in _charmap(p[0])), None)
+            if first is not None and _is_cff(first[0]):
+                users.setdefault(first, []).append((artist, ch))
+    saved = []
+    try:
+        for (path, index), uses in users.items():
+            family = _truetype_subset(path, index, "".join(sorted({ch for _, ch in uses})))
+            cff_names = {f.name for f in font_manager.fontManager.ttflist if f.fname == path}
+            for artist in dict.fromkeys(a for a, _ in uses):
+                prop = artist.get_fontproperties()
+                saved.append((artist, prop))
+                new = prop.copy()
+                new.set_family([f for f in prop.get_family() if f not in cff_names] + [family])
+                artist.set_fontproperties(new)
+        yield
+    finally:
+        for artist, prop in reversed(saved):
+            artist.set_fontproperties(prop)
 
 
 _MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")

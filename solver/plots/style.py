@@ -13,7 +13,7 @@ the Latin name instead of drawing empty boxes.
 Examples
 --------
 >>> LEVEL_COLORS["none"], LEVEL_COLORS["dominant"]
-('#D55E00', '#009E73')
+('#666666', '#0072B2')
 >>> with plot_style():
 ...     import matplotlib.pyplot as plt
 ...     plt.rcParams["font.family"][:2]
@@ -48,14 +48,18 @@ __all__ = [
 
 #: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
 OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-#: The colour of each cooperation level, the same in every figure.
+#: The colour of each cooperation level, the same in every figure: six Okabe–Ito hues (dark grey,
+#: not black, for "none", so black threshold lines stay visible on it). Every pair differs by
+#: ΔE*ab ≥ 20 in CIELAB, also under simulated deuteranopia, protanopia and tritanopia
+#: (colorspacious, severity 100); the earlier orange "strict" and vermillion "none" were 18 apart
+#: under deuteranopia and looked alike.
 LEVEL_COLORS = {
-    "dominant": "#009E73",
-    "unique": "#0072B2",
-    "risk-dominant": "#56B4E9",
-    "strict": "#E69F00",
-    "weak": "#CC79A7",
-    "none": "#D55E00",
+    "dominant": "#0072B2",
+    "unique": "#56B4E9",
+    "risk-dominant": "#CC79A7",
+    "strict": "#F0E442",
+    "weak": "#D55E00",
+    "none": "#666666",
 }
 #: Figure widths in inches: one journal column, a full page width.
 SINGLE_COLUMN = 3.5
@@ -139,7 +143,7 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
         raise ValueError(f"{path}: unsupported figure format '{path.suffix}'; use .pdf, .svg or .png")
     from regions import atomic_write
 
-    from .fonts import INSTALL_HINT, FontMissing, uncovered
+    from .fonts import INSTALL_HINT, FontMissing, pdf_safe, uncovered
 
     # Never a tofu box: refuse to save text no installed font can draw.
     lacking = uncovered(fig)
@@ -148,7 +152,8 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
         raise FontMissing(f"{path}: no font of this figure has the glyphs {', '.join(glyphs[:12])}; {INSTALL_HINT}")
 
     def write(tmp: Path) -> None:
-        with plot_style():
+        # A CFF-outline CJK font (Noto CJK) goes into a PDF as a TrueType copy of its glyphs.
+        with plot_style(), pdf_safe(fig) if ext == "pdf" else contextlib.nullcontext():
             fig.savefig(tmp, format=ext, metadata=None if ext == "png" else {"Creator": "intergov"})
 
     # Atomically, into a folder made if missing: `--plot out/x.pdf` used to end in a traceback.
