@@ -505,8 +505,10 @@ def report(
     budget: BudgetOption = None,
     menu: MenuOption = None,
     basin_samples: BasinSamplesOption = DEFAULT_SAMPLES,
+    names: NamesOption = "latin",
+    font: FontOption = None,
 ) -> None:
-    """Write a report folder: report.md with figures inline, tables, figures, metadata.json."""
+    """Write a report folder: report.md with figures inline, report.tex, tables, figures, metadata.json."""
     from .report import ReportError, write_report
 
     if target not in LEVELS[:-1]:
@@ -518,7 +520,7 @@ def report(
     try:
         folder = write_report(
             network, out, force=force, target=target, seed=seed, scenario_text=text, scenario_ref=scenario, budgets=budgets, menu=options,
-            basin_samples=basin_samples,
+            basin_samples=basin_samples, names=names, font=font,
         )
     except ReportError as err:
         raise InputError(str(err)) from err

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-__all__ = ["CJK_FONT", "VERDICT_WORDS", "derivation_document", "escape_latex", "needs_cjk"]
+__all__ = ["CJK_FONT", "VERDICT_WORDS", "derivation_document", "escape_latex", "math_cell", "math_latex", "needs_cjk", "preamble"]
 
 #: The CJK font named in documents whose names need one (Debian: fonts-noto-cjk).
 CJK_FONT = "Noto Serif CJK SC"
@@ -65,8 +65,8 @@ _ESCAPES = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
+    "<": r"$<$",
+    ">": r"$>$",
     "|": r"\textbar{}",
 }
 _GREEK = dict(
@@ -79,7 +79,7 @@ _GREEK = dict(
         ),
     )
 )
-_SYMBOLS = {"−": "-", "×": r"\times", "·": r"\cdot", "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "→": r"\to", "±": r"\pm", "∞": r"\infty"}
+_SYMBOLS = {"−": "-", "×": r"\times", "·": r"\cdot", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "→": r"\to", "±": r"\pm", "∞": r"\infty"}
 _TEXT_SYMBOLS = {"–": "--", "—": "---", "…": r"\dots{}", "“": "``", "”": "''", "‘": "`", "’": "'", "\u00a0": "~"}
 _CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]")
 
@@ -94,15 +94,21 @@ def needs_cjk(*texts: str) -> bool:
 
 
 def escape_latex(text: str) -> str:
-    """User text for LaTeX text mode: special characters escaped, Greek letters and a few
-    mathematical symbols as math, control characters dropped.
+    """User text for LaTeX text mode: special characters escaped, Greek letters and mathematical
+    symbols (≥, −, ·, →, <, and the minus sign of a negative number) as math, control characters
+    dropped. The one escaping function of the package: tables, reports and appendices use it.
 
-    >>> escape_latex("α_AΔR ≥ 0")
-    '$\\\\alpha$\\\\_A$\\\\Delta$R $\\\\ge$ 0'
+    >>> print(escape_latex("α_AΔR ≥ 0"))
+    $\\alpha$\\_A$\\Delta$R $\\geq$ 0
+    >>> print(escape_latex("(D, D) → (-1, -0.5); risk-dominant"))
+    (D, D) $\\to$ ($-$1, $-$0.5); risk-dominant
     """
+    text = str(text)
     out = []
-    for ch in str(text):
-        if ch in _ESCAPES:
+    for k, ch in enumerate(text):
+        if ch == "-" and k + 1 < len(text) and (text[k + 1].isdigit() or text[k + 1] == ".") and (k == 0 or text[k - 1] in " (,;[/=≥≤<>"):
+            out.append("$-$")  # the minus of a number, not a hyphen
+        elif ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif ch in _GREEK:
             out.append(f"${_GREEK[ch]}$")
@@ -115,6 +121,58 @@ def escape_latex(text: str) -> str:
         elif ch.isprintable():
             out.append(ch)
     return "".join(out)
+
+
+_MATH_TOKEN = re.compile(
+    r"(?P<name>[A-Za-z]+)(?:_(?P<sub>[A-Za-z0-9]+))?|(?P<greek>[" + "".join(_GREEK) + r"])(?:_(?P<gsub>[A-Za-z0-9]+))?"
+    r"|(?P<num>\d+(?:\.\d+)?)|\^(?P<power>[A-Za-z0-9]+)|(?P<other>.)",
+    re.S,
+)
+
+
+def math_latex(text: str) -> str:
+    """A formula written in plain text (``α_AΔR − E_A − C_A < 0``, ``-b^2 + 2·a``) as the body
+    of LaTeX math: one-letter names (Latin or Greek) as math variables with their subscripts,
+    longer names upright in ``\\\\text{}``, operators as math symbols. Wrap it in ``$…$``.
+
+    >>> print(math_latex("α_AΔR − E_A − C_A < 0"))
+    \\alpha_{A}\\Delta R - E_{A} - C_{A} < 0
+    >>> print(math_latex("-b^2 + 2·cost_H"))
+    -b^{2} + 2\\cdot \\text{cost}_{H}
+    """
+    out: list[str] = []
+    for m in _MATH_TOKEN.finditer(str(text)):
+        if m.group("name"):
+            name = m.group("name")
+            word = name if len(name) == 1 else rf"\text{{{name}}}"
+            out.append(word + (f"_{{{m.group('sub')}}}" if m.group("sub") else ""))
+        elif m.group("greek"):
+            out.append(_GREEK[m.group("greek")] + (f"_{{{m.group('gsub')}}}" if m.group("gsub") else " "))
+        elif m.group("num"):
+            out.append(m.group("num"))
+        elif m.group("power"):
+            out.append(f"^{{{m.group('power')}}}")
+        else:
+            ch = m.group("other")
+            if ch in _SYMBOLS:
+                out.append(_SYMBOLS[ch] + ("" if _SYMBOLS[ch] == "-" else " "))
+            elif ch == "*":
+                out.append(r"\cdot ")
+            elif ch in "+-/=<>()[],.;:! ":
+                out.append(ch)
+            elif ch.isprintable():
+                out.append(rf"\text{{{escape_latex(ch)}}}")
+    return re.sub(" {2,}", " ", "".join(out)).strip()
+
+
+def math_cell(text: str) -> str:
+    """A cell of formulas separated by ``;`` as inline math, one ``$…$`` per formula.
+
+    >>> math_cell("−C_A; C_B")
+    '$-C_{A}$; $C_{B}$'
+    """
+    parts = [p.strip() for p in str(text).split(";")]
+    return "; ".join(f"${math_latex(p)}$" if p and p not in ("—", "(numeric)") else escape_latex(p) for p in parts)
 
 
 def _tex(expr: Any) -> str:
@@ -210,16 +268,28 @@ def _corner_label(corner: Sequence[int]) -> str:
     return "(" + ", ".join(str(int(c)) for c in corner) + ")"
 
 
-def _preamble(title: str, cjk: bool) -> list[str]:
+def preamble(title: str, cjk: bool, *, cjk_font: str = CJK_FONT, graphics: bool = False, landscape: bool = False) -> list[str]:
+    """The lines of a XeLaTeX document up to ``\\maketitle``: ``fontspec``, ``amsmath``,
+    ``booktabs``, ``longtable``, ``array`` (with a ragged column type ``P{width}``), ``geometry``
+    and, when ``cjk``, ``xeCJK`` with ``cjk_font``; ``graphicx`` when ``graphics``.
+
+    ``title`` is LaTeX already (escape user text with :func:`escape_latex`).
+
+    >>> lines = preamble("A", cjk=True)
+    >>> lines[0], lines[-1], any("xeCJK" in line for line in lines)
+    ('\\\\documentclass[10pt]{article}', '\\\\maketitle', True)
+    """
     lines = [
         r"\documentclass[10pt]{article}",
         r"\usepackage{fontspec}",
         r"\usepackage{amsmath,amssymb}",
         r"\usepackage{booktabs,longtable,array}",
-        r"\usepackage[a4paper,margin=2cm]{geometry}",
+        rf"\usepackage[a4paper,{'landscape,' if landscape else ''}margin=2cm]{{geometry}}",
     ]
+    if graphics:
+        lines.append(r"\usepackage{graphicx}")
     if cjk:
-        lines += [r"\usepackage{xeCJK}", rf"\setCJKmainfont{{{CJK_FONT}}}"]
+        lines += [r"\usepackage{xeCJK}", rf"\setCJKmainfont{{{cjk_font}}}"]
     lines += [
         r"\allowdisplaybreaks",
         r"\setlength{\tabcolsep}{4pt}",
@@ -420,7 +490,7 @@ def derivation_document(derivation: Any, *, model: Any = None, title: str | None
         raise ValueError(f"the model's shares {tuple(model.share_symbols)} are not the derivation's {tuple(derivation.shares)}")
     heading = title if title is not None else (model.name or "Model")
     names = [heading, *model.populations, *(s for row in model.strategies for s in row), *(p.note for p in model.parameters.values())]
-    lines = _preamble(escape_latex(heading), needs_cjk(*names))
+    lines = preamble(escape_latex(heading), needs_cjk(*names))
     for part in (_model_section(model, derivation), _payoff_section(model), _payoffs_section(model, derivation), _jacobian_section(derivation)):
         lines += part
     lines += _corner_section(model, derivation)

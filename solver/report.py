@@ -4,14 +4,23 @@
 mechanisms (:func:`solver.design.compare`), and writes::
 
     DIR/report.md              the scenario, the status quo, each mechanism, the design, figures
+    DIR/report.tex             the same as a XeLaTeX document (``xelatex report.tex`` in DIR)
     DIR/tables/*.md|.tex|.csv  analysis.*, design.* and, with budgets, allocation.* (Markdown,
-                               LaTeX booktabs, CSV)
+                               LaTeX booktabs longtable, CSV)
     DIR/figures/*.pdf|.png     every figure in vector and raster form
     DIR/metadata.json          intergov version, scenario file hash, every parameter, seed
 
-It refuses a non-empty ``DIR`` unless ``force``, and writes atomically: everything goes to a
-temporary folder beside ``DIR`` that replaces it only when complete, so a failed run leaves no
-half report and an existing report intact.
+Regions appear by the names asked for (``names``: ``latin``, ``zh`` or ``both``, see
+:meth:`regions.RegionNetwork.named`) in tables, captions and figures. The LaTeX has symbols in
+math mode and escaped text (:func:`solver.latex.escape_latex`); with Chinese names it loads
+``xeCJK`` with the CJK font (``Noto Serif CJK SC``, Debian's ``fonts-noto-cjk``, unless ``font``
+names another). The table fragments need ``booktabs``, ``longtable`` and ``array``.
+
+Like any Unix tool, files get the mode the umask gives (0644 under umask 022) and folders 0755.
+``DIR`` must be a folder: a name with a file extension (``report.pdf``) is refused. It refuses a
+non-empty ``DIR`` unless ``force``, and writes atomically: everything goes to a temporary folder
+beside ``DIR`` that replaces it only when complete, so a failed run leaves no half report and an
+existing report intact.
 
 Examples
 --------
@@ -20,7 +29,7 @@ Examples
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
 >>> path = write_report(load_scenario("yongkang-wuyi-jinyun"), out, scenario_text="x", figures=False)
 >>> sorted(p.name for p in path.iterdir())
-['metadata.json', 'report.md', 'tables']
+['metadata.json', 'report.md', 'report.tex', 'tables']
 """
 
 from __future__ import annotations
@@ -43,14 +52,32 @@ from regions.scenario import atomic_folder
 from .basin import DEFAULT_SAMPLES, basin_of_cooperation, trajectories
 from .design import Option, allocate, compare, shapley_surplus
 from .design.phase import phase_grid, threshold_sweep
+from .latex import CJK_FONT, escape_latex, needs_cjk, preamble
 from .network import analyze, link_game
-from .tables import allocation_rows, analysis_rows, budget_line, design_rows, render, transfer_rows
+from .tables import allocation_rows, analysis_rows, budget_line, design_rows, region_names, render, transfer_rows
 
-__all__ = ["ReportError", "design_rows", "version", "write_report"]
+__all__ = ["FILE_EXTENSIONS", "ReportError", "design_rows", "version", "write_report"]
+
+#: Extensions that make ``--out`` look like a file: the report is a folder.
+FILE_EXTENSIONS = frozenset(".pdf .md .tex .html .htm .txt .csv .json .png .svg .jpg .jpeg .docx .odt .zip .tar .gz .xlsx".split())
 
 
 class ReportError(ValueError):
     """The report cannot be written where asked (a one-line message for the CLI)."""
+
+
+def _link_name(network: RegionNetwork, between: Sequence[str]) -> str:
+    """``Yongkang–Wuyi``: a link by its regions' display names."""
+    return "–".join(network.region(r).name for r in between)
+
+
+def _check_out(out: Path, force: bool) -> None:
+    if out.suffix.lower() in FILE_EXTENSIONS and not out.is_dir():
+        raise ReportError(f"--out {out}: --out takes a folder (the report is report.md, report.tex, tables/ and figures/), not a {out.suffix} file")
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise ReportError(f"{out} exists and is not empty; use --force to replace it")
 
 
 def version() -> str:
@@ -85,6 +112,7 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
     from .plots import threshold_curve as plot_threshold
 
     made: list[tuple[str, str]] = []
+    fmt = "{:.4g}".format
 
     def keep(fig, name: str, caption: str) -> None:
         for ext in ("pdf", "png"):
@@ -100,6 +128,7 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
         )
     for link in network.links:
         tag = "-".join(link.between)
+        pair = _link_name(network, link.between)
         game = link_game(network, link)
         rows = [r for r in analysis.links if r.link is link]
         stage = [r for r in rows if len(r.mechanisms) == 1 and not isinstance(r.mechanisms[0], RepeatedPlay) and r.mechanism != "status quo"]
@@ -115,25 +144,27 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
             keep(
                 fig,
                 f"payoff-matrix-{tag}",
-                f"{'–'.join(link.between)}: payoffs in the status quo and under {after.mechanism}; pure equilibria shaded.",
+                f"{pair}: payoffs in the status quo and under {after.mechanism}; pure equilibria shaded.",
             )
             target_game = after.game
             label = after.mechanism
+            where = f"under {label}"
             basin = after.report.basin
         else:
             keep(
                 payoff_matrix(game, equilibria(game), titles=("status quo", "")),
                 f"payoff-matrix-{tag}",
-                f"{'–'.join(link.between)}: payoffs.",
+                f"{pair}: payoffs.",
             )
             target_game, label = game, "status quo"
+            where = "in the status quo"
             basin = next((r.report.basin for r in rows if r.mechanism == "status quo"), None)
         # The figure shades, and its caption prints, the basin of the analysis table's row.
         basin = basin if basin is not None else basin_of_cooperation(target_game, samples=basin_samples)
         keep(
             best_responses(target_game, equilibria(target_game)),
             f"best-responses-{tag}",
-            f"{'–'.join(link.between)} under {label}: best responses and equilibria.",
+            f"{pair} {where}: best responses and equilibria.",
         )
         starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
         fig = replicator_flow(
@@ -145,7 +176,7 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
         keep(
             fig,
             f"replicator-flow-{tag}",
-            f"{'–'.join(link.between)} under {label}: replicator dynamics; basin of (C, C) {basin.text}"
+            f"{pair} {where}: replicator dynamics; basin of (C, C) {basin.text}"
             + (f" ({basin.reason})." if basin.value is None else ", shaded."),
         )
         row, col = stage_payoffs(game)
@@ -161,7 +192,7 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
         keep(
             phase_diagram(grid),
             f"phase-diagram-{tag}",
-            f"{'–'.join(link.between)}: cooperation level over subsidy and detection (penalty {penalty:g}).",
+            f"{pair}: cooperation level over subsidy and detection (penalty {fmt(penalty)}).",
         )
     first = link_game(network, network.links[0])
     row, _ = stage_payoffs(first)
@@ -171,10 +202,58 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
         keep(
             plot_threshold(curve),
             "threshold-curve",
-            f"{'–'.join(network.links[0].between)}: least discount for cooperation as the temptation T varies.",
+            f"{_link_name(network, network.links[0].between)}: least discount for cooperation as the temptation T varies.",
         )
     keep(mechanism_comparison(comparison, names=network), "mechanism-comparison", "Minimal strength and cost of each mechanism on each link.")
     return made
+
+
+def _blocks_md(blocks: list[tuple]) -> str:
+    lines: list[str] = []
+    for kind, *args in blocks:
+        if kind == "title":
+            lines += [f"# {args[0]}", "", f"*{args[1]}*", ""]
+        elif kind == "section":
+            lines += [f"## {args[0]}", ""]
+        elif kind == "text":
+            lines += [args[0], ""]
+        elif kind == "table":
+            lines += [render(args[0], "markdown"), ""]
+        elif kind == "figure":
+            name, caption = args
+            lines += [f"![{caption}](figures/{name}.png)", "", f"*{caption}* ([PDF](figures/{name}.pdf))", ""]
+    return "\n".join(lines)
+
+
+def _blocks_tex(blocks: list[tuple], *, cjk_font: str) -> str:
+    """The report as a XeLaTeX document: tables written to tables/ are \\input, figures included as PDF."""
+    texts = [str(a) for _, *args in blocks for a in args if isinstance(a, str)]
+    texts += [str(v) for _, *args in blocks for a in args if isinstance(a, list) for row in a for v in (*row, *row.values())]
+    title = next(args for kind, *args in blocks if kind == "title")
+    lines = preamble(escape_latex(title[0]), needs_cjk(*texts), cjk_font=cjk_font, graphics=True, landscape=True)
+    lines.insert(lines.index(r"\begin{document}"), r"\renewcommand{\arraystretch}{1.15}")
+    lines.append(rf"\begin{{center}}\emph{{{escape_latex(title[1])}}}\end{{center}}")
+    for kind, *args in blocks:
+        if kind == "section":
+            lines.append(rf"\section*{{{escape_latex(args[0])}}}")
+        elif kind == "text":
+            lines += [escape_latex(args[0]), ""]
+        elif kind == "table":
+            rows, name = args
+            table = rf"\input{{tables/{name}.tex}}" if name else render(rows, "latex", long=True)
+            lines += [r"{\footnotesize", table, "}", ""]
+        elif kind == "figure":
+            name, caption = args
+            lines += [
+                r"\begin{figure}[!htbp]",
+                r"\centering",
+                rf"\includegraphics[width=0.9\linewidth,height=0.72\textheight,keepaspectratio]{{figures/{name}.pdf}}",
+                rf"\caption{{{escape_latex(caption)}}}",
+                r"\end{figure}",
+                r"\clearpage",
+            ]
+    lines.append(r"\end{document}")
+    return "\n".join(lines) + "\n"
 
 
 def write_report(
@@ -190,6 +269,8 @@ def write_report(
     basin_samples: int = DEFAULT_SAMPLES,
     budgets: Mapping[str, float] | None = None,
     menu: Mapping[str, Sequence[Option]] | None = None,
+    names: str = "latin",
+    font: str | None = None,
 ) -> Path:
     """Write the report folder of a scenario (see the module notes).
 
@@ -213,93 +294,97 @@ def write_report(
     budgets, menu : mapping, optional
         Budgets per government and options per link: with budgets, the report has an
         "Allocation" section (:func:`solver.design.allocate`; by default the scenario's menu).
+    names : {"latin", "zh", "both"}
+        The region names in tables, captions and figures.
+    font : str, optional
+        The font (family name or file) for Chinese text in figures, and in ``report.tex``
+        when it is a family name; by default an installed CJK font (figures) and
+        ``Noto Serif CJK SC`` (LaTeX).
 
     Raises
     ------
     ReportError
-        If ``out`` is a non-empty folder and ``force`` is false, or is not a folder.
+        If ``out`` has a file's extension, is a non-empty folder and ``force`` is false, or is
+        not a folder; or ``names`` is unknown.
+    solver.plots.fonts.FontMissing
+        If the figures need a CJK font and none (or not ``font``) is installed; raised before
+        any work.
     """
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"{out} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise ReportError(f"{out} exists and is not empty; use --force to replace it")
+    _check_out(out, force)
+    try:
+        named = network.named(names)
+    except ValueError as err:
+        raise ReportError(f"--names {names!r}: use latin, zh or both") from err
+    if figures or font:
+        from .plots.fonts import require_font, use_font
+
+        with use_font(font):  # a font that is not installed, or lacks glyphs: one line, before any work
+            require_font([r.name for r in named.regions.values()], font)
+    labels = region_names(named)
+    cjk_font = font if font and not Path(font).is_file() else CJK_FONT
     with atomic_folder(out) as work:
-        analysis = analyze(network, basin_samples=basin_samples)
-        comparison = compare(network, target=target)
+        analysis = analyze(named, basin_samples=basin_samples)
+        comparison = compare(named, target=target)
         tables = work / "tables"
         tables.mkdir()
-        a_rows, d_rows = analysis_rows(analysis), design_rows(comparison)
-        plan = allocate(network, budgets, menu, target=target) if budgets else None
+        a_rows, d_rows = analysis_rows(analysis, labels), design_rows(comparison, labels)
+        plan = allocate(named, budgets, menu, target=target) if budgets else None
         written = [("analysis", a_rows), ("design", d_rows)]
         if plan is not None:
-            written.append(("allocation", allocation_rows(plan)))
+            written.append(("allocation", allocation_rows(plan, labels)))
         for name, rows in written:
             for fmt, ext in (("markdown", "md"), ("latex", "tex"), ("csv", "csv")):
-                (tables / f"{name}.{ext}").write_text(render(rows, fmt) + "\n", encoding="utf-8")
+                text = render(rows, fmt, long=True) if fmt == "latex" else render(rows, fmt)
+                (tables / f"{name}.{ext}").write_text(text + "\n", encoding="utf-8")
         made = []
         if figures:
             (work / "figures").mkdir()
-            made = _figures(network, analysis, comparison, work / "figures", seed, basin_samples)
-        transfers = transfer_rows(network)
-        surplus = shapley_surplus(network)
+            with use_font(font):
+                made = _figures(named, analysis, comparison, work / "figures", seed, basin_samples)
+        transfers = transfer_rows(named, labels)
+        surplus = shapley_surplus(named)
         s = analysis.summary
         quo = [row for row, r in zip(a_rows, analysis.links) if r.mechanism == "status quo"]
-        lines = [
-            f"# {network.name}",
-            "",
-            f"*intergov {version()} — target level: {target}*",
-            "",
-            "## Scenario",
-            "",
-            network.note or "(no note)",
-            "",
-            f"Sources: {network.sources}" if network.sources else "Sources: not given.",
-            "",
-            f"{len(network.regions)} regions, {len(network.links)} cluster links, {len(network.mechanisms)} mechanisms.",
-            "",
-            "## Status quo",
-            "",
-            render(quo, "markdown"),
-            "",
-            f"Cooperation is stable on {s['stable_share']:.0%} of the link weight in the status quo and on "
-            f"{s['with_mechanisms']['stable_share']:.0%} with all of the scenario's mechanisms.",
-            "",
-            "## Each mechanism",
-            "",
-            render(a_rows, "markdown"),
-            "",
-            "## Design: the minimal strength of each mechanism",
-            "",
-            render(d_rows, "markdown"),
-            "",
+        blocks: list[tuple] = [
+            ("title", network.name, f"intergov {version()} — target level: {target}"),
+            ("section", "Scenario"),
+            ("text", network.note or "(no note)"),
+            ("text", f"Sources: {network.sources}" if network.sources else "Sources: not given."),
+            ("text", f"{len(network.regions)} regions, {len(network.links)} cluster links, {len(network.mechanisms)} mechanisms."),
+            ("section", "Status quo"),
+            ("table", quo, None),
+            (
+                "text",
+                f"Cooperation is stable on {s['stable_share']:.0%} of the link weight in the status quo and on "
+                f"{s['with_mechanisms']['stable_share']:.0%} with all of the scenario's mechanisms.",
+            ),
+            ("section", "Each mechanism"),
+            ("table", a_rows, "analysis"),
+            ("section", "Design: the minimal strength of each mechanism"),
+            ("table", d_rows, "design"),
         ]
         if plan is not None:
-            lines += [
-                "## Allocation",
-                "",
-                "At most one option per link; the most link weight at the target within every budget, then the least spend.",
-                "",
-                render(allocation_rows(plan), "markdown"),
-                "",
-                budget_line(plan)[0].upper() + budget_line(plan)[1:] + ".",
-                "",
+            line = budget_line(plan, labels)
+            blocks += [
+                ("section", "Allocation"),
+                ("text", "At most one option per link; the most link weight at the target within every budget, then the least spend."),
+                ("table", allocation_rows(plan, labels), "allocation"),
+                ("text", line[0].upper() + line[1:] + "."),
             ]
         if transfers:
-            lines += ["## Side payments on asymmetric links", "", render(transfers, "markdown"), ""]
-        shares = ", ".join(f"{k} {v:.4g}" for k, v in surplus.values.items())
+            blocks += [("section", "Side payments on asymmetric links"), ("table", transfers, None)]
+        shares = ", ".join(f"{labels.get(k, k)} {v:.4g}" for k, v in surplus.values.items())
         core = {True: "lies in the core", False: "does not lie in the core", None: "core membership undecided"}[surplus.in_core]
-        lines += [
-            "## Dividing the surplus",
-            "",
-            f"Shapley value of the cooperative surplus ({surplus.total:.4g}): {shares}; it {core}.",
-            "",
+        blocks += [
+            ("section", "Dividing the surplus"),
+            ("text", f"Shapley value of the cooperative surplus ({surplus.total:.4g}): {shares}; it {core}."),
         ]
         if made:
-            lines += ["## Figures", ""]
-            for name, caption in made:
-                lines += [f"![{caption}](figures/{name}.png)", "", f"*{caption}* ([PDF](figures/{name}.pdf))", ""]
-        (work / "report.md").write_text("\n".join(lines), encoding="utf-8")
+            blocks.append(("section", "Figures"))
+            blocks += [("figure", name, caption) for name, caption in made]
+        (work / "report.md").write_text(_blocks_md(blocks), encoding="utf-8")
+        (work / "report.tex").write_text(_blocks_tex(blocks, cjk_font=cjk_font), encoding="utf-8")
         meta = {
             "intergov": version(),
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -314,6 +399,8 @@ def write_report(
                 "basin_samples": basin_samples,
                 "figures": figures,
                 "budgets": dict(budgets or {}),
+                "names": names,
+                "font": font,
             },
             "versions": _versions(),
             "files": [*sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()), "metadata.json"],

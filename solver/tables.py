@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from games import Game
 
@@ -38,10 +38,12 @@ __all__ = [
     "model_json",
     "model_number",
     "model_rest_rows",
+    "region_names",
     "render",
     "render_corner_table",
     "render_model",
     "selten_note",
+    "strength_text",
     "sweep_rows",
     "transfer_rows",
 ]
@@ -51,7 +53,41 @@ FORMATS = ("table", "markdown", "csv", "latex")
 
 
 def _number(value: float) -> str:
+    """A number in a table: an integer as itself, anything else to 4 significant digits
+    (float noise below 1e-12 reads 0).
+
+    >>> _number(5 / 3), _number(2.0), _number(-1e-17), _number(float("inf"))
+    ('1.667', '2', '0', 'inf')
+    """
+    if value != value or abs(value) == float("inf"):
+        return str(value)
+    if abs(value) < 1e-12:
+        return "0"
     return f"{value:.4g}" if value != int(value) else str(int(value))
+
+
+def region_names(network) -> dict[str, str]:
+    """Region id → display name (of a :class:`~regions.RegionNetwork`, e.g. ``network.named("zh")``),
+    the ``names`` argument of the row builders.
+
+    >>> from regions import load_scenario
+    >>> region_names(load_scenario("yongkang-wuyi-jinyun").named("zh"))["yongkang"]
+    '永康市'
+    """
+    return {rid: r.name for rid, r in network.regions.items()}
+
+
+def _name(names: Mapping[str, str] | None, rid: str | None) -> str:
+    return "" if rid is None else (names or {}).get(rid, rid)
+
+
+def _link(names: Mapping[str, str] | None, between: Sequence[str]) -> str:
+    return "–".join(_name(names, r) for r in between)
+
+
+def _words(text: str) -> str:
+    """``breach_penalty`` → ``breach penalty``: parameter names as words."""
+    return text.replace("_", " ")
 
 
 def format_strategy(probabilities: Sequence[float], labels: Sequence[str]) -> str:
@@ -90,23 +126,24 @@ def equilibrium_rows(report: CooperationReport) -> list[dict]:
     ]
 
 
-def analysis_rows(analysis: object) -> list[dict]:
-    """One row per link and mechanism of a :class:`~solver.network.NetworkAnalysis`."""
+def analysis_rows(analysis: object, names: Mapping[str, str] | None = None) -> list[dict]:
+    """One row per link and mechanism of a :class:`~solver.network.NetworkAnalysis`; regions by
+    their ``names`` (id → display name, :func:`region_names`) when given, else by id."""
     rows = []
     for r in analysis.links:  # type: ignore[attr-defined]
         report = r.report
         rows.append(
             {
-                "link": "–".join(r.between),
+                "link": _link(names, r.between),
                 "cluster": r.link.cluster,
                 "weight": _number(r.link.weight),
-                "superior": r.superior or "",
+                "superior": _name(names, r.superior),
                 "mechanism": r.mechanism,
                 "game": report.game_type,
                 "equilibria": summarize_equilibria(report, r.game, most=2),
                 "level": report.level,
                 "basin": "" if report.basin is None else report.basin.text,
-                "paid by": format_costs(r.costs),
+                "paid by": format_costs(r.costs, names),
             }
         )
     return rows
@@ -129,33 +166,68 @@ def summarize_equilibria(report: CooperationReport, game: Game, most: int = 3) -
     return text
 
 
-def format_costs(costs: dict) -> str:
-    """Net payers at the reference equilibrium: ``"jinhua 1.1, yongkang 0.05"``.
+def format_costs(costs: dict, names: Mapping[str, str] | None = None) -> str:
+    """Net payers at the reference equilibrium: ``"jinhua 1.1, yongkang 0.05"`` (by ``names`` when given).
 
-    >>> format_costs({"jinhua": {"paid": 1.1, "received": 0.0}, "wuyi": {"paid": 0.0, "received": 0.5}})
-    'jinhua 1.1'
+    >>> format_costs({"jinhua": {"paid": 1.1, "received": 0.0}, "wuyi": {"paid": 0.0, "received": 0.5}}, {"jinhua": "Jinhua"})
+    'Jinhua 1.1'
     """
     payers = [(party, v["paid"] - v["received"]) for party, v in costs.items()]
-    return ", ".join(f"{party} {net:.3g}" for party, net in payers if net > 1e-9)
+    return ", ".join(f"{_name(names, party)} {_number(net)}" for party, net in payers if net > 1e-9)
 
 
-def _latex_escape(text: str) -> str:
-    for a, b in (
-        ("\\", r"\textbackslash{}"),
-        ("&", r"\&"),
-        ("%", r"\%"),
-        ("$", r"\$"),
-        ("#", r"\#"),
-        ("_", r"\_"),
-        ("{", r"\{"),
-        ("}", r"\}"),
-    ):
-        text = text.replace(a, b)
-    return text.replace("→", r"$\to$").replace("–", "--")
+def _latex_columns(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> list[str]:
+    """Column types: ``l`` when the table is narrow; otherwise ``l`` for short columns and ragged
+    paragraph columns sharing the rest of ``\\linewidth`` in proportion to their text (never
+    narrower than their longest word)."""
+    def width(text: str) -> int:  # in Latin characters: a CJK character is about two
+        return len(text) + sum(ord(ch) >= 0x2E80 for ch in text)
+
+    longest = [max(width(c), *(width(r[k]) for r in cells)) for k, c in enumerate(columns)]
+    if sum(longest) + 2 * len(columns) <= 110:
+        return ["l"] * len(columns)
+    words = [max(width(w) for text in (c, *(r[k] for r in cells)) for w in (text.split() or [""])) for k, c in enumerate(columns)]
+    short = [n <= 14 or n <= w for n, w in zip(longest, words)]
+    # The short columns' width, estimated at 0.55 em a character plus the column gap.
+    reserve = sum(0.55 * max(n, 1) + 1.0 for n, is_short in zip(longest, short) if is_short)
+    weights = [max(w, min(n, 40)) for w, n in zip(words, longest)]
+    total = sum(w for w, is_short in zip(weights, short) if not is_short)
+    return [
+        "l" if is_short else rf">{{\raggedright\arraybackslash}}p{{\dimexpr(\linewidth-{reserve:.1f}em)*{w}/{total}-2\tabcolsep\relax}}"
+        for w, is_short in zip(weights, short)
+    ]
 
 
-def render(rows: list[dict], fmt: str = "table") -> str:
+def _latex(columns: Sequence[str], cells: Sequence[Sequence[str]], math: Sequence[str], long: bool) -> str:
+    from .latex import escape_latex, math_cell
+
+    spec = "@{}" + "".join(_latex_columns(columns, cells)) + "@{}"
+    cell = [math_cell if c in math else escape_latex for c in columns]
+    head = " & ".join(escape_latex(c) for c in columns) + r" \\"
+    body = [" & ".join(f(v) for f, v in zip(cell, r)) + r" \\" for r in cells]
+    if long:
+        # The header repeats on every page of a long table.
+        return "\n".join([rf"\begin{{longtable}}{{{spec}}}", r"\toprule", head, r"\midrule", r"\endhead", *body, r"\bottomrule", r"\end{longtable}"])
+    return "\n".join([rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head, r"\midrule", *body, r"\bottomrule", r"\end{tabular}"])
+
+
+def render(rows: list[dict], fmt: str = "table", *, math: Sequence[str] = (), long: bool = False) -> str:
     """Format rows as ``table`` (aligned text), ``markdown``, ``csv`` or ``latex``.
+
+    LaTeX is a booktabs ``tabular`` (with ``long``, a ``longtable`` whose header repeats on each
+    page; it needs the packages ``booktabs``, ``array`` and ``longtable``): text is escaped with
+    :func:`solver.latex.escape_latex` (symbols such as ≥, −, → in math mode), and the columns
+    named in ``math`` hold formulas typeset as math (:func:`solver.latex.math_cell`). A wide
+    table gets ragged paragraph columns sharing ``\\linewidth``.
+
+    >>> print(render([{"link": "A–B", "threshold": "discount ≥ 0.5", "condition": "C_A − s < 0"}], "latex", math=["condition"]))
+    \\begin{tabular}{@{}lll@{}}
+    \\toprule
+    link & threshold & condition \\\\
+    \\midrule
+    A--B & discount $\\geq$ 0.5 & $C_{A} - s < 0$ \\\\
+    \\bottomrule
+    \\end{tabular}
 
     Raises
     ------
@@ -183,12 +255,7 @@ def render(rows: list[dict], fmt: str = "table") -> str:
         lines += ["| " + " | ".join(map(esc, r)) + " |" for r in cells]
         return "\n".join(lines)
     if fmt == "latex":
-        lines = [r"\begin{tabular}{" + "l" * len(columns) + "}", r"\toprule"]
-        lines.append(" & ".join(map(_latex_escape, columns)) + r" \\")
-        lines.append(r"\midrule")
-        lines += [" & ".join(map(_latex_escape, r)) + r" \\" for r in cells]
-        lines += [r"\bottomrule", r"\end{tabular}"]
-        return "\n".join(lines)
+        return _latex(columns, cells, math, long)
     widths = [max(len(c), *(len(r[k]) for r in cells)) for k, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -206,31 +273,51 @@ def render_corner_table(table: Sequence, fmt: str = "table") -> str:
     >>> text.splitlines()[8].startswith("| (1, 1, 0) | -1, -1, -6 | stable |")
     True
     """
-    return render(list(table.rows), fmt)
+    return render(list(table.rows), fmt, math=("eigenvalues (expressions)", "conditions for stability"))
 
 
-def design_rows(comparison) -> list[dict]:
+def strength_text(strength) -> str:
+    """A minimal strength for a table: ``"breach penalty > 1.667"`` (the parameter in words, the
+    threshold to 4 significant digits), or why no value works.
+
+    >>> from solver.design.strength import Strength
+    >>> strength_text(Strength("breach_penalty", "strict", 5 / 3, False, 5 / 3, None, "strict", "analytic", (0, 10)))
+    'breach penalty > 1.667'
+    """
+    if strength.value is not None:
+        return f"{_words(strength.parameter)} {'≥' if strength.attained else '>'} {_number(strength.value)}"
+    return _words(strength.message.split(";")[0])
+
+
+def design_rows(comparison, names: Mapping[str, str] | None = None) -> list[dict]:
     """One row per link and candidate of a :class:`~solver.design.Comparison`: the minimal
-    strength, the level it reaches, the payer and the net cost per play."""
+    strength, the level it reaches, the payer and the net cost per play (regions by ``names``
+    when given)."""
     rows = []
     for r in comparison.rows:
         st = r.strength
         rows.append(
             {
-                "link": "–".join(r.link.between),
-                "superior": r.superior or "",
+                "link": _link(names, r.link.between),
+                "superior": _name(names, r.superior),
                 "mechanism": r.candidate,
-                "minimal strength": st.message.split(";")[0],
+                "minimal strength": strength_text(st),
                 "level": st.level or "",
-                "payer": r.payer or "",
-                "net cost per play": format_costs(r.costs),
+                "payer": _name(names, r.payer),
+                "net cost per play": format_costs(r.costs, names),
                 "method": st.method + ("" if st.monotone else ", not monotone"),
             }
         )
     return rows
 
 
-def allocation_rows(plan) -> list[dict]:
+def _link_key(names: Mapping[str, str] | None, key: str) -> str:
+    """An allocation's link key ``"a–b cluster"`` with region names."""
+    pair, _, cluster = key.partition(" ")
+    return f"{_link(names, pair.split('–'))} {cluster}".strip() if names else key
+
+
+def allocation_rows(plan, names: Mapping[str, str] | None = None) -> list[dict]:
     """One row per link of an :class:`~solver.design.Allocation`: what is funded, what it
     contains, who pays what per play, and the level reached.
 
@@ -244,37 +331,38 @@ def allocation_rows(plan) -> list[dict]:
         contains = " + ".join(o.contains) if o and o.contains else ""
         rows.append(
             {
-                "link": key,
+                "link": _link_key(names, key),
                 "funded": o.name if o else ("-" if key not in plan.already_stable else "(at the target already)"),
                 # Only where the option's name does not already say it.
                 "contains": "" if not o or contains in o.name else contains,
-                "paid by": format_costs({p: {"paid": v, "received": 0.0} for p, v in o.paid.items()}) if o else "",
+                "paid by": format_costs({p: {"paid": v, "received": 0.0} for p, v in o.paid.items()}, names) if o else "",
                 "level": (o.level or "") if o else "",
             }
         )
     return rows
 
 
-def budget_line(plan) -> str:
+def budget_line(plan, names: Mapping[str, str] | None = None) -> str:
     """The budget used: ``"jinhua 0.1 of 5, zhejiang 0 of 1; weight at the target 1 of 2.3"``."""
-    spend = ", ".join(f"{g} {plan.spend[g]:.4g} of {plan.budgets[g]:.4g}" for g in plan.budgets)
-    left = ", ".join(plan.unstable) or "none"
+    spend = ", ".join(f"{_name(names, g)} {_number(plan.spend[g])} of {_number(plan.budgets[g])}" for g in plan.budgets)
+    left = ", ".join(_link_key(names, k) for k in plan.unstable) or "none"
     return f"budget used: {spend}; link weight at the target {plan.stabilized_weight:.4g} of {plan.total_weight:.4g}; left unstable: {left}"
 
 
-def transfer_rows(network) -> list[dict]:
-    """Fair (Nash-bargaining) and stabilizing transfers on each asymmetric link."""
+def transfer_rows(network, names: Mapping[str, str] | None = None) -> list[dict]:
+    """Fair (Nash-bargaining) and stabilizing transfers on each asymmetric link (regions by
+    ``names`` when given)."""
     from .design import side_payment_reports
 
     rows = []
     for link, r in side_payment_reports(network):
         rows.append(
             {
-                "link": "–".join(link.between),
-                "fair transfer": f"{link.between[r.fair.payer]} pays {r.fair.transfer:.4g}",
-                "stabilizing transfer": f"{link.between[r.stabilizing.payer]} pays {r.stabilizing.transfer:.4g}",
-                "grim thresholds": "{:.3g} / {:.3g}".format(*r.thresholds["none"]),
-                "after stabilizing": "{:.3g} / {:.3g}".format(*r.thresholds["stabilizing"]),
+                "link": _link(names, link.between),
+                "fair transfer": f"{_name(names, link.between[r.fair.payer])} pays {_number(r.fair.transfer)}",
+                "stabilizing transfer": f"{_name(names, link.between[r.stabilizing.payer])} pays {_number(r.stabilizing.transfer)}",
+                "grim thresholds": " / ".join(map(_number, r.thresholds["none"])),
+                "after stabilizing": " / ".join(map(_number, r.thresholds["stabilizing"])),
                 "fair and stable differ": "yes" if r.conflict else "no",
             }
         )

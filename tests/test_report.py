@@ -2,10 +2,14 @@
 
 import csv
 import json
+import os
+import re
+import stat
 
 import pytest
 
 from regions import load_scenario
+from regions.scenario import current_umask
 from solver.cli import main
 from solver.report import ReportError, write_report
 
@@ -37,7 +41,7 @@ def report_dir(tmp_path_factory):
 
 def test_report_folder(report_dir):
     names = {p.relative_to(report_dir).as_posix() for p in report_dir.rglob("*") if p.is_file()}
-    assert {"report.md", "metadata.json", "tables/analysis.md", "tables/analysis.tex", "tables/analysis.csv", "tables/design.csv"} <= names
+    assert {"report.md", "report.tex", "metadata.json", "tables/analysis.md", "tables/analysis.tex", "tables/analysis.csv", "tables/design.csv"} <= names
     figures = {n for n in names if n.startswith("figures/")}
     for kind in (
         "network-map-status-quo",
@@ -67,7 +71,9 @@ def test_tables_agree_with_analyze_json(report_dir, capsys):
     code, out, _ = run(capsys, "analyze", "yongkang-wuyi-jinyun", "--format", "json")
     assert code == 0
     entries = json.loads(out)["links"]
-    expected = [("–".join(e["between"]), e["mechanism"], e["cooperation"]["level"], e["basin"]["text"]) for e in entries]
+    # The report names regions by their names, the JSON by their ids.
+    name = {rid: r.name for rid, r in load_scenario("yongkang-wuyi-jinyun").regions.items()}
+    expected = [("–".join(name[r] for r in e["between"]), e["mechanism"], e["cooperation"]["level"], e["basin"]["text"]) for e in entries]
     with open(report_dir / "tables/analysis.csv", newline="", encoding="utf-8") as handle:
         from_csv = [(r["link"], r["mechanism"], r["level"], r["basin"]) for r in csv.DictReader(handle)]
     assert from_csv == expected
@@ -154,3 +160,93 @@ def test_plot_refuses_to_overwrite(tmp_path, capsys):
     assert code == 2 and "use --force" in err and out.read_bytes() == b"keep"
     assert run(capsys, "plot", "network-map", "yongkang-wuyi-jinyun", "--out", out, "--force")[0] == 0
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_captions_start_with_names_not_ids(report_dir):
+    text = (report_dir / "report.md").read_text(encoding="utf-8")
+    captions = re.findall(r"^\*(.+)\* \(\[PDF\]", text, flags=re.M)
+    assert len(captions) == len(list((report_dir / "figures").glob("*.pdf")))
+    assert all(c[0].isupper() for c in captions), [c for c in captions if not c[0].isupper()]
+    assert "Yongkang–Wuyi: payoffs" in text and "under status quo" not in text
+    for region in ("yongkang", "wuyi", "jinyun", "jinhua", "lishui", "zhejiang"):
+        # Ids live on only in file names (figures/payoff-matrix-yongkang-wuyi.png), never in prose or tables.
+        assert not re.search(rf"(?<![-/\w]){region}(?![-\w])", text.replace(".png", "").replace(".pdf", "")), region
+    design = (report_dir / "tables/design.md").read_text(encoding="utf-8")
+    assert "breach penalty" in design and "breach_penalty" not in design
+    assert not re.search(r"\d\.\d{5,}", design)
+
+
+@pytest.fixture(scope="module")
+def zh_report(tmp_path_factory):
+    """A report with Chinese names written under umask 022, and what its folder held mid-write."""
+    import solver.report as report_module
+
+    parent = tmp_path_factory.mktemp("zh")
+    seen = []
+    real = report_module.compare
+
+    def spy(*args, **kwargs):
+        seen.append(sorted(p.name for p in parent.iterdir()))
+        return real(*args, **kwargs)
+
+    old = os.umask(0o022)
+    report_module.compare = spy
+    try:
+        out = write_report(load_scenario("yongkang-wuyi-jinyun"), parent / "r", names="zh", figures=False, basin_samples=64)
+    finally:
+        report_module.compare = real
+        os.umask(old)
+    return out, seen
+
+
+def test_chinese_names_in_tables(zh_report):
+    out, _ = zh_report
+    with open(out / "tables/analysis.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # name_zh of each region in regions/data/yongkang-wuyi-jinyun.toml
+    assert rows[0]["link"] == "永康市–武义县" and rows[0]["superior"] == "金华市"
+    assert {r["link"] for r in rows} == {"永康市–武义县", "永康市–缙云县", "武义县–缙云县"}
+    assert json.loads((out / "metadata.json").read_text(encoding="utf-8"))["parameters"]["names"] == "zh"
+
+
+def test_modes_follow_the_umask(zh_report):
+    out, _ = zh_report
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert stat.S_IMODE((out / "report.md").stat().st_mode) == 0o644
+    for path in out.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
+
+
+def test_figure_files_follow_the_umask(report_dir):
+    mask = current_umask()
+    for path in (report_dir / "figures").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "out.md", "r.tex", "R.PDF"])
+def test_out_with_a_file_extension_is_refused(tmp_path, capsys, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "report", "yongkang-wuyi-jinyun", "--out", name)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--out takes a folder" in err and name in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_written_beside_the_folder_and_moved_into_place_when_complete(zh_report):
+    out, seen = zh_report
+    # Mid-write the target did not exist yet; a hidden temporary folder beside it did.
+    assert len(seen) == 1 and len(seen[0]) == 1 and seen[0][0].startswith(".r.") and seen[0][0].endswith(".tmp")
+    assert [p.name for p in out.parent.iterdir()] == ["r"] and (out / "report.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--names", "cyrillic"), "--names 'cyrillic'"),
+        (("--font", "No Such Font 123"), "--font 'No Such Font 123'"),
+    ],
+)
+def test_report_names_and_font_errors_are_one_line_before_any_work(tmp_path, capsys, args, message):
+    code, out, err = run(capsys, "report", "yongkang-wuyi-jinyun", "--out", tmp_path / "r", *args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "r").exists() and list(tmp_path.iterdir()) == []

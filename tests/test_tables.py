@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -29,8 +30,32 @@ def test_csv_parses_back():
 
 def test_latex_booktabs_escaped():
     text = render(ROWS, "latex")
-    assert text.startswith(r"\begin{tabular}{lll}") and r"\toprule" in text and r"\bottomrule" in text
-    assert r"x|y \& 50\%" in text and r"c\_d" in text and "a--b" in text
+    assert text.startswith(r"\begin{tabular}{@{}lll@{}}") and r"\toprule" in text and r"\bottomrule" in text
+    assert r"x\textbar{}y \& 50\%" in text and r"c\_d" in text and "a--b" in text
+    long = render(ROWS, "latex", long=True)
+    assert long.startswith(r"\begin{longtable}") and r"\endhead" in long and long.endswith(r"\end{longtable}")
+
+
+def test_latex_wide_table_shares_the_line():
+    rows = [{"short": "x", "long": "word " * 40, "longer": "text " * 60}]
+    spec = render(rows, "latex").splitlines()[0]
+    # The short column stays natural; the two long ones share \linewidth, 40 : 60 capped at 40 : 40.
+    assert spec.startswith(r"\begin{tabular}{@{}l>") and spec.count(r"\linewidth") == 2 and spec.count("*40/80") == 2
+
+
+def test_design_rows_words_and_precision():
+    from regions import load_scenario
+    from solver.design import compare
+    from solver.tables import design_rows, region_names
+
+    net = load_scenario("yongkang-wuyi-jinyun").named("zh")
+    rows = design_rows(compare(net), region_names(net))
+    strengths = [r["minimal strength"] for r in rows]
+    assert "breach penalty > 1" in strengths and not any("_" in s for s in strengths)
+    # Grim on yongkang–wuyi needs δ ≥ (T − R)/(T − P) of each player: max(1/6, 1/4.5) = 2/9, to 4 digits.
+    assert "discount > 0.2222" in strengths
+    assert not any(re.search(r"\d\.\d{5,}", s) for s in strengths)
+    assert rows[0]["link"] == "永康市–武义县" and rows[0]["superior"] == "金华市"
 
 
 def test_unknown_format():
