@@ -66,7 +66,7 @@ from games import Game
 
 from .strict import strict_class
 
-__all__ = ["DEFAULT_SAMPLES", "Basin", "basin_of_cooperation", "replicator_field", "separatrix_area", "trajectories"]
+__all__ = ["DEFAULT_SAMPLES", "SETTLED", "T_MAX", "Basin", "basin_of_cooperation", "replicator_field", "separatrix_area", "trajectories"]
 
 #: Starts of the quasi-Monte-Carlo estimate (8 scrambles of 256 Sobol points).
 DEFAULT_SAMPLES = 2048
@@ -442,27 +442,97 @@ def replicator_field(game: Game, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarr
     return x * (1 - x) * (row[0] + row[1] * y), y * (1 - y) * (col[0] + col[1] * x)
 
 
-def trajectories(game: Game, starts: np.ndarray, t_end: float = 50.0, points: int = 400) -> list[np.ndarray]:
+#: Share distance to the rest set at which a drawn trajectory has settled (0.1 % of the square:
+#: far below a line's width in any figure).
+SETTLED = 1e-3
+#: The longest integration of a drawn trajectory, in units of the payoff range.
+T_MAX = 1e4
+
+
+def _rest_gap(row: np.ndarray, col: np.ndarray, x: float, y: float) -> float:
+    """How far (x, y) is from the rest set of ẋ = x(1 − x)Δ_row(y), ẏ = y(1 − y)Δ_col(x).
+
+    A state is at rest iff (x ∈ {0, 1} or Δ_row(y) = 0) and (y ∈ {0, 1} or Δ_col(x) = 0); the
+    gap is the larger of the two conditions' distances, each the nearest of its alternatives.
+    """
+
+    def root_gap(c: np.ndarray, z: float) -> float:
+        if c[1] != 0:
+            return abs(z + c[0] / c[1])
+        return 0.0 if c[0] == 0 else np.inf
+
+    return max(min(x, 1 - x, root_gap(row, y)), min(y, 1 - y, root_gap(col, x)))
+
+
+def _by_arc_length(states: np.ndarray, points: int) -> np.ndarray:
+    """``points`` states evenly spaced along the drawn path (first and last kept)."""
+    steps = np.hypot(*np.diff(states, axis=0).T)
+    length = np.concatenate([[0.0], np.cumsum(steps)])
+    if length[-1] <= 0:
+        return np.repeat(states[:1], points, axis=0)
+    at = np.linspace(0.0, length[-1], points)
+    return np.column_stack([np.interp(at, length, states[:, 0]), np.interp(at, length, states[:, 1])])
+
+
+def trajectories(game: Game, starts: np.ndarray, t_end: float | None = None, points: int = 400) -> list[np.ndarray]:
     """Trajectories (x(t), y(t)) of the 2×2 replicator dynamics from each start, in logit coordinates.
 
-    Time is in units of the payoff range. Returns one array of shape (points, 2) per start.
+    Time is in units of the payoff range. With ``t_end`` None (the default) each trajectory runs
+    until it settles — comes within :data:`SETTLED` of a rest point (or a line of rest points)
+    — or, when the interior rest point is a centre and the orbits are closed, until it has gone
+    round once; never longer than :data:`T_MAX`. A fixed ``t_end`` stopped paths in the middle
+    of the field when the flow was slow near a saddle. Each path is returned as ``points``
+    states evenly spaced along its length (the last one where it settled), shape (points, 2).
 
-    >>> from games import stag_hunt
-    >>> [path[-1].round(3).tolist() for path in trajectories(stag_hunt(), [(0.9, 0.9), (0.1, 0.1)])]
+    >>> from games import Game, stag_hunt
+    >>> [path[-1].round(2).tolist() for path in trajectories(stag_hunt(), [(0.9, 0.9), (0.1, 0.1)])]
     [[1.0, 1.0], [0.0, 0.0]]
+    >>> pennies = Game([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> loop = trajectories(pennies, [(0.5, 0.8)])[0]   # a closed orbit: once round
+    >>> bool(np.allclose(loop[-1], loop[0], atol=1e-6))
+    True
     """
     scale = _scale(game)
     row, col = _flow_2x2(game)
     row, col = row / scale, col / scale
+    centre = row[1] * col[1] < 0 and 0 < -row[0] / row[1] < 1 and 0 < -col[0] / col[1] < 1
+
+    def shares(u: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-np.asarray(u)))
 
     def flow(_t: float, u: np.ndarray) -> np.ndarray:
-        x, y = 1 / (1 + np.exp(-u[0])), 1 / (1 + np.exp(-u[1]))
+        x, y = shares(u)
         return np.array([row[0] + row[1] * y, col[0] + col[1] * x])
 
+    def settled(_t: float, u: np.ndarray) -> float:
+        return _rest_gap(row, col, *shares(u)) - SETTLED
+
+    settled.terminal, settled.direction = True, -1
     out = []
-    times = np.linspace(0, t_end, points)
     for x0, y0 in np.asarray(starts, dtype=float):
         u0 = np.log([x0 / (1 - x0), y0 / (1 - y0)])
-        sol = solve_ivp(flow, (0, t_end), u0, t_eval=times, rtol=1e-8, atol=1e-10)
-        out.append(1 / (1 + np.exp(-sol.y.T)))
+        if t_end is not None:
+            sol = solve_ivp(flow, (0, t_end), u0, t_eval=np.linspace(0, t_end, points), rtol=1e-8, atol=1e-10)
+            out.append(shares(sol.y.T))
+            continue
+        if centre:
+            # Once round a closed orbit: the angle about the centre (in logit coordinates, where
+            # it turns monotonically, quadrant by quadrant) is carried along until it reaches 2π.
+            mid = np.log([-col[0] / (col[1] + col[0]), -row[0] / (row[1] + row[0])])  # logits of (x*, y*)
+
+            def turning(_t: float, w: np.ndarray, mid: np.ndarray = mid) -> np.ndarray:
+                du = flow(_t, w[:2])
+                d = w[:2] - mid
+                return np.array([*du, (d[0] * du[1] - d[1] * du[0]) / max(d @ d, 1e-300)])
+
+            def round_once(_t: float, w: np.ndarray) -> float:
+                return abs(w[2]) - 2 * np.pi
+
+            round_once.terminal = True
+            sol = solve_ivp(turning, (0, T_MAX), [*u0, 0.0], events=round_once, dense_output=True, rtol=1e-10, atol=1e-12)
+        else:
+            sol = solve_ivp(flow, (0, T_MAX), u0, events=settled, dense_output=True, rtol=1e-8, atol=1e-10)
+        # Dense output between the solver's own steps: fine where the path bends.
+        times = np.concatenate([np.linspace(a, b, 16, endpoint=False) for a, b in zip(sol.t[:-1], sol.t[1:])] + [sol.t[-1:]])
+        out.append(_by_arc_length(shares(sol.sol(times)[:2].T), points))
     return out

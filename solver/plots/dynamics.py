@@ -16,21 +16,54 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from ..dynamics import EnsembleResult, EvolutionResult, Trajectory
-from .style import DOUBLE_COLUMN, LEVEL_COLORS, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style
+from games import ThreeParty
 
-__all__ = ["STRATEGY_COLORS", "cooperation_over_time", "cube_trajectories", "network_snapshot", "sensitivity_panels", "time_paths"]
+from ..dynamics import EnsembleResult, EvolutionResult, Trajectory
+from .style import DOUBLE_COLUMN, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style
+
+__all__ = ["STRATEGY_COLORS", "cooperation_over_time", "cube_trajectories", "network_snapshot", "population_names", "sensitivity_panels", "time_paths"]
 
 #: Colours of cooperators and defectors in network snapshots.
 STRATEGY_COLORS = {"C": OKABE_ITO[5], "D": OKABE_ITO[6]}
 _SERIES = (OKABE_ITO[5], OKABE_ITO[6], OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[7], OKABE_ITO[2], OKABE_ITO[0])
 _DASHES = ("solid", (0, (4, 2)), (0, (1, 1)), (0, (6, 2, 1, 2)))
-#: The populations of the three-party model (:class:`games.ThreeParty`), as every figure names them.
-_NAMES = ("x (A cooperates)", "y (B cooperates)", "z (H supervises)")
+#: The populations of the three-party model (:class:`games.ThreeParty`) with the strategy whose
+#: share is drawn, as every figure names them (the default of the figures below).
+_NAMES = tuple(f"{who}: {what}" for who, what in zip(ThreeParty.names, ("cooperate", "cooperate", "strict supervision")))
 
 
-def time_paths(result: Trajectory, names: Sequence[str] = _NAMES, *, ax: Axes | None = None) -> Figure:
-    """x(t), y(t), z(t), … of one trajectory (``gid="path"``)."""
+def population_names(model: object) -> tuple[str, ...]:
+    """``"population: strategy"`` for each population of a model, the share each axis shows.
+
+    A model file (:class:`games.model.Model`, or a ModelDynamics) names its populations and
+    strategies; :class:`games.ThreeParty` is named as in :data:`_NAMES`; a
+    :class:`~solver.dynamics.PayoffTable` or :class:`~solver.dynamics.CallableModel` by its
+    ``names``.
+
+    >>> population_names(ThreeParty())[2]
+    'higher-level government H: strict supervision'
+    """
+    inner = getattr(model, "model", None)
+    if inner is not None and hasattr(inner, "populations"):
+        model = inner
+    if hasattr(model, "populations") and hasattr(model, "strategies"):
+        return tuple(f"{p}: {s[0]}" for p, s in zip(model.populations, model.strategies))
+    if isinstance(model, ThreeParty):
+        return _NAMES
+    names = tuple(getattr(model, "names", ()) or ())
+    return names or tuple(f"population {k + 1}" for k in range(int(getattr(model, "dimension", 0))))
+
+
+def _names(names: Sequence[str] | None, model: object | None) -> Sequence[str]:
+    if names is not None:
+        return names
+    return population_names(model) if model is not None else _NAMES
+
+
+def time_paths(result: Trajectory, names: Sequence[str] | None = None, *, model: object | None = None, ax: Axes | None = None) -> Figure:
+    """x(t), y(t), z(t), … of one trajectory (``gid="path"``), each named by its population and
+    strategy (``names``, else those of ``model``, else the three-party model's)."""
+    names = _names(names, model)
     with plot_style():
         fig, (ax,) = new_figure() if ax is None else (ax.figure, [ax])
         for k in range(result.states.shape[1]):
@@ -41,14 +74,20 @@ def time_paths(result: Trajectory, names: Sequence[str] = _NAMES, *, ax: Axes | 
         ax.set_ylabel("share")
         if result.cycling:
             ax.set_title("cycling: no rest point attracts the run", fontsize=7)
-        ax.legend(loc="best")
+        # Below the axes: shares moving through [0, 1] leave no place inside sure to be free.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1)
     return fig
 
 
-def cube_trajectories(results: Sequence[Trajectory], labels: Sequence[str] = _NAMES, *, stable: Sequence[Sequence[float]] = ()) -> Figure:
+def cube_trajectories(
+    results: Sequence[Trajectory], labels: Sequence[str] | None = None, *, stable: Sequence[Sequence[float]] = (), model: object | None = None
+) -> Figure:
     """Trajectories of a 3-population model in the unit cube from many starts (``gid="path"``);
-    ``stable`` points are marked (``gid="stable"``). The legend names the start dots, the
-    trajectories and the stable rest points."""
+    ``stable`` points are marked (``gid="stable"``). The axes name each population and the
+    strategy whose share they show (``labels``, else those of ``model``, else the three-party
+    model's: "local government A: cooperate", …), never x, y, z. The legend names the start
+    dots, the trajectories and the stable rest points."""
+    labels = [_wrapped(t) for t in _names(labels, model)]
     with plot_style():
         fig = Figure(figsize=(SINGLE_COLUMN * 1.2, SINGLE_COLUMN * 1.2), layout="constrained")
         ax = fig.add_subplot(projection="3d")
@@ -57,24 +96,32 @@ def cube_trajectories(results: Sequence[Trajectory], labels: Sequence[str] = _NA
             ax.plot(s[:, 0], s[:, 1], s[:, 2], color=OKABE_ITO[5], linewidth=0.7, gid="path")
             ax.scatter([s[0, 0]], [s[0, 1]], [s[0, 2]], color="0.4", s=6, gid="start")
         for p in stable:
-            ax.scatter([p[0]], [p[1]], [p[2]], color=LEVEL_COLORS["dominant"], s=40, edgecolor="black", depthshade=False, gid="stable")
+            # Filled black, as model figures mark asymptotically stable rest points: apart
+            # from the blue trajectories that end on it.
+            ax.scatter([p[0]], [p[1]], [p[2]], color="black", s=36, edgecolor="white", linewidths=0.6, depthshade=False, gid="stable")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_zlim(0, 1)
-        ax.set_xlabel(labels[0], labelpad=2)
-        ax.set_ylabel(labels[1], labelpad=2)
-        ax.set_zlabel(labels[2], labelpad=2)
+        ax.set_xlabel(labels[0], labelpad=6)
+        ax.set_ylabel(labels[1], labelpad=6)
+        ax.set_zlabel(labels[2], labelpad=4)
         ax.tick_params(pad=0)
         ax.view_init(elev=22, azim=-55)
+        # The layout does not see a 3-D axes' labels: shrink the box so they stay on the figure.
+        ax.set_box_aspect((1, 1, 1), zoom=0.82)
         handles = [
             Line2D([], [], marker="o", markersize=2.5, linestyle="", color="0.4", label="start"),
             Line2D([], [], color=OKABE_ITO[5], linewidth=0.7, label="trajectory"),
         ]
         if len(stable):
-            green = LEVEL_COLORS["dominant"]
-            handles.append(Line2D([], [], marker="o", markersize=6, linestyle="", markerfacecolor=green, markeredgecolor="black", label="stable rest point"))
+            handles.append(Line2D([], [], marker="o", markersize=6, linestyle="", markerfacecolor="black", markeredgecolor="white", label="stable rest point"))
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
     return fig
+
+
+def _wrapped(label: str) -> str:
+    """A long axis label of the cube on two lines, after its colon."""
+    return label.replace(": ", ":\n", 1) if len(label) > 24 else label
 
 
 def _shared_prefix(labels: Sequence[str]) -> str:
@@ -85,30 +132,48 @@ def _shared_prefix(labels: Sequence[str]) -> str:
     return ""
 
 
-def sensitivity_panels(runs: Sequence[tuple[str, Trajectory]], names: Sequence[str] = _NAMES, title: str = "") -> Figure:
+def _run_note(run: Trajectory) -> str:
+    """What the legend adds for a run that has not come to rest: "" for a converged run."""
+    if run.converged:
+        return ""
+    if run.cycling:
+        return " (cycling)"
+    return f" (not settled by t = {float(run.t[-1]):g})"
+
+
+def sensitivity_panels(runs: Sequence[tuple[str, Trajectory]], names: Sequence[str] | None = None, title: str = "", *, model: object | None = None) -> Figure:
     """One panel per population; one line per run (a parameter value or an initial state).
 
     When every run is labelled ``"<parameter> = <value>"`` (as
     :func:`~solver.dynamics.parameter_sensitivity` labels them) the legend names the parameter
     once, as its title (``title``, else the parameter's name), and each entry gives the value.
+    A run that did not converge says so in its entry ("not settled by t = 50", "cycling"); the
+    time axis spans the converged runs' horizon (all of every run when none converged).
+    Panels are titled by population and strategy (``names``, else those of ``model``, else
+    the three-party model's).
     """
+    names = _names(names, model)
     k = runs[0][1].states.shape[1] if runs else 3
+    converged = [float(r.t[-1]) for _, r in runs if r.converged]
+    span = max(converged) if converged else max((float(r.t[-1]) for _, r in runs), default=1.0)
     with plot_style():
-        fig, axes = new_figure(DOUBLE_COLUMN, SINGLE_COLUMN * 0.75, ncols=k)
+        fig, axes = new_figure(DOUBLE_COLUMN, SINGLE_COLUMN * 0.8, ncols=k)
         for j, ax in enumerate(axes):
             for i, (label, r) in enumerate(runs):
                 ax.plot(r.t, r.states[:, j], color=_SERIES[i % len(_SERIES)], linestyle=_DASHES[i % len(_DASHES)], label=label, gid="run")
             ax.set_ylim(-0.03, 1.03)
+            ax.set_xlim(0, span)
             ax.set_xlabel("time $t$")
-            ax.set_title(names[j] if j < len(names) else f"population {j + 1}")
+            ax.set_title(_wrapped(names[j]) if j < len(names) else f"population {j + 1}")
         axes[0].set_ylabel("share")
         labels = [label for label, _ in runs]
         prefix = _shared_prefix(labels)
         if prefix:
             labels = [label.split(" = ", 1)[1] for label in labels]
             title = title or prefix.replace("_", " ")
+        labels = [label + _run_note(r) for label, (_, r) in zip(labels, runs)]
         handles = [Line2D([], [], color=_SERIES[i % len(_SERIES)], linestyle=_DASHES[i % len(_DASHES)], label=label) for i, label in enumerate(labels)]
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(runs), 5), title=title or None)
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(runs), 5 if all(not _run_note(r) for _, r in runs) else 3), title=title or None)
     return fig
 
 
@@ -147,7 +212,7 @@ def cooperation_over_time(result: EvolutionResult | EnsembleResult, *, ax: Axes 
                 )
                 default = f"mean of {runs} runs"
             else:
-                default = f"1 run (seed {result.seeds[0]})" if runs else "no runs"
+                default = f"one run (seed {result.seeds[0]})" if runs else "no runs"
             ax.plot(steps, series, color=OKABE_ITO[5], label=label or default, gid="share")
         else:
             series = np.asarray(result.cooperation)
@@ -162,7 +227,8 @@ def cooperation_over_time(result: EvolutionResult | EnsembleResult, *, ax: Axes 
         else:
             ax.set_xlabel("step")
         ax.set_ylabel("share of regions cooperating")
-        ax.legend(loc="best")
+        # Below the axes: a share that stays anywhere in [0, 1] leaves no corner free of data.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     return fig
 
 

@@ -31,44 +31,69 @@ from ..basin import Basin, replicator_field
 from ..nash import EquilibriumSet
 from .style import LEVEL_COLORS, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style
 
-__all__ = ["best_responses", "payoff_matrix", "replicator_flow"]
+__all__ = ["best_responses", "payoff_matrix", "player_names", "replicator_flow", "strategy_names"]
 
 
 def _number(v: float) -> str:
     return f"{v:.3g}".replace("-", "\N{MINUS SIGN}")
 
 
+#: The words a figure prints for the textbook strategy letters (a game's labels otherwise).
+_STRATEGY_WORDS = {"C": "cooperate", "D": "defect"}
+#: How a game's default player labels read in a figure.
+_PLAYER_WORDS = {"row": "row player", "col": "column player"}
+#: The shade of a pure equilibrium's cell: the "strict" yellow, light enough for black text
+#: on it and dark enough to show in the legend (ΔE*ab ≥ 10 from white).
+_EQUILIBRIUM_SHADE = {"facecolor": LEVEL_COLORS["strict"], "alpha": 0.55}
+#: Trajectories in vermillion: apart from the basin's blue and its separatrix.
+_TRAJECTORY = OKABE_ITO[6]
+
+
+def strategy_names(game: Game) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each player's strategies as a figure names them: "cooperate" and "defect" for C and D,
+    the game's own labels otherwise (AllC, TFT, …).
+
+    >>> from games import prisoners_dilemma
+    >>> strategy_names(prisoners_dilemma())
+    (('cooperate', 'defect'), ('cooperate', 'defect'))
+    """
+    return tuple(tuple(_STRATEGY_WORDS.get(s, s) for s in labels) for labels in game.strategies)  # type: ignore[return-value]
+
+
+def player_names(game: Game) -> tuple[str, str]:
+    """The two players as a figure names them: the game's players (region names for a link),
+    "row player" and "column player" for an unnamed game.
+
+    >>> from games import prisoners_dilemma
+    >>> player_names(prisoners_dilemma())
+    ('row player', 'column player')
+    """
+    return (_PLAYER_WORDS.get(game.players[0], game.players[0]), _PLAYER_WORDS.get(game.players[1], game.players[1]))
+
+
 def _draw_matrix(ax: Axes, game: Game, eqs: EquilibriumSet | None, title: str) -> int:
+    """Cells of side 1 tiling [0, n] × [0, m] with no gap; a pure equilibrium's whole cell shaded."""
     m, n = game.shape
     pure = {e.profile for e in eqs if e.pure} if eqs is not None else set()
+    rows, cols = strategy_names(game)
+    row_player, col_player = player_names(game)
     ax.set_xlim(0, n)
     ax.set_ylim(m, 0)
-    ax.set_aspect("equal")
-    ax.set_xticks(np.arange(n) + 0.5, game.strategies[1])
-    ax.set_yticks(np.arange(m) + 0.5, game.strategies[0])
+    ax.set_xticks(np.arange(n) + 0.5, cols)
+    ax.set_yticks(np.arange(m) + 0.5, rows)
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
-    ax.set_xlabel(game.players[1])
-    ax.set_ylabel(game.players[0])
+    ax.set_xlabel(col_player)
+    ax.set_ylabel(row_player)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
     size = 8 if max(m, n) <= 3 else 6
     for i in range(m):
         for j in range(n):
-            ax.add_patch(Rectangle((j, i), 1, 1, facecolor="white", edgecolor="0.3", linewidth=0.6))
             if (i, j) in pure:
-                ax.add_patch(
-                    Rectangle(
-                        (j + 0.06, i + 0.06),
-                        0.88,
-                        0.88,
-                        facecolor=LEVEL_COLORS["strict"],
-                        alpha=0.25,
-                        edgecolor="none",
-                        gid="equilibrium",
-                    )
-                )
+                ax.add_patch(Rectangle((j, i), 1, 1, **_EQUILIBRIUM_SHADE, edgecolor="none", gid="equilibrium"))
+            ax.add_patch(Rectangle((j, i), 1, 1, facecolor="none", edgecolor="0.3", linewidth=0.6, gid="cell"))
             u, v = game.row_payoffs[i, j], game.col_payoffs[i, j]
             ax.text(j + 0.5, i + 0.5, f"({_number(u)}, {_number(v)})", ha="center", va="center", fontsize=size)
     if title:
@@ -101,9 +126,11 @@ def payoff_matrix(
     """
     with plot_style():
         if ax is None:
+            # Cells a little wider than tall, as tables print; two panels side by side share
+            # the width (a square aspect left a wide gap between them).
             m, n = game.shape
             width = SINGLE_COLUMN * (2 if other is not None else 1) * min(1.6, max(1.0, n / 2.5))
-            fig, axes = new_figure(width, SINGLE_COLUMN * 0.75 * max(1.0, m / 2.5), ncols=2 if other is not None else 1)
+            fig, axes = new_figure(width, SINGLE_COLUMN * 0.8 * max(1.0, m / 2.5), ncols=2 if other is not None else 1)
         else:
             fig, axes = ax.figure, [ax]
         _draw_matrix(axes[0], game, equilibria, titles[0])
@@ -112,7 +139,7 @@ def payoff_matrix(
                 raise ValueError("a second game needs its own figure: call without ax")
             _draw_matrix(axes[1], other, other_equilibria, titles[1])
         if equilibria is not None or other_equilibria is not None:
-            mark = Patch(facecolor=LEVEL_COLORS["strict"], alpha=0.25, label="pure Nash equilibrium")
+            mark = Patch(**_EQUILIBRIUM_SHADE, edgecolor="0.3", linewidth=0.6, label="pure Nash equilibrium")
             axes[0].figure.legend(handles=[mark], loc="outside lower center")
     return fig
 
@@ -131,6 +158,12 @@ def _segments(c0: float, c1: float) -> list[tuple[str, float, float]]:
     if 0 <= root <= 1:
         out.append(("0", root, root))
     return out
+
+
+def _first_strategy(game: Game) -> tuple[str, str]:
+    """What each player's first strategy is called after "probability of" or "share … ":
+    "cooperating" for C, the label otherwise."""
+    return tuple("cooperating" if labels[0] == "C" else labels[0] for labels in game.strategies)  # type: ignore[return-value]
 
 
 def best_responses(game: Game, equilibria: EquilibriumSet, *, ax: Axes | None = None) -> Figure:
@@ -193,10 +226,11 @@ def best_responses(game: Game, equilibria: EquilibriumSet, *, ax: Axes | None = 
         ax.set_xlim(-0.04, 1.04)
         ax.set_ylim(-0.04, 1.04)
         ax.set_aspect("equal")
-        ax.set_xlabel(f"{game.players[0]}: probability of C")
-        ax.set_ylabel(f"{game.players[1]}: probability of C")
-        ax.plot([], [], color=row_color, linewidth=2.2, label=f"{game.players[0]}'s best response")
-        ax.plot([], [], color=col_color, linewidth=1.2, linestyle=(0, (4, 2)), label=f"{game.players[1]}'s best response")
+        (row_player, col_player), first = player_names(game), _first_strategy(game)
+        ax.set_xlabel(f"{row_player}: probability of {first[0]}")
+        ax.set_ylabel(f"{col_player}: probability of {first[1]}")
+        ax.plot([], [], color=row_color, linewidth=2.2, label=f"{row_player}'s best response")
+        ax.plot([], [], color=col_color, linewidth=1.2, linestyle=(0, (4, 2)), label=f"{col_player}'s best response")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=1)
     return fig
 
@@ -219,9 +253,11 @@ def replicator_flow(
         From :func:`solver.basin.basin_of_cooperation`: exactly the region its value measures
         is shaded (for the exact 2×2 value, the side of the separatrix with (C, C); for a
         quasi-Monte-Carlo value, the starts that reached cooperation), and the legend prints
-        :attr:`~solver.basin.Basin.text`, the number the tables print.
+        :attr:`~solver.basin.Basin.text`, the number the tables print (as the legend's title
+        when the basin is undefined: nothing is shaded then).
     trajectories : list of arrays, optional
-        From :func:`solver.basin.trajectories`; drawn with an arrow at their end.
+        From :func:`solver.basin.trajectories` (which runs each until it settles); drawn with
+        an arrow at their end.
     equilibria : EquilibriumSet, optional
         Marked as rest points.
     density : int
@@ -229,17 +265,22 @@ def replicator_flow(
     """
     with plot_style():
         fig, (ax,) = new_figure() if ax is None else (ax.figure, [ax])
+        legend_title = None
         if basin is not None:
             label = f"basin of (C, C): {basin.text}"
             color = LEVEL_COLORS["dominant"]
-            if basin.region is not None:
+            if basin.value is None:
+                # Nothing to shade: the legend says so in its title (an entry would need a
+                # visible handle, and an empty one reads as a missing artist).
+                legend_title = label
+            elif basin.region is not None:
                 ax.add_patch(Polygon(basin.region, closed=True, facecolor=color, alpha=0.18, edgecolor="none", label=label, gid="basin"))
                 if basin.value is not None and basin.value < 1:
                     ax.plot(*basin.region[:-1].T, color=color, linewidth=0.9, gid="separatrix")
             elif basin.points is not None and basin.reached is not None:
                 ax.scatter(*basin.points[basin.reached].T, s=2, color=color, alpha=0.5, linewidths=0, label=label, gid="basin", rasterized=True)
             else:
-                ax.add_patch(Rectangle((0, 0), 0, 0, facecolor="none", edgecolor="none", label=label, gid="basin"))
+                legend_title = label
         grid = (np.arange(density) + 0.5) / density
         X, Y = np.meshgrid(grid, grid)
         U, V = replicator_field(game, X, Y)
@@ -270,12 +311,13 @@ def replicator_flow(
             ax.plot(
                 path[:, 0],
                 path[:, 1],
-                color=OKABE_ITO[5],
+                color=_TRAJECTORY,
                 linewidth=0.9,
                 gid="trajectory",
                 label="trajectories" if k == 0 else None,
             )
-            ax.annotate("", xy=path[-1], xytext=path[-8], arrowprops={"arrowstyle": "-|>", "color": OKABE_ITO[5], "lw": 0.9})
+            if len(path) >= 2 and np.ptp(path, axis=0).max() > 0:
+                ax.annotate("", xy=path[-1], xytext=path[max(len(path) - 8, 0)], arrowprops={"arrowstyle": "-|>", "color": _TRAJECTORY, "lw": 0.9})
         for e in equilibria or []:
             ax.plot(
                 [e.row[0]],
@@ -291,8 +333,12 @@ def replicator_flow(
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_aspect("equal")
-        ax.set_xlabel(f"share of {game.players[0]} cooperating, $x$")
-        ax.set_ylabel(f"share of {game.players[1]} cooperating, $y$")
-        if basin is not None or trajectories:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
+        # No mathtext in these labels: a name in Chinese beside $x$ would be set by mathtext,
+        # which has no CJK fallback.
+        (row_player, col_player), first = player_names(game), _first_strategy(game)
+        ax.set_xlabel(f"share of {row_player} {first[0]}" if first[0] == "cooperating" else f"{row_player}: share playing {first[0]}")
+        ax.set_ylabel(f"share of {col_player} {first[1]}" if first[1] == "cooperating" else f"{col_player}: share playing {first[1]}")
+        handles, labels = ax.get_legend_handles_labels()
+        if legend_title is not None or handles:
+            ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, title=legend_title)
     return fig

@@ -5,8 +5,8 @@ Each takes computed results — trajectories from :func:`solver.dynamics.traject
 :class:`solver.dynamics.derive.ModelDynamics`, a :class:`~solver.dynamics.derive.Derivation`,
 a :class:`~solver.dynamics.model_sweep.ModelSweep` — and returns the Figure; none solves.
 Populations are named as the model names them, with the strategy whose share is drawn
-(``county A: control``); CJK names are drawn in an installed CJK font
-(:func:`solver.plots.style.label_font`).
+(``county A: control``); CJK names are drawn by the style's CJK fallback font
+(:mod:`solver.plots.fonts`).
 
 Artists carry gids for tests: ``path`` (a trajectory), ``start``, ``rest-stable`` (a filled
 marker: an asymptotically stable rest point) and ``rest-other`` (an open marker), ``share-k``
@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .style import DOUBLE_COLUMN, OKABE_ITO, SINGLE_COLUMN, label_font, new_figure, plot_style
+from .style import DOUBLE_COLUMN, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style, text_width
 
 __all__ = ["VERDICT_COLORS", "phase_portrait", "population_labels", "shares_over_time", "sweep_figure"]
 
@@ -57,9 +57,16 @@ def population_labels(model: Any) -> list[str]:
     return [f"{p}: {s[0]}" for p, s in zip(model.populations, model.strategies)]
 
 
-def _font(text: str) -> dict:
-    font = label_font(text)
-    return {} if font is None else {"fontproperties": font}
+def _wrapped(label: str) -> str:
+    """A long axis label of the cube on two lines, after its colon."""
+    return label.replace(": ", ":\n", 1) if len(label) > 24 else label
+
+
+def _legend_columns(labels: Sequence[str], width: float, most: int = 3, fontsize: float = 7) -> int:
+    """The most columns (up to ``most``) in which a legend of ``labels`` fits ``width`` inches:
+    each entry is its text plus the handle and the spacing (about 0.55 inch at 7 pt)."""
+    widest = max((text_width(t, fontsize) for t in labels), default=0.0) + 0.55
+    return max(1, min(most, len(labels), int(width // widest)))
 
 
 def _states(trajectories: Any) -> list:
@@ -136,9 +143,11 @@ def phase_portrait(model_dynamics_or_model: Any, trajectories: Sequence[Any], de
         ax.set_ylim(0, 1)
         ax.set_zlim(0, 1)
         for setter, text in zip((ax.set_xlabel, ax.set_ylabel, ax.set_zlabel), labels):
-            setter(text, labelpad=1, **_font(text))
+            setter(text, labelpad=4)
         ax.tick_params(pad=0, labelsize=6)
         ax.view_init(elev=22, azim=-55)
+        # The layout does not see a 3-D axes' labels: shrink the box so they stay on the figure.
+        ax.set_box_aspect((1, 1, 1), zoom=0.82)
         bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.55, pad=0.08, location="left")
         bar.set_label(r"speed $\|\dot{x}\|$", fontsize=7)
         bar.ax.tick_params(labelsize=6)
@@ -185,9 +194,7 @@ def shares_over_time(trajectories: Any, model: Any, *, ax: Axes | None = None) -
         ax.set_xlabel("time $t$")
         ax.set_ylabel("share playing the first strategy")
         handles = [Line2D([], [], color=_SERIES[k % len(_SERIES)], linestyle=_DASHES[k % len(_DASHES)], linewidth=1.2, label=labels[k]) for k in range(k_count)]
-        fonts = [label_font(t) for t in labels]
-        prop = next((f for f in fonts if f is not None), None)
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(k_count, 3), prop=prop)
+        fig.legend(handles=handles, loc="outside lower center", ncols=_legend_columns(labels, fig.get_figwidth()))
     return fig
 
 
@@ -246,11 +253,6 @@ def sweep_figure(sweep: Any, model: Any) -> Figure:
                     )  # fmt: skip
                     start = i
         bands.set_yticks(range(len(corners)), names[::-1], fontsize=6)
-        fonts = [label_font(t) for t in names]
-        for tick, font in zip(bands.get_yticklabels(), fonts[::-1]):
-            if font is not None:
-                tick.set_fontproperties(font)
-                tick.set_fontsize(6)
         bands.set_ylim(-0.6, len(corners) - 0.4)
         bands.set_ylabel("pure corner")
         bands.tick_params(axis="y", length=0)
@@ -288,8 +290,7 @@ def sweep_figure(sweep: Any, model: Any) -> Figure:
             Line2D([], [], color=_SERIES[k % len(_SERIES)], linestyle=_DASHES[k % len(_DASHES)], marker="o", markersize=3, linewidth=0.8, label=labels[k])
             for k in range(k_count)
         ]
-        prop = next((f for f in (label_font(t) for t in labels) if f is not None), None)
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(max(k_count, 1), 3), prop=prop)
+        fig.legend(handles=handles, loc="outside lower center", ncols=_legend_columns(labels, fig.get_figwidth()) if labels else 1)
     return fig
 
 
