@@ -573,6 +573,7 @@ def evolve_three_party(
     t_end: Annotated[float, typer.Option("--t-end", help="Integration time of each trajectory.")] = 200.0,
     format: FormatOption = Format.table,
     plot: Annotated[str | None, typer.Option("--plot", help="Also draw the trajectories in the cube to this file.")] = None,
+    font: FontOption = None,
 ) -> None:
     """The corner table of the three-party game and where trajectories end."""
     from games import ThreeParty
@@ -617,8 +618,11 @@ def evolve_three_party(
                 print(f"from ({', '.join(f'{v:g}' for v in s)}): {end}")
     if plot:
         from .plots import cube_trajectories, save_figure
+        from .plots.fonts import use_font
 
-        save_figure(cube_trajectories([r for _, r in runs], stable=[row.corner for row in table.stable]), plot)
+        with use_font(font):
+            figure = cube_trajectories([r for _, r in runs], stable=[row.corner for row in table.stable])
+        save_figure(figure, plot)
 
 
 def _graph(spec: str):
@@ -661,6 +665,7 @@ def evolve_network(
     initial: Annotated[float, typer.Option("--initial", help="Initial share cooperating.")] = 0.5,
     plot: Annotated[str | None, typer.Option("--plot", help="Draw the cooperation share over time to this file.")] = None,
     format: FormatOption = Format.table,
+    font: FontOption = None,
 ) -> None:
     """Imitation dynamics of cooperation on the region graph or a generated graph."""
     from games import stage_game
@@ -725,8 +730,11 @@ def evolve_network(
             )
     if plot:
         from .plots import cooperation_over_time, save_figure
+        from .plots.fonts import use_font
 
-        save_figure(cooperation_over_time(result), plot)
+        with use_font(font):
+            figure = cooperation_over_time(result)
+        save_figure(figure, plot)
 
 
 class ModelFormat(str, Enum):
