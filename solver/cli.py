@@ -312,6 +312,15 @@ def _span(text: str, option: str) -> tuple[str, float, float]:
     return name, lo, hi
 
 
+def _check_font(font: str | None) -> None:
+    """A --font that names no installed font is an error before any work."""
+    if font:
+        from .plots.fonts import use_font
+
+        with use_font(font):
+            pass
+
+
 def _named(network: RegionNetwork, names: str, font: str | None = None) -> RegionNetwork:
     """The network with the display names asked for; a missing CJK font is an error before any work."""
     from regions import NAME_STYLES
@@ -576,6 +585,7 @@ def evolve_three_party(
     font: FontOption = None,
 ) -> None:
     """The corner table of the three-party game and where trajectories end."""
+    _check_font(font)
     from games import ThreeParty
 
     from .dynamics import corner_table, trajectory
@@ -668,6 +678,7 @@ def evolve_network(
     font: FontOption = None,
 ) -> None:
     """Imitation dynamics of cooperation on the region graph or a generated graph."""
+    _check_font(font)
     from games import stage_game
 
     from .dynamics import PAYOFFS, RULES, cooperation_dominant, evolve_many
