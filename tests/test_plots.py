@@ -105,10 +105,12 @@ def test_replicator_flow_shades_the_basin(tmp_path, game):
 
 
 def test_replicator_flow_of_an_undefined_basin_shades_nothing():
+    # Issue 13: the undefined basin was a legend entry with an empty patch (an invisible
+    # handle); it is now the legend's title, and nothing is shaded.
     pd = prisoners_dilemma()
     fig = replicator_flow(pd, basin=basin_of_cooperation(pd), equilibria=equilibria(pd))
-    (patch,) = with_gid(fig, "basin")
-    assert patch.get_label() == "basin of (C, C): undefined" and patch.get_width() == 0
+    assert not with_gid(fig, "basin")
+    assert fig.axes[0].get_legend().get_title().get_text() == "basin of (C, C): undefined"
 
 
 def test_phase_diagram_matches_the_solver_and_the_formula(tmp_path):
@@ -117,11 +119,12 @@ def test_phase_diagram_matches_the_solver_and_the_formula(tmp_path):
     grid = phase_grid(game, HigherLevelGuidance(penalty=2), ("subsidy", xs), ("detection", ys))
     fig = phase_diagram(grid)
     mesh = with_gid(fig, "levels")[0]
-    drawn = np.asarray(mesh.get_array()).reshape(len(ys), len(xs))
+    fx, fy, _ = grid.fine  # the colours come from the fine raster's cell centres (issue 13)
+    drawn = np.asarray(mesh.get_array()).reshape(len(fy), len(fx))
     rng = np.random.default_rng(0)
     for _ in range(25):
-        i, j = rng.integers(len(ys)), rng.integers(len(xs))
-        level = stability(apply(game, HigherLevelGuidance(subsidy=xs[j], penalty=2, detection=ys[i])), basin=False).level
+        i, j = rng.integers(len(fy)), rng.integers(len(fx))
+        level = stability(apply(game, HigherLevelGuidance(subsidy=fx[j], penalty=2, detection=fy[i])), basin=False).level
         assert LEVELS[int(drawn[i, j])] == level
     # DESIGN §4: (C, C) is an equilibrium from s = (T − R) − p·f, C dominant above max(T − R, P − S) − p·f.
     weak = with_gid(fig, "threshold-weak")[0]
@@ -238,16 +241,15 @@ class TestChineseLabels:
     def test_ascii_needs_no_font(self):
         assert label_font("Yongkang") is None
 
-    def test_warns_once_and_falls_back_when_no_font_covers(self, monkeypatch, city):
+    def test_map_draws_the_chinese_names_not_a_latin_fallback(self, city):
+        # Issue 13: the map no longer falls back to Latin names with a warning (label_fonts);
+        # the style's CJK fallback font draws them, and save_figure refuses tofu.
         net, analysis = city
-        monkeypatch.setattr(style_module, "_system_fonts", lambda: ())
-        monkeypatch.setattr(style_module, "_WARNED", set())
-        with pytest.warns(UserWarning, match="no installed font covers the label") as caught:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
             fig = network_map(net, analysis, names="zh")
-            network_map(net, analysis, names="zh")
-        assert len(caught) == 1
         labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "label"]
-        assert "Yongkang" in labels
+        assert "永康市" in labels and "Yongkang" not in labels
 
     def test_uses_a_font_that_covers_the_label(self, monkeypatch, city):
         net, analysis = city
@@ -272,12 +274,13 @@ class TestDynamicsFigures:
         paths = with_gid(fig, "path")
         assert len(paths) == 3 and np.allclose(paths[2].get_ydata(), runs[0].states[:, 2])
         saved(fig, tmp_path, "paths")
-        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["x (A cooperates)", "y (B cooperates)", "z (H supervises)"]
+        # Issue 13: named by population and strategy, not x, y, z.
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["local government A: cooperate", "local government B: cooperate", "higher-level government H: strict supervision"]
         fig = cube_trajectories(runs, stable=[(1, 1, 0)])
         assert len(with_gid(fig, "path")) == 2 and len(with_gid(fig, "stable")) == 1
         ax = fig.axes[0]
         # The axes are named as in time_paths, and the legend explains every marker.
-        assert [ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()] == ["x (A cooperates)", "y (B cooperates)", "z (H supervises)"]
+        assert [t.replace(":\n", ": ") for t in (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel())] == ["local government A: cooperate", "local government B: cooperate", "higher-level government H: strict supervision"]
         assert [t.get_text() for t in fig.legends[0].get_texts()] == ["start", "trajectory", "stable rest point"]
         assert [t.get_text() for t in cube_trajectories(runs).legends[0].get_texts()] == ["start", "trajectory"]
         saved(fig, tmp_path, "cube")
@@ -293,7 +296,7 @@ class TestDynamicsFigures:
         # The parameter is named once, in the legend's title; the entries give its values.
         (legend,) = fig.legends
         assert legend.get_title().get_text() == "fine f" and [t.get_text() for t in legend.get_texts()] == ["0", "2", "4"]
-        assert [ax.get_title() for ax in fig.axes] == ["x (A cooperates)", "y (B cooperates)", "z (H supervises)"]
+        assert [ax.get_title().replace(":\n", ": ") for ax in fig.axes] == ["local government A: cooperate", "local government B: cooperate", "higher-level government H: strict supervision"]
         untitled = sensitivity_panels(runs).legends[0]
         assert untitled.get_title().get_text() == "fine" and [t.get_text() for t in untitled.get_texts()] == ["0", "2", "4"]
         starts = sensitivity_panels([("(0.3, 0.3, 0.5)", runs[0][1]), ("(0.6, 0.2, 0.5)", runs[1][1])]).legends[0]
@@ -353,7 +356,7 @@ class TestCooperationOverTime:
 
         fig = cooperation_over_time(self.ensemble(np.linspace(0.2, 0.6, 50), [7]))
         assert not with_gid(fig, "band")
-        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["1 run (seed 7)"]
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["one run (seed 7)"]
         assert fig.axes[0].get_xscale() == "linear"
 
     def test_an_early_collapse_gets_a_log_step_axis(self, tmp_path):

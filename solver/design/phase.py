@@ -45,6 +45,12 @@ class PhaseGrid:
     levels: np.ndarray
     thresholds: dict = field(default_factory=dict)
     title: str = ""
+    #: The stack's own values of the two parameters (the scenario's operating point), if known.
+    operating: tuple[float, float] | None = None
+    #: The level at the centres of a fine raster (x centres, y centres, levels), decided exactly
+    #: by the vectorized 2×2 path: what the figure colours, so a boundary is sharp and no grid
+    #: point that happens to lie on a threshold shows as an isolated cell of "weak".
+    fine: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def _set(mechanisms: Sequence[Mechanism], name: str, value: float) -> list[Mechanism]:
@@ -88,17 +94,12 @@ def phase_grid(
     if game.shape == (2, 2) and not any(isinstance(m, RepeatedPlay) for m in stack):
         # Every point at once: stacked transforms and the exact vectorized 2×2 path.
         X, Y = np.meshgrid(xv, yv)
-        n = X.size
-        params: list[dict] = [{} for _ in stack]
-        for name, values in ((xn, X.ravel()), (yn, Y.ravel())):
-            owner = next((k for k, m in enumerate(stack) if name in type(m).RANGES), None)
-            if owner is None:
-                raise ValueError(f"no mechanism in the stack has a parameter {name!r}")
-            params[owner][name] = values
-        A = np.broadcast_to(game.row_payoffs, (n, 2, 2))
-        B = np.broadcast_to(game.col_payoffs, (n, 2, 2))
-        levels[:] = solve_2x2(*batch_apply(A, B, stack, params)).level.reshape(len(yv), len(xv))
+        levels[:] = _levels_at(game, stack, xn, X, yn, Y)
+        fx, fy = _centres(xv, FINE), _centres(yv, FINE)
+        FX, FY = np.meshgrid(fx, fy)
+        fine = (fx, fy, _levels_at(game, stack, xn, FX, yn, FY))
     else:
+        fine = None
         for i, b in enumerate(yv):
             for j, a in enumerate(xv):
                 levels[i, j] = stability(apply(game, *_set(_set(stack, xn, a), yn, b)), basin=False, method="fast").level
@@ -120,12 +121,53 @@ def phase_grid(
         if xs:
             thresholds[target] = (np.array(xs), np.array(ys))
     title = " + ".join(m.describe() for m in stack)
-    return PhaseGrid(xn, xv, yn, yv, levels, thresholds, title)
+    owner = {name: next(m for m in stack if name in type(m).RANGES) for name in (xn, yn)}
+    operating = (float(getattr(owner[xn], xn)), float(getattr(owner[yn], yn)))
+    return PhaseGrid(xn, xv, yn, yv, levels, thresholds, title, operating, fine)
+
+
+#: Cells per axis of the fine raster of a phase grid: a prime, so that cell centres
+#: ((2i + 1)/194 of the span) miss thresholds at short fractions of it; 97² games keep the exact
+#: re-decision near ties affordable.
+FINE = 97
+
+
+def _centres(values: np.ndarray, n: int) -> np.ndarray:
+    """``n`` cell centres of a raster spanning the grid's first to last value.
+
+    >>> _centres(np.array([0.0, 1.0]), 4).tolist()
+    [0.125, 0.375, 0.625, 0.875]
+    """
+    lo, hi = float(values[0]), float(values[-1])
+    if len(values) < 2 or hi == lo:
+        return np.asarray(values, dtype=float)
+    return lo + (np.arange(n) + 0.5) * (hi - lo) / n
+
+
+def _levels_at(game: Game, stack, xn: str, X: np.ndarray, yn: str, Y: np.ndarray) -> np.ndarray:
+    """The level at every (X, Y) of a 2×2 stage game under a stack without repeated play."""
+    params: list[dict] = [{} for _ in stack]
+    for name, values in ((xn, X.ravel()), (yn, Y.ravel())):
+        owner = next((k for k, m in enumerate(stack) if name in type(m).RANGES), None)
+        if owner is None:
+            raise ValueError(f"no mechanism in the stack has a parameter {name!r}")
+        params[owner][name] = values
+    n = X.size
+    A = np.broadcast_to(game.row_payoffs, (n, 2, 2))
+    B = np.broadcast_to(game.col_payoffs, (n, 2, 2))
+    return solve_2x2(*batch_apply(A, B, stack, params)).level.reshape(X.shape)
 
 
 @dataclass(frozen=True)
 class ThresholdCurve:
-    """A minimal strength as one stage-game payoff varies (None where unreachable)."""
+    """A minimal strength as one stage-game payoff varies (None where unreachable).
+
+    ``strengths`` is where the target holds for the link (both governments); on an asymmetric
+    link ``player_strengths[i]`` is where government ``players[i]``'s own condition holds (its
+    incentive gaps alone), so ``strengths`` is the larger of the two where both are reachable.
+    ``player_strengths`` is empty when the thresholds do not split by government: a symmetric
+    game, a target other than weak, strict or dominant, or a side payment in the stack.
+    """
 
     payoff: str
     payoff_values: np.ndarray
@@ -134,6 +176,14 @@ class ThresholdCurve:
     strengths: tuple[float | None, ...]
     attained: tuple[bool, ...]
     mechanism: str
+    players: tuple[str, str] = ("row government", "column government")
+    player_strengths: tuple[tuple[float | None, ...], ...] = ()
+
+
+def _splits(game: Game, stack: Sequence[Mechanism], target: str) -> bool:
+    """Whether the target's condition is one condition per government, each on its own payoffs."""
+    row, col = stage_payoffs(game)
+    return target in ("weak", "strict", "dominant") and row != col and not any(hasattr(m, "payer") for m in stack)
 
 
 def threshold_sweep(
@@ -149,6 +199,10 @@ def threshold_sweep(
     """The minimal strength of ``parameter`` as the payoff ``payoff`` (R, S, T or P) of both
     governments takes each value (the other payoffs fixed).
 
+    On an asymmetric link each government's own threshold is found too: the minimal strength in
+    the symmetric game where both have that government's payoffs, whose condition is that
+    government's condition for both (:attr:`ThresholdCurve.player_strengths`).
+
     >>> from games import prisoners_dilemma, RepeatedPlay
     >>> c = threshold_sweep(prisoners_dilemma(T=5, R=3, P=1, S=0), RepeatedPlay(), "discount", "T", [4, 5, 7])
     >>> [round(v, 4) for v in c.strengths]     # δ* = (T − R)/(T − P)
@@ -157,10 +211,27 @@ def threshold_sweep(
     if payoff not in "RSTP" or len(payoff) != 1:
         raise ValueError(f"payoff must be one of R, S, T, P, got {payoff!r}")
     row, col = stage_payoffs(game)
-    strengths, attained = [], []
+    split = _splits(game, [mechanism, *others], target)
+    strengths, attained, own = [], [], ([], [])
     for v in values:
-        varied = stage_game(row._replace(**{payoff: float(v)}), col._replace(**{payoff: float(v)}), players=game.players)
+        mine = (row._replace(**{payoff: float(v)}), col._replace(**{payoff: float(v)}))
+        varied = stage_game(*mine, players=game.players)
         s = minimal_strength(varied, mechanism, parameter, target, others=others)
         strengths.append(s.value)
         attained.append(s.attained)
-    return ThresholdCurve(payoff, np.asarray(values, dtype=float), parameter, target, tuple(strengths), tuple(attained), mechanism.describe())
+        if split:
+            for k in (0, 1):
+                alone = stage_game(mine[k], mine[k], players=game.players)
+                own[k].append(minimal_strength(alone, mechanism, parameter, target, others=others).value)
+    players = ("row government", "column government") if tuple(game.players) == ("row", "col") else tuple(map(str, game.players))
+    return ThresholdCurve(
+        payoff,
+        np.asarray(values, dtype=float),
+        parameter,
+        target,
+        tuple(strengths),
+        tuple(attained),
+        mechanism.describe(),
+        players,
+        (tuple(own[0]), tuple(own[1])) if split else (),
+    )
