@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from enum import Enum
@@ -482,6 +483,8 @@ def plot(
                     grid = phase_grid(game, stack, (xn, np.linspace(xl, xh, points)), (yn, np.linspace(yl, yh, points)))
                 except ValueError as err:
                     raise InputError(f"phase-diagram: {err}") from err
+                if not mechs:  # a stand-in guidance: no operating point of the scenario to mark
+                    grid = dataclasses.replace(grid, operating=None)
                 fig = phase_diagram(grid)
             else:
                 if game.shape != (2, 2):

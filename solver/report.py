@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -183,12 +184,16 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
         gap = max(row.T - row.R, col.T - col.R, row.P - row.S, col.P - col.S, 1e-9)
         guidance = next((m for r in rows for m in r.mechanisms if isinstance(m, HigherLevelGuidance)), None)
         penalty = guidance.penalty if guidance is not None and guidance.penalty > 0 else gap
+        # The scenario's own guidance marks its operating point; a stand-in penalty marks none.
+        own = guidance is not None and guidance.penalty > 0
         grid = phase_grid(
             game,
-            HigherLevelGuidance(penalty=penalty),
-            ("subsidy", np.linspace(0, 1.5 * gap, 41)),
+            guidance if own else HigherLevelGuidance(penalty=penalty),
+            ("subsidy", np.linspace(0, max(1.5 * gap, 1.25 * guidance.subsidy if own else 0), 41)),
             ("detection", np.linspace(0, 1, 26)),
         )
+        if not own:
+            grid = dataclasses.replace(grid, operating=None)
         keep(
             phase_diagram(grid),
             f"phase-diagram-{tag}",
