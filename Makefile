@@ -25,7 +25,7 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-# Regenerate the gallery shown in the README from the built-in scenario.
+# Regenerate the figure review page: every figure kind, Latin and Chinese names (docs/gallery).
 figures: $(STAMP)
 	$(BIN)/python -m solver.gallery docs/gallery
 

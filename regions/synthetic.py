@@ -4,7 +4,9 @@ One province over ``prefectures`` prefectures over counties; counties sit around
 prefecture's seat; cluster links join counties, most of them inside a prefecture; each link's
 stage game comes from random cluster economics (b, c, g, l, w per government) drawn so that most
 links are prisoner's dilemmas. Everything is drawn from ``numpy.random.default_rng(seed)``: the
-same arguments give the same network.
+same arguments give the same network. Each region also has a made-up Chinese name (``name_zh``,
+"安平县"), drawn from its own stream of the same seed, so figures and reports can be tried with
+``names="zh"`` on any size of network.
 
 Examples
 --------
@@ -13,6 +15,8 @@ Examples
 (60, 150)
 >>> net == synthetic_province(regions=60, links=150, seed=1)
 True
+>>> net.region("c0").name, len(net.region("c0").name_zh), net.region("c0").name_zh[-1]
+('County 0', 3, '县')
 """
 
 from __future__ import annotations
@@ -22,6 +26,19 @@ import numpy as np
 from .network import GameSpec, Link, Region, RegionNetwork
 
 __all__ = ["synthetic_province"]
+
+#: Characters of the made-up Chinese names (common in real place names; every CJK font has them).
+_HANZI = "安平康宁永和兴长乐清泰丰华阳山水江河湖海金银石林松竹梅兰新东西南北中广昌盛德仁义信达通远定武文明光庆福寿云溪浦城桥田"
+
+
+def _chinese_names(count: int, seed: int) -> list[str]:
+    """``count`` distinct two- or three-character names, from a stream of ``seed`` separate from
+    the network's own draws (so adding names changed no generated number)."""
+    rng = np.random.default_rng([seed, 0x7A68])
+    n = len(_HANZI)
+    width = 2 if count <= n * n else 3
+    picks = rng.choice(n**width, size=count, replace=False)
+    return ["".join(_HANZI[(int(p) // n**k) % n] for k in range(width)) for p in picks]
 
 
 def synthetic_province(regions: int = 3000, links: int = 15000, prefectures: int | None = None, seed: int = 0, within: float = 0.7) -> RegionNetwork:
@@ -42,10 +59,13 @@ def synthetic_province(regions: int = 3000, links: int = 15000, prefectures: int
     if not 0 <= within <= 1:
         raise ValueError(f"within must lie in [0, 1], got {within}")
     rng = np.random.default_rng(seed)
-    out = [Region("province", "Province", "province", lon=120.0, lat=29.0)]
+    zh = _chinese_names(regions, seed)
+    out = [Region("province", "Province", "province", lon=120.0, lat=29.0, name_zh=zh[0] + "省")]
     seats = rng.uniform([117.5, 27.0], [122.5, 31.0], (prefectures, 2))
     for k, (lon, lat) in enumerate(seats):
-        out.append(Region(f"pref{k}", f"Prefecture {k}", "prefecture", parent="province", lon=round(float(lon), 4), lat=round(float(lat), 4)))
+        out.append(
+            Region(f"pref{k}", f"Prefecture {k}", "prefecture", parent="province", lon=round(float(lon), 4), lat=round(float(lat), 4), name_zh=zh[1 + k] + "市")
+        )
     home = rng.integers(0, prefectures, counties)
     offsets = rng.normal(0, 0.25, (counties, 2))
     for k in range(counties):
@@ -58,6 +78,7 @@ def synthetic_province(regions: int = 3000, links: int = 15000, prefectures: int
                 parent=f"pref{home[k]}",
                 lon=round(float(np.clip(lon, -180, 180)), 4),
                 lat=round(float(np.clip(lat, -90, 90)), 4),
+                name_zh=zh[1 + prefectures + k] + "县",
             )
         )
     members = [np.flatnonzero(home == p) for p in range(prefectures)]

@@ -1,19 +1,39 @@
-"""Regenerate the figure gallery (``docs/gallery/*.png``) from the built-in scenario.
+"""Every figure kind of the package, drawn for one scenario: the figure review page and the test harness.
 
-Run as ``python -m solver.gallery [FOLDER]`` (``make figures``). Every figure kind appears
-once, drawn from the Yongkang–Wuyi–Jinyun scenario (illustrative payoffs).
+:func:`figures` draws each kind for a scenario (its first link where a figure shows one link),
+with the region names of ``names`` (``"latin"``, ``"zh"``, ``"both"``, as
+:meth:`regions.RegionNetwork.named` gives them); the tests run :func:`solver.plots.check.check_figure`
+on what it returns. :func:`build_gallery` writes every kind with Latin and with Chinese names
+into ``docs/gallery`` (``python -m solver.gallery [FOLDER]``, ``make figures``), so a reviewer
+sees them all at once.
+
+Kinds that show the scenario (:data:`SCENARIO_KINDS`) depend on its regions, links and names;
+the three-party dynamics (:data:`MODEL_KINDS`) are the model of ``docs/models.md`` with its own
+population names, the same for every scenario. Grids are small where the figure allows (a
+phase diagram of 31 × 21 points, a threshold curve of 9 values, a model sweep of 5), so a scenario draws in a
+second or two.
+
+Examples
+--------
+>>> from regions import load_scenario
+>>> figs = figures(load_scenario("yongkang-wuyi-jinyun"), kinds=["payoff-matrix"])
+>>> list(figs)
+['payoff-matrix']
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
+from matplotlib.figure import Figure
 
-from games import HigherLevelGuidance, RepeatedPlay, ThreeParty, apply, stage_game
-from regions import load_scenario
+from games import HigherLevelGuidance, RepeatedPlay, ThreeParty, apply, stage_payoffs
+from regions import RegionNetwork, load_scenario
 
 from .basin import basin_of_cooperation, trajectories
 from .design import compare
@@ -21,64 +41,205 @@ from .design.phase import phase_grid, threshold_sweep
 from .dynamics import corner_table, evolve_many, evolve_on_graph, parameter_sensitivity, trajectory
 from .nash import equilibria
 from .network import analyze, link_game
-from .plots import (
-    best_responses,
-    cooperation_over_time,
-    cube_trajectories,
-    mechanism_comparison,
-    network_map,
-    network_snapshot,
-    payoff_matrix,
-    phase_diagram,
-    replicator_flow,
-    save_figure,
-    sensitivity_panels,
-    threshold_curve,
-    time_paths,
-)
 from .stack import link_mechanisms
 
-__all__ = ["build_gallery"]
+__all__ = ["KINDS", "MODEL_KINDS", "SCENARIO_KINDS", "build_gallery", "figures"]
+
+#: Figure kinds drawn from a scenario (its regions, links, names).
+SCENARIO_KINDS = (
+    "network-map",
+    "mechanism-comparison",
+    "payoff-matrix",
+    "best-responses",
+    "replicator-flow",
+    "phase-diagram",
+    "threshold-curve",
+    "cooperation-over-time",
+    "network-snapshot",
+    "shares-over-time",
+    "sweep",
+)
+#: Figure kinds of the three-party model, the same for every scenario.
+MODEL_KINDS = ("time-paths", "cube-trajectories", "sensitivity", "phase-portrait")
+#: Every figure kind.
+KINDS = SCENARIO_KINDS + MODEL_KINDS
+
+_STARTS_2X2 = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
 
 
-def build_gallery(folder: str | Path = "docs/gallery") -> list[Path]:
-    """Draw every figure kind from the built-in scenario into ``folder`` as PNG."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    net = load_scenario("yongkang-wuyi-jinyun")
-    link = net.links[0]  # Yongkang–Wuyi, under Jinhua
-    game = link_game(net, link)
-    guidance = next(m.mechanism for m in link_mechanisms(net, link) if m.spec.kind == "higher_level_guidance")
-    guided = apply(game, guidance)
-    made = []
+def _link_figures(network: RegionNetwork, wanted: set[str], base: RegionNetwork) -> dict[str, Figure]:
+    """The figures of one link (the scenario's first) of ``network`` (``base`` with display names)."""
+    from .plots import best_responses, payoff_matrix, phase_diagram, replicator_flow, threshold_curve
 
-    def keep(fig, name: str) -> None:
-        made.append(save_figure(fig, folder / f"{name}.png"))
+    out: dict[str, Figure] = {}
+    link = network.links[0]
+    game = link_game(network, link)
+    stage = [m.mechanism for m in link_mechanisms(network, link) if not isinstance(m.mechanism, RepeatedPlay)]
+    shown = apply(game, *stage) if stage else game
+    if "payoff-matrix" in wanted:
+        if stage:
+            # the scenario's names for its mechanisms, as the report's tables and captions use them
+            title = " + ".join(m.label for m in link_mechanisms(network, link) if m.mechanism in stage)
+            out["payoff-matrix"] = payoff_matrix(game, equilibria(game), other=shown, other_equilibria=equilibria(shown), titles=("status quo", title))
+        else:
+            out["payoff-matrix"] = payoff_matrix(game, equilibria(game))
+    if "best-responses" in wanted:
+        out["best-responses"] = best_responses(shown, equilibria(shown))
+    if "replicator-flow" in wanted:
+        runs = trajectories(shown, _STARTS_2X2)
+        out["replicator-flow"] = replicator_flow(shown, basin=basin_of_cooperation(shown), trajectories=runs, equilibria=equilibria(shown))
+    row, col = stage_payoffs(game)
+    if "phase-diagram" in wanted:
+        gap = max(row.T - row.R, col.T - col.R, row.P - row.S, col.P - col.S, 1e-9)
+        axes = ("subsidy", np.linspace(0, 1.5 * gap, 31)), ("detection", np.linspace(0, 1, 21))
+        # The grid holds levels and the mechanism's description, no region names: computed once.
+        grid = _kept(base, "phase", lambda: phase_grid(link_game(base, link), HigherLevelGuidance(penalty=gap), *axes))
+        out["phase-diagram"] = phase_diagram(grid)
+    if "threshold-curve" in wanted:
+        spread = abs(row.T - row.R) or 1.0
+        values = np.linspace(row.R + 0.05 * spread, row.R + 3 * spread, 9)
+        # The sweep depends on the payoffs only; its players are the one thing names change.
+        curve = _kept(base, "threshold", lambda: threshold_sweep(link_game(base, link), RepeatedPlay(), "discount", "T", values))
+        players = ("row government", "column government") if tuple(game.players) == ("row", "col") else tuple(map(str, game.players))
+        out["threshold-curve"] = threshold_curve(dataclasses.replace(curve, players=players))
+    return out
 
-    keep(payoff_matrix(game, equilibria(game), other=guided, other_equilibria=equilibria(guided), titles=("status quo", "Jinhua guidance")), "payoff-matrix")
-    keep(best_responses(guided, equilibria(guided)), "best-responses")
-    starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.8, 0.8), (0.35, 0.35), (0.6, 0.95)])
-    flow = replicator_flow(guided, basin=basin_of_cooperation(guided), trajectories=trajectories(guided, starts), equilibria=equilibria(guided))
-    keep(flow, "replicator-flow")
-    grid = phase_grid(game, HigherLevelGuidance(penalty=2), ("subsidy", np.linspace(0, 3, 91)), ("detection", np.linspace(0, 1, 61)))
-    keep(phase_diagram(grid), "phase-diagram")
-    analysis = analyze(net, basin=False)
-    keep(network_map(net, analysis, mechanism="Jinhua guidance"), "network-map")
-    keep(mechanism_comparison(compare(net), names=net), "mechanism-comparison")
-    curve = threshold_sweep(game, RepeatedPlay(), "discount", "T", np.linspace(4.1, 10, 40))
-    keep(threshold_curve(curve), "threshold-curve")
-    # Dynamics: the three-party game of docs/models.md and imitation on a lattice.
+
+def _model_figures_of_link(network: RegionNetwork, wanted: set[str]) -> dict[str, Figure]:
+    """The link's two-population model (:func:`solver.dynamics.link_model.link_model`): the
+    shares over time and a sweep of the row government's temptation T."""
+    from .dynamics import ModelDynamics, derive
+    from .dynamics.link_model import link_model
+    from .dynamics.model_sweep import default_starts, sweep_model
+    from .plots.model import shares_over_time, sweep_figure
+
+    model = link_model(network, network.links[0])
+    out: dict[str, Figure] = {}
+    if "shares-over-time" in wanted:
+        dynamics = ModelDynamics(model, derive(model).payoff_differences)
+        out["shares-over-time"] = shares_over_time([trajectory(dynamics, s, 40) for s in default_starts(2)], model)
+    if "sweep" in wanted:
+        t = float(model.parameters["T_row"].value)
+        values = np.round(np.linspace(t - 2, t + 2, 5), 6)
+        out["sweep"] = sweep_figure(sweep_model(model, "T_row", values, t_end=40, points=81), model)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _three_party() -> dict:
+    """The three-party model's runs (computed once; they do not depend on the scenario)."""
+    from games.model import builtin_model
+
+    from .dynamics import ModelDynamics, derive
+    from .dynamics.model_sweep import default_starts
+
     model = ThreeParty()
-    keep(time_paths(trajectory(model, (0.2, 0.2, 0.2), 30)), "time-paths")
-    cube_starts = np.random.default_rng(0).uniform(0.05, 0.95, (12, 3))
-    keep(cube_trajectories([trajectory(model, s, 40) for s in cube_starts], stable=[r.corner for r in corner_table(model).stable]), "cube-trajectories")
-    keep(sensitivity_panels(parameter_sensitivity(model, "subsidy", [0.0, 1.5, 3.0, 5.0], start=(0.3, 0.3, 0.5), t_end=30), title="subsidy s"), "sensitivity")
-    lattice = nx.grid_2d_graph(40, 40, periodic=True)
-    nowak_may = stage_game({"R": 1, "S": 0, "T": 1.6, "P": 0})
-    ensemble = evolve_many(lattice, nowak_may, seeds=range(10), steps=100, rule="best-neighbour", self_interaction=True)
-    keep(cooperation_over_time(ensemble, label="mean of 10 runs, best-neighbour imitation"), "cooperation-over-time")
-    run = evolve_on_graph(lattice, nowak_may, steps=100, rule="best-neighbour", self_interaction=True, seed=0)
-    keep(network_snapshot(lattice, run), "network-snapshot")
+    cube_starts = np.random.default_rng(0).uniform(0.05, 0.95, (8, 3))
+    file_model = builtin_model("three-party")
+    derivation = derive(file_model)
+    dynamics = ModelDynamics(file_model, derivation.payoff_differences)
+    return {
+        "path": trajectory(model, (0.2, 0.2, 0.2), 30),
+        "cube": [trajectory(model, s, 40) for s in cube_starts],
+        "stable": [r.corner for r in corner_table(model).stable],
+        "sensitivity": parameter_sensitivity(model, "subsidy", [0.0, 1.5, 3.0, 5.0], start=(0.3, 0.3, 0.5), t_end=60),
+        "portrait": (dynamics, [trajectory(dynamics, s, 60, points=300) for s in default_starts(3)], derivation),
+    }
+
+
+def _model_kinds(wanted: set[str]) -> dict[str, Figure]:
+    from .plots import cube_trajectories, sensitivity_panels, time_paths
+    from .plots.model import phase_portrait
+
+    runs = _three_party()
+    out: dict[str, Figure] = {}
+    if "time-paths" in wanted:
+        out["time-paths"] = time_paths(runs["path"])
+    if "cube-trajectories" in wanted:
+        out["cube-trajectories"] = cube_trajectories(runs["cube"], stable=runs["stable"])
+    if "sensitivity" in wanted:
+        out["sensitivity"] = sensitivity_panels(runs["sensitivity"], title="subsidy $s$")
+    if "phase-portrait" in wanted:
+        out["phase-portrait"] = phase_portrait(*runs["portrait"])
+    return out
+
+
+_KEPT: dict[str, object] = {}
+
+
+def _kept(network: RegionNetwork, key: str, compute):
+    """``compute()``, kept while figures of the same network (object) are asked for: results that
+    hold no names are shared by the Latin and the Chinese figures (they are the slow part)."""
+    if _KEPT.get("network") is not network:
+        _KEPT.clear()
+        _KEPT["network"] = network
+    if key not in _KEPT:
+        _KEPT[key] = compute()
+    return _KEPT[key]
+
+
+def figures(network: RegionNetwork, *, names: str = "latin", seed: int = 0, kinds: Iterable[str] | None = None) -> dict[str, Figure]:
+    """Every figure kind (or those of ``kinds``) for ``network``, labelled with ``names``.
+
+    Parameters
+    ----------
+    network : RegionNetwork
+        Needs at least one link; figures of one link show its first.
+    names : {"latin", "zh", "both"}
+        The region names drawn (:meth:`regions.RegionNetwork.named`).
+    seed : int
+        Seed of the evolution on the network and of any layout.
+    kinds : iterable of str, optional
+        A subset of :data:`KINDS`; all by default.
+
+    Returns
+    -------
+    dict of str to Figure
+        In the order of :data:`KINDS`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind or a network without links.
+    """
+    wanted = set(KINDS if kinds is None else kinds)
+    unknown = sorted(wanted - set(KINDS))
+    if unknown:
+        raise ValueError(f"unknown figure kind(s) {', '.join(unknown)}; kinds: {', '.join(KINDS)}")
+    if not network.links:
+        raise ValueError(f"{network.name}: the figures need at least one link")
+    from .plots import cooperation_over_time, mechanism_comparison, network_map, network_snapshot
+
+    net = network.named(names)
+    out: dict[str, Figure] = {}
+    if "network-map" in wanted:
+        out["network-map"] = network_map(net, analyze(net, basin=False), mechanism="all together" if net.mechanisms else "status quo", seed=seed)
+    if "mechanism-comparison" in wanted:
+        out["mechanism-comparison"] = mechanism_comparison(_kept(network, "comparison", lambda: compare(network)), names=net)
+    out.update(_link_figures(net, wanted, base=network))
+    if wanted & {"cooperation-over-time", "network-snapshot"}:
+        seeds = range(seed, seed + 5)
+        if "cooperation-over-time" in wanted:
+            ensemble = evolve_many(net, seeds=seeds, steps=60, rule="fermi", payoffs="average")
+            out["cooperation-over-time"] = cooperation_over_time(ensemble, label=f"mean of {len(seeds)} runs, Fermi imitation")
+        if "network-snapshot" in wanted:
+            out["network-snapshot"] = network_snapshot(net, evolve_on_graph(net, steps=60, rule="fermi", payoffs="average", seed=seed), seed=seed)
+    out.update(_model_figures_of_link(net, wanted))
+    out.update(_model_kinds(wanted))
+    return {k: out[k] for k in KINDS if k in out}
+
+
+def build_gallery(folder: str | Path = "docs/gallery", scenario: str = "yongkang-wuyi-jinyun") -> list[Path]:
+    """Draw every figure kind of ``scenario`` into ``folder`` as PNG: ``<kind>.png`` with Latin
+    names and ``<kind>-zh.png`` with Chinese names. Returns the files written."""
+    from .plots import save_figure
+
+    folder = Path(folder)
+    network = load_scenario(scenario)
+    made = []
+    for names, suffix in (("latin", ""), ("zh", "-zh")):
+        for kind, fig in figures(network, names=names).items():
+            made.append(save_figure(fig, folder / f"{kind}{suffix}.png"))
     return made
 
 
