@@ -211,16 +211,17 @@ class Mechanism:
         return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
 
     def describe(self) -> str:
-        """A short description for tables: ``"guidance (subsidy=1, penalty=2)"``."""
+        """A short description in words for tables and figures: ``"higher level guidance (subsidy 1, penalty 2)"``."""
         shown = []
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
+            words = f.name.replace("_", " ")
             if f.name == "strategies":
                 if value != STANDARD:
-                    shown.append(f"strategies={'/'.join(s.name for s in value)}")
+                    shown.append(f"strategies {'/'.join(s.name for s in value)}")
                 continue
             if value != f.default or f.name == "discount":
-                shown.append(f"{f.name}={value:g}" if isinstance(value, float) else f"{f.name}={value}")
+                shown.append(f"{words} {value:.4g}" if isinstance(value, float) else f"{words} {'yes' if value is True else 'no' if value is False else value}")
         return f"{self.kind.replace('_', ' ')}" + (f" ({', '.join(shown)})" if shown else "")
 
 
@@ -466,7 +467,7 @@ class RepeatedPlay(Mechanism):
     Examples
     --------
     >>> RepeatedPlay(strategies=("AllC", "Grim")).describe()
-    'repeated play (discount=0.9, strategies=AllC/Grim)'
+    'repeated play (discount 0.9, strategies AllC/Grim)'
     >>> RepeatedPlay(strategies=("AllC", "Grimm"))
     Traceback (most recent call last):
     ...

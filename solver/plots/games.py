@@ -29,7 +29,7 @@ from games import Game
 
 from ..basin import Basin, replicator_field
 from ..nash import EquilibriumSet
-from .style import LEVEL_COLORS, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style
+from .style import LEVEL_COLORS, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style, wrap_text
 
 __all__ = ["best_responses", "payoff_matrix", "player_names", "replicator_flow", "strategy_names"]
 
@@ -97,7 +97,9 @@ def _draw_matrix(ax: Axes, game: Game, eqs: EquilibriumSet | None, title: str) -
             u, v = game.row_payoffs[i, j], game.col_payoffs[i, j]
             ax.text(j + 0.5, i + 0.5, f"({_number(u)}, {_number(v)})", ha="center", va="center", fontsize=size)
     if title:
-        ax.set_title(title, pad=14)
+        # Wrapped to the panel's width: a long mechanism name must not leave the figure.
+        panel = ax.get_position().width * ax.figure.get_figwidth()
+        ax.set_title(wrap_text(title, panel, ax.title.get_fontsize()), pad=14)
     return len(pure)
 
 

@@ -300,5 +300,8 @@ def _parameter_label(model: Any, name: str) -> str:
     parameter = getattr(model, "parameters", {}).get(name)
     note = getattr(parameter, "note", "")
     symbol = f"${sympy.latex(sympy.Symbol(name))}$"
+    if note and any(ord(ch) >= 0x2E80 for ch in note):
+        # mathtext sets a whole string and has no CJK glyphs: a Chinese note stands alone.
+        return note if len(note) <= 50 else name
     note = note.replace("$", r"\$")
     return f"{symbol} ({note})" if note and len(note) <= 50 else symbol

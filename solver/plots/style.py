@@ -44,6 +44,7 @@ __all__ = [
     "plot_style",
     "save_figure",
     "text_width",
+    "wrap_text",
 ]
 
 #: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
@@ -126,6 +127,22 @@ def text_width(text: str, fontsize: float) -> float:
         prop = font_manager.FontProperties(size=fontsize)
         measure = TextToPath()
         return max((measure.get_text_width_height_descent(line, prop, ismath=False)[0] for line in text.split("\n")), default=0.0) / 72
+
+
+def wrap_text(text: str, width: float, fontsize: float) -> str:
+    """``text`` broken at spaces into lines no wider than ``width`` inches at ``fontsize`` points
+    (a single word wider than that stays whole).
+
+    >>> wrap_text("Guangdong guidance + Bay Area investment-attraction agreement", 1.5, 8).count("\\n") >= 1
+    True
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", fontsize) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:
