@@ -178,6 +178,8 @@ def test_report_has_the_allocation(tmp_path):
     text = (folder / "report.md").read_text(encoding="utf-8")
     section = text.split("## Allocation", 1)[1].split("\n## ", 1)[0]
     for key, option in plan.chosen.items():
-        assert f"| {key} | {option.name} |" in section
-    assert "Budget used: zhejiang 2.4 of 3, jinhua 0.1 of 1" in section  # 2 × 1.2 and 0.1, as by hand above
+        pair, cluster = key.split(" ", 1)  # ids in the plan, region names in the report
+        shown = "–".join(net.region(r).name for r in pair.split("–"))
+        assert f"| {shown} {cluster} | {option.name} |" in section
+    assert "Budget used: Zhejiang 2.4 of 3, Jinhua 0.1 of 1" in section  # 2 × 1.2 and 0.1, as by hand above
     assert (folder / "tables" / "allocation.csv").is_file()
