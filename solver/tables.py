@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 
 from games import Game
@@ -176,6 +177,10 @@ def format_costs(costs: dict, names: Mapping[str, str] | None = None) -> str:
     return ", ".join(f"{_name(names, party)} {_number(net)}" for party, net in payers if net > 1e-9)
 
 
+#: The unbreakable pieces of a table cell: runs of non-space, non-CJK text, and single CJK characters.
+_UNBREAKABLE = re.compile(r"[\u2e80-\U0002ffff]|[^\s\u2e80-\U0002ffff]+")
+
+
 def _latex_columns(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> list[str]:
     """Column types: ``l`` when the table is narrow; otherwise ``l`` for short columns and ragged
     paragraph columns sharing the rest of ``\\linewidth`` in proportion to their text (never
@@ -186,7 +191,10 @@ def _latex_columns(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> li
     longest = [max(width(c), *(width(r[k]) for r in cells)) for k, c in enumerate(columns)]
     if sum(longest) + 2 * len(columns) <= 110:
         return ["l"] * len(columns)
-    words = [max(width(w) for text in (c, *(r[k] for r in cells)) for w in (text.split() or [""])) for k, c in enumerate(columns)]
+    def pieces(text: str) -> list[str]:  # xeCJK may break between any two CJK characters
+        return _UNBREAKABLE.findall(text) or [""]
+
+    words = [max(width(w) for text in (c, *(r[k] for r in cells)) for w in pieces(text)) for k, c in enumerate(columns)]
     short = [n <= 14 or n <= w for n, w in zip(longest, words)]
     # The short columns' width, estimated at 0.55 em a character plus the column gap.
     reserve = sum(0.55 * max(n, 1) + 1.0 for n, is_short in zip(longest, short) if is_short)

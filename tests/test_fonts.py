@@ -72,7 +72,7 @@ def test_missing_font_is_one_line_naming_glyphs_and_the_package(no_cjk_font, cap
     with pytest.raises(FontMissing) as err:
         require_font(["永康市"])
     message = str(err.value)
-    assert "永, 康, 市" in message and "fonts-noto-cjk" in message and "--font" in message and "\n" not in message
+    assert "永 (U+6C38), 康 (U+5EB7), 市 (U+5E02)" in message and "fonts-noto-cjk" in message and "--font" in message and "\n" not in message
     assert require_font(["Yongkang"]) is None  # Latin needs nothing
     assert main(["plot", "network-map", "yongkang-wuyi-jinyun", "--names", "zh", "--out", "/tmp/never-written.png"]) == 2
     line = capsys.readouterr().err
@@ -94,7 +94,7 @@ def test_save_refuses_tofu_and_writes_nothing(tmp_path):
         fig = Figure()
         fig.text(0.1, 0.5, "永康市")
     assert uncovered(fig) == {"永康市": "永康市"}
-    with pytest.raises(FontMissing, match="永, 康, 市"):
+    with pytest.raises(FontMissing, match=r"永 \(U\+6C38\), 康 \(U\+5EB7\), 市"):
         save_figure(fig, tmp_path / "tofu.png")
     assert list(tmp_path.iterdir()) == []
 
@@ -147,3 +147,53 @@ def test_truetype_copy_keeps_every_glyph():
             original.getGlyphSet()[a].draw(pa)
             converted.getGlyphSet()[b].draw(pb)
             assert max(abs(x - y) for x, y in zip(pa.bounds, pb.bounds)) <= 2
+
+
+def test_placeholder_font_is_refused():
+    """matplotlib's Last Resort font maps every character to a box (found by the adversarial review)."""
+    with pytest.raises(FontMissing, match="placeholder"):
+        with use_font("Last Resort High-Efficiency"):
+            pass
+
+
+@needs_cjk
+@pytest.mark.parametrize("text", ["Zhou 😀", "ﻣﺪﻳﻨﺔ", "𠀀县"])
+def test_the_check_before_work_uses_the_figure_fonts(text, tmp_path):
+    """A character no font of the figures' chain draws (emoji, Arabic presentation forms, a CJK
+    Extension B character) is refused before any work, naming it with its code point, and a
+    figure drawn anyway is refused by save_figure: the two checks agree."""
+    from solver.plots import plot_style
+
+    with pytest.raises(FontMissing, match=r"U\+"):
+        require_font([text])
+    with plot_style():
+        fig = Figure()
+        fig.text(0.1, 0.5, text)
+    assert uncovered(fig)
+    with pytest.raises(FontMissing):
+        save_figure(fig, tmp_path / "x.png")
+
+
+def test_scripts_the_figure_fonts_draw_pass_both_checks(tmp_path):
+    """Greek, Cyrillic and accented Latin are in STIX/DejaVu Serif: no error, no box."""
+    from solver.plots import plot_style
+
+    text = "Δx ≥ 0 · Moskva Москва · Zürich · Ελλάδα"
+    require_font([text])
+    with plot_style():
+        fig = Figure()
+        fig.text(0.1, 0.5, text)
+    assert uncovered(fig) == {}
+    save_figure(fig, tmp_path / "x.png")
+
+
+@needs_cjk
+def test_network_map_names_are_searchable_text(tmp_path):
+    """Map labels keep their white halo as a separate outline twin: the names themselves stay
+    text in the PDF (a path effect on the label turned them into outlines; adversarial review)."""
+    pdftotext = _poppler("pdftotext")
+    out = tmp_path / "map.pdf"
+    assert main(["plot", "network-map", "yongkang-wuyi-jinyun", "--names", "both", "--out", str(out)]) == 0
+    text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for name in ("Yongkang 永康市", "Wuyi 武义县", "Jinyun 缙云县", "Jinhua 金华市"):
+        assert name in text

@@ -285,6 +285,8 @@ def _texts(fig, renderer) -> list[_Drawn]:
     for artist in _walk(fig):
         if not isinstance(artist, mtext.Text) or not artist.get_text().strip():
             continue
+        if artist.get_gid() == "halo":  # a label's white outline drawn beneath it: decoration
+            continue
         if isinstance(artist, mtext.Annotation) and not artist._check_xy(renderer):
             continue
         box = artist.get_window_extent(renderer)

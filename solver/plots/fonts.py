@@ -56,6 +56,17 @@ def _needs_font(ch: str) -> bool:
     return not ch.isspace() and ord(ch) >= 0x2E80  # CJK radicals and beyond
 
 
+def _glyphs(chars: str) -> str:
+    """``"永 (U+6C38), 😀 (U+1F600)"``: characters with their code points, for messages."""
+    shown = [f"{ch} (U+{ord(ch):04X})" for ch in chars[:8]]
+    return ", ".join(shown) + (" …" if len(chars) > 8 else "")
+
+
+def _placeholder(path: str) -> bool:
+    """matplotlib's Last Resort font maps every character to a box: it draws nothing."""
+    return "lastresort" in Path(path).name.lower().replace(" ", "").replace("-", "")
+
+
 @lru_cache(maxsize=512)
 def _charmap(path: str) -> frozenset[int]:
     try:
@@ -80,6 +91,7 @@ def _is_cff(path: str) -> bool:
 def _system_fonts() -> tuple[str, ...]:
     fonts = set(font_manager.findSystemFonts())
     fonts.update(f.fname for f in font_manager.fontManager.ttflist)
+    fonts = {f for f in fonts if not _placeholder(f)}
 
     def rank(path: str) -> tuple:
         name = Path(path).name.lower()
@@ -112,11 +124,14 @@ def _covers(path: str, text: str) -> bool:
 def _named(name: str) -> str:
     """The file of the font the user named: a file path or an installed family name."""
     if Path(name).is_file():
-        return str(Path(name).resolve())
-    wanted = name.strip().lower()
-    for f in font_manager.fontManager.ttflist:
-        if f.name.lower() == wanted:
-            return f.fname
+        path = str(Path(name).resolve())
+    else:
+        wanted = name.strip().lower()
+        path = next((f.fname for f in font_manager.fontManager.ttflist if f.name.lower() == wanted), "")
+    if path and _placeholder(path):
+        raise FontMissing(f"--font {name!r} is matplotlib's placeholder font (every glyph a box); name a real font")
+    if path:
+        return path
     for path in _system_fonts():  # installed after matplotlib built its cache
         if any(n.lower() == wanted for n in _families(path)):
             return path
@@ -184,21 +199,43 @@ def font_families() -> list[str]:
     return [*LATIN_FAMILIES, *extra]
 
 
+def _family_files(families: Iterable[str]) -> list[str]:
+    """The font files matplotlib uses for a list of family names (unknown names are skipped)."""
+    files = []
+    for family in families:
+        try:
+            path = font_manager.findfont(font_manager.FontProperties(family=[family]), fallback_to_default=False)
+        except ValueError:
+            continue
+        if path not in files:
+            files.append(path)
+    return files
+
+
 def require_font(texts: Iterable[str], preferred: str | None = None) -> str | None:
-    """The CJK font family that will draw ``texts``, None if they need none.
+    """The CJK fallback family that will draw ``texts`` (None if they need none), checked against
+    exactly the fonts the figures use: the style's Latin fonts and that fallback.
 
     Raises
     ------
     FontMissing
-        Naming the characters no installed font (or ``preferred``) can draw, and how to install one.
+        Naming the characters (with their code points) none of those fonts draws, and how to
+        install a CJK font when they are CJK.
     """
-    needed = "".join(dict.fromkeys(ch for t in texts for ch in str(t) if _needs_font(ch)))
+    chars = "".join(dict.fromkeys(ch for t in texts for ch in str(t) if not ch.isspace()))
+    latin = _family_files(LATIN_FAMILIES)
+    needed = "".join(ch for ch in chars if not any(ord(ch) in _charmap(p) for p in latin))
     if not needed:
         return None
     preferred = preferred or _CHOSEN.get()
-    family = cjk_family(needed, preferred)
-    if family is None:
-        raise FontMissing(f"no installed font has the glyphs {', '.join(needed[:12])}{' …' if len(needed) > 12 else ''}; {INSTALL_HINT}")
+    family = cjk_family(_SAMPLE, preferred) if preferred else cjk_family()
+    if family is None and any(_needs_font(ch) for ch in needed):
+        raise FontMissing(f"no installed font has the glyphs {_glyphs(''.join(ch for ch in needed if _needs_font(ch)))}; {INSTALL_HINT}")
+    chain = latin + _family_files([family] if family else [])
+    lacking = "".join(ch for ch in needed if not any(ord(ch) in _charmap(p) for p in chain))
+    if lacking:
+        fonts = ", ".join([*LATIN_FAMILIES, *([family] if family else [])])
+        raise FontMissing(f"the figure fonts ({fonts}) have no glyph for {_glyphs(lacking)}; change the text or name a font that has them with --font")
     return family
 
 
@@ -342,17 +379,19 @@ def uncovered(fig) -> dict[str, str]:
     {'share of 永康, $x$': '永康'}
     """
     missing: dict[str, str] = {}
+    stix = _family_files(["STIXGeneral"])
     for artist in fig.findobj(matplotlib.text.Text):
         text = artist.get_text()
-        if not text or not artist.get_visible() or not any(_needs_font(ch) for ch in text):
+        if not text or not artist.get_visible() or text.isascii():
             continue
         if _MATH.search(text):
-            # A string with $…$ anywhere is set whole by mathtext, whose fonts have no fallback
-            # and no CJK glyphs: every CJK character of it becomes a box.
-            lacking = [ch for ch in text if _needs_font(ch)]
+            # A string with $…$ anywhere is set whole by mathtext, whose (STIX) fonts have no
+            # fallback and no CJK glyphs: such a character of it becomes a box.
+            lacking = [ch for ch in text if not ch.isascii() and not ch.isspace() and not any(ord(ch) in _charmap(p) for p in stix)]
         else:
-            paths = [getattr(p, "path", p) for p in font_manager.fontManager._find_fonts_by_props(artist.get_fontproperties())]
-            lacking = [ch for ch in text if _needs_font(ch) and not any(ord(ch) in _charmap(str(p)) for p in paths)]
+            paths = [str(getattr(p, "path", p)) for p in font_manager.fontManager._find_fonts_by_props(artist.get_fontproperties())]
+            paths = [p for p in paths if not _placeholder(p)]
+            lacking = [ch for ch in text if not ch.isspace() and not any(ord(ch) in _charmap(p) for p in paths)]
         if lacking:
             missing[text] = "".join(dict.fromkeys(lacking))
     return missing

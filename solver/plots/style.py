@@ -160,13 +160,14 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
         raise ValueError(f"{path}: unsupported figure format '{path.suffix}'; use .pdf, .svg or .png")
     from regions import atomic_write
 
-    from .fonts import INSTALL_HINT, FontMissing, pdf_safe, uncovered
+    from .fonts import INSTALL_HINT, FontMissing, _glyphs, pdf_safe, uncovered
 
     # Never a tofu box: refuse to save text no installed font can draw.
     lacking = uncovered(fig)
     if lacking:
         glyphs = "".join(dict.fromkeys("".join(lacking.values())))
-        raise FontMissing(f"{path}: no font of this figure has the glyphs {', '.join(glyphs[:12])}; {INSTALL_HINT}")
+        hint = INSTALL_HINT if any(ord(ch) >= 0x2E80 for ch in glyphs) else "change the text or name a font that has them with --font"
+        raise FontMissing(f"figure {path.name}: no font of it has the glyphs {_glyphs(glyphs)}; {hint}")
 
     def write(tmp: Path) -> None:
         # A CFF-outline CJK font (Noto CJK) goes into a PDF as a TrueType copy of its glyphs.
