@@ -397,7 +397,7 @@ def plot(
 
     from games import HigherLevelGuidance, RepeatedPlay, apply
 
-    from .basin import basin_of_cooperation, trajectories
+    from .basin import basin_of_cooperation, default_starts, trajectories
     from .design.phase import phase_grid, threshold_sweep
     from .nash import equilibria
     from .plots import (
@@ -465,39 +465,50 @@ def plot(
                 if kind is Kind.best_responses:
                     fig = best_responses(shown, equilibria(shown))
                 else:
-                    starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
+                    starts = default_starts(shown)
                     fig = replicator_flow(shown, basin=basin_of_cooperation(shown), trajectories=trajectories(shown, starts), equilibria=equilibria(shown))
             elif kind is Kind.phase_diagram:
                 if game.shape != (2, 2):
                     raise InputError("phase-diagram needs a 2×2 stage game")
-                rows, cols = stage_payoffs(game)
-                gap = max(rows.T - rows.R, cols.T - cols.R, rows.P - rows.S, cols.P - cols.S, 1e-9)
-                stack = mechs or [HigherLevelGuidance(penalty=gap)]
-                xn, xl, xh = _span(x or f"subsidy:0:{1.5 * gap:g}", "--x")
-                yn, yl, yh = _span(y, "--y")
-                for name, option in ((xn, "--x"), (yn, "--y")):
-                    if not any(name in type(m).RANGES for m in stack):
-                        known = sorted({p for m in stack for p in type(m).RANGES})
-                        raise InputError(f"{option}: no mechanism here has a parameter {name!r}; parameters: {', '.join(known)}")
-                try:
-                    grid = phase_grid(game, stack, (xn, np.linspace(xl, xh, points)), (yn, np.linspace(yl, yh, points)))
-                except ValueError as err:
-                    raise InputError(f"phase-diagram: {err}") from err
-                if not mechs:  # a stand-in guidance: no operating point of the scenario to mark
-                    grid = dataclasses.replace(grid, operating=None)
+                if not mechs and not x and y == "detection:0:1":
+                    # The link's own guidance (operating point starred), else a hypothetical one: as the report and gallery.
+                    from .design.phase import guided_phase, link_phase
+
+                    grid = link_phase(_network, _link, points=points) if _network is not None else guided_phase(game, None, points=points)
+                else:
+                    rows, cols = stage_payoffs(game)
+                    gap = max(rows.T - rows.R, cols.T - cols.R, rows.P - rows.S, cols.P - cols.S, 1e-9)
+                    stack = mechs or [HigherLevelGuidance(penalty=gap)]
+                    xn, xl, xh = _span(x or f"subsidy:0:{1.5 * gap:g}", "--x")
+                    yn, yl, yh = _span(y, "--y")
+                    for name, option in ((xn, "--x"), (yn, "--y")):
+                        if not any(name in type(m).RANGES for m in stack):
+                            known = sorted({p for m in stack for p in type(m).RANGES})
+                            raise InputError(f"{option}: no mechanism here has a parameter {name!r}; parameters: {', '.join(known)}")
+                    try:
+                        grid = phase_grid(game, stack, (xn, np.linspace(xl, xh, points)), (yn, np.linspace(yl, yh, points)))
+                    except ValueError as err:
+                        raise InputError(f"phase-diagram: {err}") from err
+                    if not mechs:  # a stand-in guidance: no operating point of the scenario to mark
+                        grid = dataclasses.replace(grid, operating=None, title="a hypothetical guidance, penalty the largest payoff gap")
                 fig = phase_diagram(grid)
             else:
                 if game.shape != (2, 2):
                     raise InputError("threshold-curve needs a 2×2 stage game")
-                rows, _ = stage_payoffs(game)
-                payoff, lo, hi = _span(vary or f"T:{rows.R + 0.05 * abs(rows.T - rows.R) + 1e-3:g}:{rows.R + 3 * abs(rows.T - rows.R) + 1:g}", "--vary")
+                from .design.phase import temptation_values
+
+                if vary:
+                    payoff, lo, hi = _span(vary, "--vary")
+                    sampled = np.linspace(lo, hi, points)
+                else:  # round values of T from the reward up (solver.design.phase.temptation_values)
+                    payoff, sampled = "T", temptation_values(game)
                 if payoff not in ("R", "S", "T", "P"):
                     raise InputError(f"--vary: '{payoff}' is not one of R, S, T, P")
                 template = mechs[-1] if mechs else RepeatedPlay()
                 if parameter not in type(template).RANGES:
                     raise InputError(f"--parameter: {type(template).__name__} has no parameter {parameter!r}; parameters: {', '.join(type(template).RANGES)}")
                 try:
-                    curve = threshold_sweep(game, template, parameter, payoff, np.linspace(lo, hi, points), target=target, others=tuple(mechs[:-1]))
+                    curve = threshold_sweep(game, template, parameter, payoff, sampled, target=target, others=tuple(mechs[:-1]))
                 except ValueError as err:
                     raise InputError(f"threshold-curve: {err}") from err
                 fig = threshold_curve(curve)

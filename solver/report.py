@@ -34,25 +34,23 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import platform
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-
-from games import HigherLevelGuidance, RepeatedPlay, stage_payoffs
+from games import RepeatedPlay, stage_payoffs
 from regions import RegionNetwork
 from regions.scenario import atomic_folder
 
-from .basin import DEFAULT_SAMPLES, basin_of_cooperation, trajectories
+from .basin import DEFAULT_SAMPLES, basin_of_cooperation, default_starts, trajectories
 from .design import Option, allocate, compare, shapley_surplus
-from .design.phase import phase_grid, threshold_sweep
+from .design.phase import link_phase, link_threshold
 from .latex import CJK_FONT, escape_latex, needs_cjk, preamble
 from .network import analyze, link_game
 from .tables import allocation_rows, analysis_rows, budget_line, design_rows, region_names, render, transfer_rows
@@ -70,6 +68,12 @@ class ReportError(ValueError):
 def _link_name(network: RegionNetwork, between: Sequence[str]) -> str:
     """``Yongkang–Wuyi``: a link by its regions' display names."""
     return "–".join(network.region(r).name for r in between)
+
+
+def _slug(text: str, most: int = 40) -> str:
+    """A file-name piece: ASCII letters, digits, ``-`` and ``_`` only (``"../a b"`` → ``"a-b"``)."""
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-")[:most].strip("-")
+    return slug or "link"
 
 
 def _check_out(out: Path, force: bool) -> None:
@@ -113,7 +117,6 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
     from .plots import threshold_curve as plot_threshold
 
     made: list[tuple[str, str]] = []
-    fmt = "{:.4g}".format
 
     def keep(fig, name: str, caption: str) -> None:
         for ext in ("pdf", "png"):
@@ -127,9 +130,12 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
             "network-map-mechanisms",
             "Cooperation with all of the scenario's mechanisms.",
         )
-    for link in network.links:
-        tag = "-".join(link.between)
-        pair = _link_name(network, link.between)
+    pairs = [frozenset(k.between) for k in network.links]
+    for index, link in enumerate(network.links, start=1):
+        # File names from a safe slug and the link's number (ids may hold any character, and two
+        # clusters of one pair are two links); the caption names the cluster when a pair has two.
+        tag = f"{index:02d}-" + _slug("-".join(link.between))
+        pair = _link_name(network, link.between) + (f" ({link.cluster})" if pairs.count(frozenset(link.between)) > 1 else "")
         game = link_game(network, link)
         rows = [r for r in analysis.links if r.link is link]
         stage = [r for r in rows if len(r.mechanisms) == 1 and not isinstance(r.mechanisms[0], RepeatedPlay) and r.mechanism != "status quo"]
@@ -167,11 +173,10 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
             f"best-responses-{tag}",
             f"{pair} {where}: best responses and equilibria.",
         )
-        starts = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
         fig = replicator_flow(
             target_game,
             basin=basin,
-            trajectories=trajectories(target_game, starts),
+            trajectories=trajectories(target_game, default_starts(target_game)),
             equilibria=equilibria(target_game),
         )
         keep(
@@ -180,34 +185,23 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
             f"{pair} {where}: replicator dynamics; basin of (C, C) {basin.text}"
             + (f" ({basin.reason})." if basin.value is None else ", shaded."),
         )
-        row, col = stage_payoffs(game)
-        gap = max(row.T - row.R, col.T - col.R, row.P - row.S, col.P - col.S, 1e-9)
-        guidance = next((m for r in rows for m in r.mechanisms if isinstance(m, HigherLevelGuidance)), None)
-        penalty = guidance.penalty if guidance is not None and guidance.penalty > 0 else gap
-        # The scenario's own guidance marks its operating point; a stand-in penalty marks none.
-        own = guidance is not None and guidance.penalty > 0
-        grid = phase_grid(
-            game,
-            guidance if own else HigherLevelGuidance(penalty=penalty),
-            ("subsidy", np.linspace(0, max(1.5 * gap, 1.25 * guidance.subsidy if own else 0), 41)),
-            ("detection", np.linspace(0, 1, 26)),
-        )
-        if not own:
-            grid = dataclasses.replace(grid, operating=None)
+        # The link's own guidance (its subsidy and detection starred, its penalty in the title),
+        # else a hypothetical one with no operating point (solver.design.phase.link_phase).
+        grid = link_phase(network, link)
         keep(
             phase_diagram(grid),
             f"phase-diagram-{tag}",
-            f"{pair}: cooperation level over subsidy and detection (penalty {fmt(penalty)}).",
+            f"{grid.title}: cooperation level over subsidy and detection"
+            + (" (the star: the scenario's values)." if grid.operating is not None else "."),
         )
     first = link_game(network, network.links[0])
     row, _ = stage_payoffs(first)
     if row.T > row.R > row.P:
-        values = np.linspace(row.R + 0.05 * (row.T - row.R), row.R + 3 * (row.T - row.R), 30)
-        curve = threshold_sweep(first, RepeatedPlay(), "discount", "T", values)
+        curve = link_threshold(network, network.links[0])
         keep(
             plot_threshold(curve),
             "threshold-curve",
-            f"{_link_name(network, network.links[0].between)}: least discount for cooperation as the temptation T varies.",
+            f"{_link_name(network, network.links[0].between)}: least discount factor for strict cooperation as the temptation T varies.",
         )
     keep(mechanism_comparison(comparison, names=network), "mechanism-comparison", "Minimal strength and cost of each mechanism on each link.")
     return made
@@ -324,10 +318,18 @@ def write_report(
     if figures or font:
         from .plots.fonts import require_font, use_font
 
-        with use_font(font):  # a font that is not installed, or lacks glyphs: one line, before any work
-            require_font([r.name for r in named.regions.values()], font)
+        # Everything the figures draw from the scenario: a font that is not installed, or a
+        # character no figure font has, is one line before any work.
+        drawn = [named.name, *(r.name for r in named.regions.values()), *(k.cluster for k in named.links), *(m.label for m in named.mechanisms)]
+        with use_font(font):
+            require_font(drawn, font)
     labels = region_names(named)
-    cjk_font = font if font and not Path(font).is_file() else CJK_FONT
+    cjk_font = CJK_FONT
+    if font:
+        from .plots.fonts import family_name
+
+        # The family's own name (fontspec is case-sensitive; "noto serif cjk sc" is not found).
+        cjk_font = family_name(font)
     with atomic_folder(out) as work:
         analysis = analyze(named, basin_samples=basin_samples)
         comparison = compare(named, target=target)

@@ -97,7 +97,7 @@ def test_replicator_flow_shades_the_basin(tmp_path, game):
     # is drawn through ~400 points, so to 1e-3), and the legend prints the table's text.
     (patch,) = with_gid(fig, "basin")
     assert abs(shoelace(patch.get_xy()) - basin.value) < 1e-3
-    assert patch.get_label() == f"basin of (C, C): {basin.text}"
+    assert patch.get_label() == f"share of the square ending at (C, C): {basin.text}"
     assert basin.text == stability(game).basin.text
     assert patch.contains_point(fig.axes[0].transData.transform((0.95, 0.95)))
     assert not patch.contains_point(fig.axes[0].transData.transform((0.05, 0.05)))
@@ -110,7 +110,7 @@ def test_replicator_flow_of_an_undefined_basin_shades_nothing():
     pd = prisoners_dilemma()
     fig = replicator_flow(pd, basin=basin_of_cooperation(pd), equilibria=equilibria(pd))
     assert not with_gid(fig, "basin")
-    assert fig.axes[0].get_legend().get_title().get_text() == "basin of (C, C): undefined"
+    assert fig.axes[0].get_legend().get_title().get_text() == "share of the square ending at (C, C): undefined"
 
 
 def test_phase_diagram_matches_the_solver_and_the_formula(tmp_path):
@@ -118,14 +118,15 @@ def test_phase_diagram_matches_the_solver_and_the_formula(tmp_path):
     xs, ys = np.linspace(0, 4, 21), np.linspace(0, 1, 11)
     grid = phase_grid(game, HigherLevelGuidance(penalty=2), ("subsidy", xs), ("detection", ys))
     fig = phase_diagram(grid)
-    mesh = with_gid(fig, "levels")[0]
-    fx, fy, _ = grid.fine  # the colours come from the fine raster's cell centres (issue 13)
-    drawn = np.asarray(mesh.get_array()).reshape(len(fy), len(fx))
+    # The colours are exact polygons (one guidance: every level boundary is a line, issue 13).
+    patches = with_gid(fig, "levels")
+    assert len(patches) == len(grid.regions)
     rng = np.random.default_rng(0)
     for _ in range(25):
-        i, j = rng.integers(len(fy)), rng.integers(len(fx))
-        level = stability(apply(game, HigherLevelGuidance(subsidy=fx[j], penalty=2, detection=fy[i])), basin=False).level
-        assert LEVELS[int(drawn[i, j])] == level
+        x, y = rng.uniform(0, 4), rng.uniform(0, 1)
+        level = stability(apply(game, HigherLevelGuidance(subsidy=x, penalty=2, detection=y)), basin=False).level
+        owner = [lv for (lv, _), patch in zip(grid.regions, patches) if patch.get_path().contains_point((x, y))]
+        assert owner == [level] and LEVELS.index(level) >= 0
     # DESIGN §4: (C, C) is an equilibrium from s = (T − R) − p·f, C dominant above max(T − R, P − S) − p·f.
     weak = with_gid(fig, "threshold-weak")[0]
     assert np.allclose(weak.get_xdata(), np.maximum(2 - 2 * weak.get_ydata(), 0))
@@ -142,7 +143,7 @@ def test_threshold_curve_follows_the_formula(tmp_path):
     assert with_gid(fig, "analytic")
     # Titled by what is plotted, not by the mechanism's current parameter ("discount=0.9").
     title = fig.axes[0].get_title()
-    assert "=" not in title and title == r"repeated play: least discount $\delta^*$ for cooperation at least strict"
+    assert "=" not in title and title == "Least discount factor for strict cooperation"  # an unnamed game: no link name
     assert fig.axes[0].get_ylabel() == r"least discount $\delta^*$"
     saved(fig, tmp_path, "curve")
 
@@ -275,7 +276,8 @@ class TestDynamicsFigures:
         assert len(paths) == 3 and np.allclose(paths[2].get_ydata(), runs[0].states[:, 2])
         saved(fig, tmp_path, "paths")
         # Issue 13: named by population and strategy, not x, y, z.
-        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["local government A: cooperate", "local government B: cooperate", "higher-level government H: strict supervision"]
+        # A and B start alike and move alike (review of issue 13): one entry says so.
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["local government A and B: cooperate (identical)", "higher-level government H: strict supervision"]
         fig = cube_trajectories(runs, stable=[(1, 1, 0)])
         assert len(with_gid(fig, "path")) == 2 and len(with_gid(fig, "stable")) == 1
         ax = fig.axes[0]
@@ -313,8 +315,9 @@ class TestDynamicsFigures:
         G = nx.grid_2d_graph(12, 12, periodic=True)
         ensemble = evolve_many(G, donation_game(3, 1), seeds=range(4), steps=40, rule="best-neighbour", self_interaction=True)
         fig = cooperation_over_time(ensemble)
-        assert np.allclose(with_gid(fig, "share")[0].get_ydata(), ensemble.mean) and with_gid(fig, "band")
-        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["95% confidence interval of the mean", "mean of 4 runs"]
+        # Every run is drawn under the mean (review of issue 13: a band from few runs hid them).
+        assert np.allclose(with_gid(fig, "share")[0].get_ydata(), ensemble.mean) and len(with_gid(fig, "run")) == 4
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["each of the 4 runs", "mean of the 4 runs"]
         saved(fig, tmp_path, "share")
         run = evolve_on_graph(G, donation_game(3, 1), steps=40, rule="best-neighbour", self_interaction=True, seed=1)
         fig = network_snapshot(G, run)

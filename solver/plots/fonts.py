@@ -34,7 +34,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib import font_manager
 
-__all__ = ["LATIN_FAMILIES", "FontMissing", "cjk_family", "font_families", "pdf_safe", "require_font", "uncovered", "use_font"]
+__all__ = ["LATIN_FAMILIES", "FontMissing", "cjk_family", "family_name", "font_families", "pdf_safe", "require_font", "uncovered", "use_font"]
 
 #: The style's own fonts, in fallback order: STIX (matches mathtext), then DejaVu Serif.
 LATIN_FAMILIES = ("STIXGeneral", "DejaVu Serif")
@@ -167,6 +167,20 @@ def cjk_family(text: str = _SAMPLE, preferred: str | None = None) -> str | None:
         if families:
             return families[0]
     return None
+
+
+def family_name(font: str) -> str:
+    """The installed family's own name for a font given by family (any capitals) or file.
+
+    Raises
+    ------
+    FontMissing
+        If no installed font has that name.
+    """
+    families = _families(_named(font))
+    if not families:
+        raise FontMissing(f"--font {font!r}: matplotlib cannot read this font")
+    return families[0]
 
 
 @contextlib.contextmanager
