@@ -66,7 +66,18 @@ from games import Game
 
 from .strict import strict_class
 
-__all__ = ["DEFAULT_SAMPLES", "SETTLED", "T_MAX", "Basin", "basin_of_cooperation", "replicator_field", "separatrix_area", "trajectories"]
+__all__ = [
+    "DEFAULT_SAMPLES",
+    "SETTLED",
+    "T_MAX",
+    "Basin",
+    "basin_labels",
+    "basin_of_cooperation",
+    "default_starts",
+    "replicator_field",
+    "separatrix_area",
+    "trajectories",
+]
 
 #: Starts of the quasi-Monte-Carlo estimate (8 scrambles of 256 Sobol points).
 DEFAULT_SAMPLES = 2048
@@ -536,3 +547,132 @@ def trajectories(game: Game, starts: np.ndarray, t_end: float | None = None, poi
         times = np.concatenate([np.linspace(a, b, 16, endpoint=False) for a, b in zip(sol.t[:-1], sol.t[1:])] + [sol.t[-1:]])
         out.append(_by_arc_length(shares(sol.sol(times)[:2].T), points))
     return out
+
+
+# --- starts of drawn trajectories: spread over the square, one in every basin ---------------
+
+
+def _attractors(row: np.ndarray, col: np.ndarray) -> list[tuple[float, float]]:
+    """The corners of the square that attract a neighbourhood: (x, y) with each player's
+    incentive Δ (first minus second strategy) pushing strictly towards it."""
+    out = []
+    for x in (0.0, 1.0):
+        for y in (0.0, 1.0):
+            gain_row, gain_col = row[0] + row[1] * y, col[0] + col[1] * x
+            if (gain_row > 0 if x == 1 else gain_row < 0) and (gain_col > 0 if y == 1 else gain_col < 0):
+                out.append((x, y))
+    return out
+
+
+def _separatrix(row: np.ndarray, col: np.ndarray) -> tuple[np.ndarray, bool] | None:
+    """The exact separatrix of a bistable 2×2 flow as points (x, y), in the shares playing each
+    player's first strategy, and whether its attractors are (1, 1) and (0, 0) (else (1, 0) and
+    (0, 1)); None when the flow is not bistable."""
+    r0, r1, c0, c1 = row[0], row[0] + row[1], col[0], col[0] + col[1]
+    if r0 < 0 < r1 and c0 < 0 < c1:
+        return separatrix_area(r0, r1, c0, c1)[1], True
+    if r1 < 0 < r0 and c1 < 0 < c0:
+        # In (x, 1 − y) the flow is bistable with attractors (1, 1) and (0, 0): the row's gain
+        # from its first strategy runs from Δ_row(1) to Δ_row(0), the column's gain from its
+        # *second* strategy from −Δ_col(0) to −Δ_col(1).
+        curve = separatrix_area(r1, r0, -c0, -c1)[1]
+        return np.column_stack([curve[:, 0], 1 - curve[:, 1]]), False
+    return None
+
+
+def basin_labels(game: Game, points: np.ndarray) -> np.ndarray:
+    """Which basin of the 2×2 replicator flow each point (x, y) lies in — shares playing each
+    player's first strategy —: 0 everywhere for a flow with one basin (or none: a centre, lines
+    of rest points); for a bistable flow 1 on the side of the exact separatrix
+    (:func:`separatrix_area`) towards (1, 1) (or (1, 0) when the attractors are (1, 0) and
+    (0, 1)), 0 on the other side.
+
+    >>> from games import stag_hunt
+    >>> basin_labels(stag_hunt(R=4, T=3, P=1, S=0), np.array([(0.9, 0.9), (0.1, 0.1), (0.3, 0.6)])).tolist()
+    [1, 0, 0]
+    """
+    if game.shape != (2, 2):
+        raise ValueError(f"basins of the unit square need a 2×2 game, not {game.shape}")
+    points = np.atleast_2d(np.asarray(points, dtype=float))
+    split = _separatrix(*_flow_2x2(game))
+    if split is None:
+        return np.zeros(len(points), dtype=int)
+    curve, diagonal = split
+    order = np.argsort(curve[:, 0], kind="stable")
+    height = np.interp(points[:, 0], curve[order, 0], curve[order, 1])
+    return (points[:, 1] > height if diagonal else points[:, 1] < height).astype(int)
+
+
+def default_starts(game: Game, k: int = 6) -> np.ndarray:
+    """``k`` starts for drawing trajectories of a 2×2 game: spread over the square and with at
+    least one in every basin, so that every attractor is reached by a drawn path.
+
+    Candidates are a 9 × 9 grid on [0.1, 0.9]² and, for a bistable flow, points on the segments
+    from the saddle to each attractor (so a basin too thin for the grid has some), labelled by
+    :func:`basin_labels` (the exact separatrix), less those within 0.05 of the separatrix (a
+    path from there lingers at the saddle) unless a basin has no other. Each basin first gets the candidate nearest its candidates' centroid; the rest are
+    added one at a time, each the candidate farthest from the starts chosen so far and from
+    the attracting corners (a start next to an attractor draws no path). The same game gives
+    the same starts.
+
+    Parameters
+    ----------
+    game : Game
+        A 2×2 game.
+    k : int
+        Number of starts, at least the number of basins (two for a bistable flow).
+
+    Returns
+    -------
+    array of shape (k, 2)
+        (x, y): the shares playing each player's first strategy.
+
+    Raises
+    ------
+    ValueError
+        If the game is not 2×2 or ``k`` is smaller than the number of basins.
+
+    Examples
+    --------
+    >>> from games import stag_hunt
+    >>> g = stag_hunt(R=4, T=3, P=2, S=0)          # basin of (C, C): 0.26 of the square
+    >>> starts = default_starts(g)
+    >>> starts.shape, sorted(set(basin_labels(g, starts).tolist()))
+    ((6, 2), [0, 1])
+    """
+    if game.shape != (2, 2):
+        raise ValueError(f"starts in the unit square need a 2×2 game, not {game.shape}")
+    row, col = _flow_2x2(game)
+    grid = np.linspace(0.1, 0.9, 9)
+    candidates = np.array([(x, y) for y in grid for x in grid])
+    split = _separatrix(row, col)
+    if split is not None:
+        # A basin may be a sliver no grid point falls in (a gain of 0.1 against 3): the segment
+        # from the saddle to each attractor adds candidates inside it.
+        saddle = np.array([-col[0] / col[1], -row[0] / row[1]])
+        steps = np.linspace(0.2, 0.8, 7)[:, None]
+        candidates = np.vstack([candidates, *(saddle + steps * (np.array(a) - saddle) for a in _attractors(row, col))])
+    labels = basin_labels(game, candidates)
+    if split is not None:
+        gap = np.min(np.hypot(*(candidates[:, None, :] - split[0][None, :, :]).transpose(2, 0, 1)), axis=1)
+        keep = gap > 0.05
+        # a basin whose every candidate is near the edge keeps its candidate farthest from it
+        for label in np.unique(labels):
+            if not np.any(keep & (labels == label)):
+                keep[np.flatnonzero(labels == label)[np.argmax(gap[labels == label])]] = True
+        candidates, labels = candidates[keep], labels[keep]
+    basins = np.unique(labels)
+    if k < len(basins):
+        raise ValueError(f"k must be at least the number of basins ({len(basins)}), got {k}")
+    chosen = []
+    for label in basins:
+        own = candidates[labels == label]
+        chosen.append(int(np.flatnonzero(labels == label)[np.argmin(np.hypot(*(own - own.mean(axis=0)).T))]))
+    anchors = [candidates[i] for i in chosen] + [np.array(a) for a in _attractors(row, col)]
+    nearest = np.min([np.hypot(*(candidates - a).T) for a in anchors], axis=0)
+    while len(chosen) < min(k, len(candidates)):
+        nearest[chosen] = -1.0
+        best = int(np.argmax(nearest))
+        chosen.append(best)
+        nearest = np.minimum(nearest, np.hypot(*(candidates - candidates[best]).T))
+    return candidates[chosen]

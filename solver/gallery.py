@@ -10,7 +10,7 @@ sees them all at once.
 Kinds that show the scenario (:data:`SCENARIO_KINDS`) depend on its regions, links and names;
 the three-party dynamics (:data:`MODEL_KINDS`) are the model of ``docs/models.md`` with its own
 population names, the same for every scenario. Grids are small where the figure allows (a
-phase diagram of 31 × 21 points, a threshold curve of 9 values, a model sweep of 5), so a scenario draws in a
+phase diagram of 31 × 21 points, a threshold curve of 9 values, a model sweep of 17), so a scenario draws in a
 second or two.
 
 Examples
@@ -32,13 +32,13 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from games import HigherLevelGuidance, RepeatedPlay, ThreeParty, apply, stage_payoffs
+from games import RepeatedPlay, ThreeParty, apply
 from regions import RegionNetwork, load_scenario
 
-from .basin import basin_of_cooperation, trajectories
+from .basin import basin_of_cooperation, default_starts, trajectories
 from .design import compare
-from .design.phase import phase_grid, threshold_sweep
-from .dynamics import corner_table, evolve_many, evolve_on_graph, parameter_sensitivity, trajectory
+from .design.phase import link_phase, link_threshold
+from .dynamics import corner_table, evolve_many, evolve_on_graph, initial_sensitivity, parameter_sensitivity, trajectory
 from .nash import equilibria
 from .network import analyze, link_game
 from .stack import link_mechanisms
@@ -64,9 +64,6 @@ MODEL_KINDS = ("time-paths", "cube-trajectories", "sensitivity", "phase-portrait
 #: Every figure kind.
 KINDS = SCENARIO_KINDS + MODEL_KINDS
 
-_STARTS_2X2 = np.array([(0.2, 0.9), (0.9, 0.2), (0.5, 0.5), (0.75, 0.75), (0.35, 0.35)])
-
-
 def _link_figures(network: RegionNetwork, wanted: set[str], base: RegionNetwork) -> dict[str, Figure]:
     """The figures of one link (the scenario's first) of ``network`` (``base`` with display names)."""
     from .plots import best_responses, payoff_matrix, phase_diagram, replicator_flow, threshold_curve
@@ -86,22 +83,16 @@ def _link_figures(network: RegionNetwork, wanted: set[str], base: RegionNetwork)
     if "best-responses" in wanted:
         out["best-responses"] = best_responses(shown, equilibria(shown))
     if "replicator-flow" in wanted:
-        runs = trajectories(shown, _STARTS_2X2)
+        runs = trajectories(shown, default_starts(shown))
         out["replicator-flow"] = replicator_flow(shown, basin=basin_of_cooperation(shown), trajectories=runs, equilibria=equilibria(shown))
-    row, col = stage_payoffs(game)
     if "phase-diagram" in wanted:
-        gap = max(row.T - row.R, col.T - col.R, row.P - row.S, col.P - col.S, 1e-9)
-        axes = ("subsidy", np.linspace(0, 1.5 * gap, 31)), ("detection", np.linspace(0, 1, 21))
-        # The grid holds levels and the mechanism's description, no region names: computed once.
-        grid = _kept(base, "phase", lambda: phase_grid(link_game(base, link), HigherLevelGuidance(penalty=gap), *axes))
-        out["phase-diagram"] = phase_diagram(grid)
+        # The link's own guidance (its operating point starred), else a hypothetical one; exact regions, cheap.
+        out["phase-diagram"] = phase_diagram(link_phase(network, link, points=31))
     if "threshold-curve" in wanted:
-        spread = abs(row.T - row.R) or 1.0
-        values = np.linspace(row.R + 0.05 * spread, row.R + 3 * spread, 9)
-        # The sweep depends on the payoffs only; its players are the one thing names change.
-        curve = _kept(base, "threshold", lambda: threshold_sweep(link_game(base, link), RepeatedPlay(), "discount", "T", values))
+        # The sweep depends on the payoffs only; its players and link name are the one thing names change.
+        curve = _kept(base, "threshold", lambda: link_threshold(base, link))
         players = ("row government", "column government") if tuple(game.players) == ("row", "col") else tuple(map(str, game.players))
-        out["threshold-curve"] = threshold_curve(dataclasses.replace(curve, players=players))
+        out["threshold-curve"] = threshold_curve(dataclasses.replace(curve, players=players, link="–".join(players)))
     return out
 
 
@@ -117,11 +108,15 @@ def _model_figures_of_link(network: RegionNetwork, wanted: set[str]) -> dict[str
     out: dict[str, Figure] = {}
     if "shares-over-time" in wanted:
         dynamics = ModelDynamics(model, derive(model).payoff_differences)
-        out["shares-over-time"] = shares_over_time([trajectory(dynamics, s, 40) for s in default_starts(2)], model)
+        # One horizon from the dynamics, long enough that every run settles (a fixed t = 40
+        # stopped the slowest run at a share of 0.05, still moving).
+        out["shares-over-time"] = shares_over_time(initial_sensitivity(dynamics, default_starts(2)), model)
     if "sweep" in wanted:
         t = float(model.parameters["T_row"].value)
-        values = np.round(np.linspace(t - 2, t + 2, 5), 6)
-        out["sweep"] = sweep_figure(sweep_model(model, "T_row", values, t_end=40, points=81), model)
+        # 17 values, each run to t = 200: at t = 40 some runs were still on their way (long-run
+        # shares of 0.05 where they end at 1), and 5 values placed the verdict change 0.25 off.
+        values = np.round(np.linspace(t - 2, t + 2, 17), 6)
+        out["sweep"] = sweep_figure(sweep_model(model, "T_row", values, t_end=200, points=81), model)
     return out
 
 
@@ -142,7 +137,7 @@ def _three_party() -> dict:
         "path": trajectory(model, (0.2, 0.2, 0.2), 30),
         "cube": [trajectory(model, s, 40) for s in cube_starts],
         "stable": [r.corner for r in corner_table(model).stable],
-        "sensitivity": parameter_sensitivity(model, "subsidy", [0.0, 1.5, 3.0, 5.0], start=(0.3, 0.3, 0.5), t_end=60),
+        "sensitivity": parameter_sensitivity(model, "subsidy", [0.0, 1.5, 3.0, 5.0], start=(0.3, 0.3, 0.5)),
         "portrait": (dynamics, [trajectory(dynamics, s, 60, points=300) for s in default_starts(3)], derivation),
     }
 
@@ -221,7 +216,7 @@ def figures(network: RegionNetwork, *, names: str = "latin", seed: int = 0, kind
         seeds = range(seed, seed + 5)
         if "cooperation-over-time" in wanted:
             ensemble = evolve_many(net, seeds=seeds, steps=60, rule="fermi", payoffs="average")
-            out["cooperation-over-time"] = cooperation_over_time(ensemble, label=f"mean of {len(seeds)} runs, Fermi imitation")
+            out["cooperation-over-time"] = cooperation_over_time(ensemble, label=f"mean of the {len(seeds)} runs (Fermi imitation)")
         if "network-snapshot" in wanted:
             out["network-snapshot"] = network_snapshot(net, evolve_on_graph(net, steps=60, rule="fermi", payoffs="average", seed=seed), seed=seed)
     out.update(_model_figures_of_link(net, wanted))

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-__all__ = ["CJK_FONT", "VERDICT_WORDS", "derivation_document", "escape_latex", "math_cell", "math_latex", "needs_cjk", "preamble"]
+__all__ = ["CJK_FONT", "VERDICT_WORDS", "derivation_document", "escape_latex", "math_cell", "math_latex", "needs_cjk", "preamble", "unsettable"]
 
 #: The CJK font named in documents whose names need one (Debian: fonts-noto-cjk).
 CJK_FONT = "Noto Serif CJK SC"
@@ -79,7 +79,16 @@ _GREEK = dict(
         ),
     )
 )
-_SYMBOLS = {"−": "-", "×": r"\times", "·": r"\cdot", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "→": r"\to", "±": r"\pm", "∞": r"\infty"}
+_SYMBOLS = {
+    "−": "-", "×": r"\times", "·": r"\cdot", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "→": r"\to", "±": r"\pm", "∞": r"\infty",
+    "≈": r"\approx", "≡": r"\equiv", "∝": r"\propto", "∈": r"\in", "∉": r"\notin", "∑": r"\sum", "∏": r"\prod", "∫": r"\int",
+    "√": r"\surd", "∂": r"\partial", "∇": r"\nabla", "∀": r"\forall", "∃": r"\exists", "∪": r"\cup", "∩": r"\cap",
+    "⊂": r"\subset", "⊆": r"\subseteq", "⇒": r"\Rightarrow", "⇐": r"\Leftarrow", "⇔": r"\Leftrightarrow", "←": r"\leftarrow",
+    "↔": r"\leftrightarrow", "↑": r"\uparrow", "↓": r"\downarrow", "′": r"\prime", "÷": r"\div", "∘": r"\circ", "∅": r"\emptyset",
+    "ς": r"\varsigma", "ϕ": r"\phi", "ϑ": r"\vartheta", "ϵ": r"\epsilon", "ϱ": r"\varrho", "ϖ": r"\varpi", "ο": "o", "Ο": "O",
+}  # fmt: skip
+#: Greek letters with an accent (ά, ή, ώ …): the letter in math under its accent.
+_GREEK_ACCENTS = {"\u0301": r"\acute", "\u0300": r"\grave", "\u0308": r"\ddot", "\u0342": r"\tilde", "\u0304": r"\bar"}
 _TEXT_SYMBOLS = {"–": "--", "—": "---", "…": r"\dots{}", "“": "``", "”": "''", "‘": "`", "’": "'", "\u00a0": "~"}
 _CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]")
 
@@ -91,6 +100,34 @@ def needs_cjk(*texts: str) -> bool:
     (True, False)
     """
     return any(_CJK.search(t or "") for t in texts)
+
+
+def _accented_greek(ch: str) -> str | None:
+    """``ά`` → ``\\acute{\\alpha}``; None for anything else."""
+    import unicodedata
+
+    parts = unicodedata.normalize("NFD", ch)
+    if len(parts) < 2 or parts[0] not in _GREEK or any(p not in _GREEK_ACCENTS for p in parts[1:]):
+        return None
+    body = _GREEK[parts[0]]
+    for accent in parts[1:]:
+        body = f"{_GREEK_ACCENTS[accent]}{{{body}}}"
+    return body
+
+
+#: What a report's LaTeX sets without loss: ASCII, the Latin blocks of Latin Modern, typographic
+#: punctuation, and (with xeCJK) CJK; everything else escape_latex turns into math or drops.
+_SETTABLE = re.compile(r"[\x00-\x7f\u00a0-\u024f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u20ac]")
+
+
+def unsettable(tex: str) -> str:
+    """The characters of LaTeX source (as escape_latex writes it) that XeLaTeX with Latin Modern
+    and xeCJK cannot set: they would be dropped with only a "Missing character" line in the log.
+
+    >>> unsettable(escape_latex("Δx ≈ 0, 永康, Zürich")), unsettable(escape_latex("Москва 😀"))
+    ('', 'Москва😀')
+    """
+    return "".join(dict.fromkeys(ch for ch in tex if not ch.isspace() and not _SETTABLE.match(ch) and not _CJK.match(ch)))
 
 
 def escape_latex(text: str) -> str:
@@ -112,6 +149,8 @@ def escape_latex(text: str) -> str:
             out.append(_ESCAPES[ch])
         elif ch in _GREEK:
             out.append(f"${_GREEK[ch]}$")
+        elif (accented := _accented_greek(ch)) is not None:
+            out.append(f"${accented}$")
         elif ch in _SYMBOLS:
             out.append(f"${_SYMBOLS[ch]}$")
         elif ch in _TEXT_SYMBOLS:

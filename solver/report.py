@@ -51,7 +51,7 @@ from regions.scenario import atomic_folder
 from .basin import DEFAULT_SAMPLES, basin_of_cooperation, default_starts, trajectories
 from .design import Option, allocate, compare, shapley_surplus
 from .design.phase import link_phase, link_threshold
-from .latex import CJK_FONT, escape_latex, needs_cjk, preamble
+from .latex import CJK_FONT, escape_latex, needs_cjk, preamble, unsettable
 from .network import analyze, link_game
 from .tables import allocation_rows, analysis_rows, budget_line, design_rows, region_names, render, transfer_rows
 
@@ -315,6 +315,17 @@ def write_report(
         named = network.named(names)
     except ValueError as err:
         raise ReportError(f"--names {names!r}: use latin, zh or both") from err
+    # What LaTeX cannot set would vanish from report.tex with only a line in its log: refuse it
+    # now, naming the text, before any work.
+    texts = {"the scenario's name": named.name, "its note": named.note, "its sources": named.sources}
+    texts.update({f"region '{r.id}'": r.name for r in named.regions.values()})
+    texts.update({f"link {'–'.join(k.between)}'s cluster": k.cluster for k in named.links})
+    texts.update({f"mechanism '{m.label}'": m.label for m in named.mechanisms})
+    for where, text in texts.items():
+        lost = unsettable(escape_latex(text))
+        if lost:
+            shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in lost[:6])
+            raise ReportError(f"{where}: report.tex cannot set {shown} (Latin Modern and xeCJK); write it in Latin or Chinese characters")
     if figures or font:
         from .plots.fonts import require_font, use_font
 
@@ -391,7 +402,11 @@ def write_report(
             blocks.append(("section", "Figures"))
             blocks += [("figure", name, caption) for name, caption in made]
         (work / "report.md").write_text(_blocks_md(blocks), encoding="utf-8")
-        (work / "report.tex").write_text(_blocks_tex(blocks, cjk_font=cjk_font), encoding="utf-8")
+        document = _blocks_tex(blocks, cjk_font=cjk_font)
+        lost = unsettable(document)
+        if lost:  # a character the check above did not see (a bug): never a silently short report
+            raise ReportError(f"report.tex cannot set {', '.join(f'{ch} (U+{ord(ch):04X})' for ch in lost[:6])}")
+        (work / "report.tex").write_text(document, encoding="utf-8")
         meta = {
             "intergov": version(),
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -47,14 +47,14 @@ def test_phase_portrait_marks_rest_points_by_the_derivations_verdicts(three):
     assert (x, y, z) == d.stable[0].corner
     paths = _by_gid(fig, "path")
     assert len(paths) == len(runs) and len(_by_gid(fig, "start")) == len(runs)
-    # coloured by speed: the colour values are |x'| of the model's field along the path
-    s = runs[0].states
-    speed = np.linalg.norm(s * (1 - s) * dynamics.payoff_differences(s.T).T, axis=1)
-    assert np.allclose(paths[0].get_array(), np.maximum(0.5 * (speed[:-1] + speed[1:]), paths[0].norm.vmin))
+    # each path through its run's states, all in one colour: the speed colour bar (1e-4 … 1,
+    # every path the same light green) is gone (journal review of issue 13)
+    assert np.allclose(np.column_stack(paths[0].get_data_3d()), runs[0].states)
+    assert len({str(p.get_color()) for p in paths}) == 1 and len(fig.axes) == 1
     ax = fig.axes[0]
-    assert [ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()] == population_labels(model)
-    assert ax.get_xlabel() == "local government A: cooperate"
-    assert any(a.yaxis.label.get_text().startswith("speed") for a in fig.axes[1:])
+    assert [t.replace(":\n", ": ") for t in (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel())] == population_labels(model)
+    assert ax.get_xlabel().replace(":\n", ": ") == "local government A: cooperate"
+    assert ax.get_zlabel().replace(":\n", ": ") == "higher-level government H: strict supervision"
 
 
 def test_phase_portrait_needs_three_populations(three):
@@ -71,8 +71,11 @@ def test_shares_over_time_one_line_per_population_and_run(three):
         lines = _by_gid(fig, f"share-{k}")
         assert len(lines) == len(runs)
         assert np.array_equal(lines[0].get_ydata(), runs[0].states[:, k])
+    # one panel per population, titled by it; one legend entry per run, named by its start
+    # (journal review of issue 13: one colour per run, so a run's lines pair across panels)
+    assert [ax.get_title().replace(":\n", ": ") for ax in fig.axes[:3]] == population_labels(model)
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
-    assert labels == population_labels(model)
+    assert [t.split(" (not settled")[0] for t in labels] == ["(" + ", ".join(f"{v:.2g}" for v in r.states[0]) + ")" for r in runs]
 
 
 def test_shares_over_time_four_populations_and_chinese_names():
@@ -83,7 +86,8 @@ def test_shares_over_time_four_populations_and_chinese_names():
     run = trajectory(ModelDynamics(model), (0.3, 0.4, 0.5, 0.6), t_end=5, points=50)
     fig = shares_over_time(run, model)
     assert all(len(_by_gid(fig, f"share-{j}")) == 1 for j in range(k))
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == [f"{n}: 合作" for n in names]
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == [f"{n}: 合作" for n in names]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["(0.3, 0.4, 0.5, 0.6) (not settled by t = 5)"]
 
 
 def _hand_sweep(model, name, values, starts):
@@ -117,6 +121,6 @@ def test_sweep_figure_bands_follow_the_verdicts():
         lines = _by_gid(fig, f"final-{k}")
         assert len(lines) == 2
         assert np.allclose(lines[0].get_ydata(), sweep.final_shares[:, 0, k])
-    assert "C_{H}" in fig.axes[1].get_xlabel()
+    assert fig.axes[1].get_xlabel() == "H's cost of strict supervision"  # the note, not the id C_H
     legend_words = {t.get_text() for t in fig.axes[0].get_legend().get_texts()}
     assert legend_words >= {"saddle"}

@@ -34,7 +34,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -83,7 +83,8 @@ class EvolutionResult:
 
 @dataclass(frozen=True)
 class EnsembleResult:
-    """Cooperation share over time averaged over seeds, with a confidence interval."""
+    """Cooperation share over time averaged over seeds, with a confidence interval; ``runs``
+    holds every run's share over time (one row per seed), for figures that show each run."""
 
     seeds: tuple[int, ...]
     mean: np.ndarray
@@ -91,6 +92,7 @@ class EnsembleResult:
     high: np.ndarray
     final_shares: np.ndarray
     confidence: float
+    runs: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def _payoff_vector(game: Game) -> np.ndarray:
@@ -350,4 +352,4 @@ def evolve_many(G, game: Game | None = None, seeds=range(20), confidence: float 
     else:
         half = np.zeros_like(mean)
     # A share lies in [0, 1]: the t-interval is cut there (with few seeds it can reach past).
-    return EnsembleResult(tuple(seeds), mean, np.clip(mean - half, 0.0, 1.0), np.clip(mean + half, 0.0, 1.0), data[:, -1], confidence)
+    return EnsembleResult(tuple(seeds), mean, np.clip(mean - half, 0.0, 1.0), np.clip(mean + half, 0.0, 1.0), data[:, -1], confidence, data)

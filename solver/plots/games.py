@@ -23,6 +23,7 @@ import itertools
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
 from games import Game
@@ -47,6 +48,10 @@ _PLAYER_WORDS = {"row": "row player", "col": "column player"}
 _EQUILIBRIUM_SHADE = {"facecolor": LEVEL_COLORS["strict"], "alpha": 0.55}
 #: Trajectories in vermillion: apart from the basin's blue and its separatrix.
 _TRAJECTORY = OKABE_ITO[6]
+#: The field's arrows: one dark grey, visible on white and on the basin's light blue.
+_ARROWS = "0.4"
+#: The legend's words for the equilibrium markers: filled when it attracts a neighbourhood.
+_EQUILIBRIUM_WORDS = {True: "equilibrium, attracting (stable)", False: "equilibrium, not attracting"}
 
 
 def strategy_names(game: Game) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -71,6 +76,11 @@ def player_names(game: Game) -> tuple[str, str]:
     return (_PLAYER_WORDS.get(game.players[0], game.players[0]), _PLAYER_WORDS.get(game.players[1], game.players[1]))
 
 
+def _has_cjk(text: str) -> bool:
+    """Whether ``text`` holds CJK characters (ideographs, kana, hangul, CJK punctuation)."""
+    return any(ord(ch) >= 0x2E80 for ch in text)
+
+
 def _draw_matrix(ax: Axes, game: Game, eqs: EquilibriumSet | None, title: str) -> int:
     """Cells of side 1 tiling [0, n] × [0, m] with no gap; a pure equilibrium's whole cell shaded."""
     m, n = game.shape
@@ -84,7 +94,11 @@ def _draw_matrix(ax: Axes, game: Game, eqs: EquilibriumSet | None, title: str) -
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
     ax.set_xlabel(col_player)
-    ax.set_ylabel(row_player)
+    if _has_cjk(row_player):
+        # Chinese names read horizontally: turned sideways, the characters lay on their backs.
+        ax.set_ylabel(row_player, rotation=0, ha="right", va="center", labelpad=4)
+    else:
+        ax.set_ylabel(row_player)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -112,7 +126,9 @@ def payoff_matrix(
     titles: tuple[str, str] = ("", ""),
     ax: Axes | None = None,
 ) -> Figure:
-    """The bimatrix as papers print it: cells "(u_row, u_col)", pure equilibria shaded.
+    """The bimatrix as papers print it: cells "(u_row, u_col)", pure equilibria shaded; the
+    legend's title says once what a cell's pair is ("cells: (payoff to Yongkang, payoff to
+    Wuyi)"), and a Chinese row player's name is set horizontally.
 
     Parameters
     ----------
@@ -140,9 +156,13 @@ def payoff_matrix(
             if len(axes) < 2:
                 raise ValueError("a second game needs its own figure: call without ax")
             _draw_matrix(axes[1], other, other_equilibria, titles[1])
+        # What a cell's pair is, said once for every cell (the legend's title).
+        row_player, col_player = player_names(game)
+        note = f"cells: (payoff to {row_player}, payoff to {col_player})"
+        handles = []
         if equilibria is not None or other_equilibria is not None:
-            mark = Patch(**_EQUILIBRIUM_SHADE, edgecolor="0.3", linewidth=0.6, label="pure Nash equilibrium")
-            axes[0].figure.legend(handles=[mark], loc="outside lower center")
+            handles.append(Patch(**_EQUILIBRIUM_SHADE, edgecolor="0.3", linewidth=0.6, label="pure Nash equilibrium"))
+        axes[0].figure.legend(handles=handles, loc="outside lower center", title=note)
     return fig
 
 
@@ -160,6 +180,32 @@ def _segments(c0: float, c1: float) -> list[tuple[str, float, float]]:
     if 0 <= root <= 1:
         out.append(("0", root, root))
     return out
+
+
+def _cooperative_profile(game: Game) -> str:
+    """The fully cooperative profile in the game's labels: "(C, C)" for a stage game."""
+    cells = np.argwhere(np.asarray(game.cooperative, dtype=bool))
+    if len(cells) != 1:
+        return "full cooperation"
+    i, j = (int(v) for v in cells[0])
+    return f"({game.strategies[0][i]}, {game.strategies[1][j]})"
+
+
+def _attracting(game: Game, e) -> bool:
+    """Whether an equilibrium of a 2×2 game attracts a neighbourhood under the replicator
+    dynamics: exactly the strict pure ones (decided on the exact payoffs); mixed equilibria
+    are saddles or centres, weak pure ones lie on a line of rest points or are approached
+    from one side only."""
+    if not e.pure:
+        return False
+    (i, j), (A, B) = e.profile, game.exact
+    return all(A[i][j] > A[k][j] for k in range(2) if k != i) and all(B[i][j] > B[i][k] for k in range(2) if k != j)
+
+
+def _halfway(path: np.ndarray) -> int:
+    """The index of the point halfway along a path's length (the last segment's start at most)."""
+    length = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(path, axis=0).T))])
+    return int(min(np.searchsorted(length, length[-1] / 2), len(path) - 2))
 
 
 def _first_strategy(game: Game) -> tuple[str, str]:
@@ -258,18 +304,21 @@ def replicator_flow(
         :attr:`~solver.basin.Basin.text`, the number the tables print (as the legend's title
         when the basin is undefined: nothing is shaded then).
     trajectories : list of arrays, optional
-        From :func:`solver.basin.trajectories` (which runs each until it settles); drawn with
-        an arrow at their end.
+        From :func:`solver.basin.trajectories` (which runs each until it settles), e.g. from
+        :func:`solver.basin.default_starts` (one in every basin); each drawn with a dot at its
+        start and an arrowhead halfway along (``gid="direction"``).
     equilibria : EquilibriumSet, optional
-        Marked as rest points.
+        Marked as rest points: filled when attracting (a strict pure equilibrium), open
+        otherwise; the legend names both.
     density : int
-        Arrows per side.
+        Arrows per side, of unit length and one grey (directions only).
     """
     with plot_style():
         fig, (ax,) = new_figure() if ax is None else (ax.figure, [ax])
         legend_title = None
         if basin is not None:
-            label = f"basin of (C, C): {basin.text}"
+            # Plain words for the number: the share of the square whose paths end at (C, C).
+            label = f"share of the square ending at {_cooperative_profile(game)}: {basin.text}"
             color = LEVEL_COLORS["dominant"]
             if basin.value is None:
                 # Nothing to shade: the legend says so in its title (an entry would need a
@@ -278,7 +327,7 @@ def replicator_flow(
             elif basin.region is not None:
                 ax.add_patch(Polygon(basin.region, closed=True, facecolor=color, alpha=0.18, edgecolor="none", label=label, gid="basin"))
                 if basin.value is not None and basin.value < 1:
-                    ax.plot(*basin.region[:-1].T, color=color, linewidth=0.9, gid="separatrix")
+                    ax.plot(*basin.region[:-1].T, color=color, linewidth=0.9, gid="separatrix", label="edge of the basin (separatrix)")
             elif basin.points is not None and basin.reached is not None:
                 ax.scatter(*basin.points[basin.reached].T, s=2, color=color, alpha=0.5, linewidths=0, label=label, gid="basin", rasterized=True)
             else:
@@ -295,38 +344,47 @@ def replicator_flow(
             note = "every state is a rest point:\nno government's payoff\ndepends on its own action"
             ax.text(0.5, 0.5, note, ha="center", va="center", transform=ax.transAxes, gid="still")
             trajectories = None
+        # Directions only, in one dark grey: shaded by speed, the slow arrows were white and
+        # vanished on the basin's fill.
         ax.quiver(
             X,
             Y,
-            U / norm,
-            V / norm,
-            speed,
-            cmap="Greys",
-            clim=(0, speed.max() * 1.2 or 1),
+            np.where(speed > 0, U / norm, 0.0),
+            np.where(speed > 0, V / norm, 0.0),
+            color=_ARROWS,
             width=0.004,
             headwidth=3.5,
             scale=density * 1.6,
             gid="field",
             visible=not still,
         )
-        for k, path in enumerate(trajectories or []):
+        paths = list(trajectories or [])
+        for k, path in enumerate(paths):
             ax.plot(
                 path[:, 0],
                 path[:, 1],
                 color=_TRAJECTORY,
                 linewidth=0.9,
                 gid="trajectory",
-                label="trajectories" if k == 0 else None,
+                label=(f"paths from {len(paths)} starts" if len(paths) > 1 else "path from a start") if k == 0 else None,
             )
+            ax.plot(*path[0], "o", markersize=2.5, color=_TRAJECTORY, gid="start")
             if len(path) >= 2 and np.ptp(path, axis=0).max() > 0:
-                ax.annotate("", xy=path[-1], xytext=path[max(len(path) - 8, 0)], arrowprops={"arrowstyle": "-|>", "color": _TRAJECTORY, "lw": 0.9})
+                # The direction halfway along the path (paths are evenly spaced by length):
+                # at their ends, the arrowheads of every path piled up on the attractor.
+                at = _halfway(path)
+                head = {"arrowstyle": "-|>", "color": _TRAJECTORY, "lw": 0.9, "shrinkA": 0, "shrinkB": 0}
+                ax.annotate("", xy=path[at + 1], xytext=path[at], arrowprops=head, gid="direction")
+        kinds = set()
         for e in equilibria or []:
+            attracting = _attracting(game, e)
+            kinds.add(attracting)
             ax.plot(
                 [e.row[0]],
                 [e.col[0]],
                 "o",
                 markersize=4.5,
-                markerfacecolor="white" if not e.pure else "black",
+                markerfacecolor="black" if attracting else "white",
                 markeredgecolor="black",
                 zorder=5,
                 gid="equilibrium",
@@ -341,6 +399,10 @@ def replicator_flow(
         ax.set_xlabel(f"share of {row_player} {first[0]}" if first[0] == "cooperating" else f"{row_player}: share playing {first[0]}")
         ax.set_ylabel(f"share of {col_player} {first[1]}" if first[1] == "cooperating" else f"{col_player}: share playing {first[1]}")
         handles, labels = ax.get_legend_handles_labels()
+        for attracting in sorted(kinds, reverse=True):
+            face = "black" if attracting else "white"
+            handles.append(Line2D([], [], marker="o", linestyle="", markersize=4.5, markeredgecolor="black", markerfacecolor=face))
+            labels.append(_EQUILIBRIUM_WORDS[attracting])
         if legend_title is not None or handles:
-            ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, title=legend_title)
+            ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1, title=legend_title)
     return fig

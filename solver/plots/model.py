@@ -23,20 +23,37 @@ import matplotlib
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
-from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .style import DOUBLE_COLUMN, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style, text_width
+from .dynamics import STRATEGY_WORDS, _run_note, strategy_word
+from .style import DOUBLE_COLUMN, OKABE_ITO, SINGLE_COLUMN, plot_style, text_width
 
-__all__ = ["VERDICT_COLORS", "phase_portrait", "population_labels", "shares_over_time", "sweep_figure"]
+__all__ = [
+    "STRATEGY_WORDS",
+    "VERDICT_COLORS",
+    "VERDICT_HATCHES",
+    "phase_portrait",
+    "population_labels",
+    "share_label",
+    "shares_over_time",
+    "strategy_word",
+    "sweep_figure",
+]
 
-#: The colour of each verdict in sweep figures (Okabe–Ito).
-VERDICT_COLORS = {"stable": "#009E73", "saddle": "#E69F00", "unstable": "#D55E00", "inconclusive": "#BBBBBB"}
+#: The colour of each verdict in sweep figures (Okabe–Ito): bluish green, sky blue, vermillion
+#: and grey, at least ΔE 37 apart under simulated deuteranopia and protanopia (orange and
+#: vermillion were 18 apart: the same colour to many readers).
+VERDICT_COLORS = {"stable": "#009E73", "saddle": "#56B4E9", "unstable": "#D55E00", "inconclusive": "#BBBBBB"}
+#: A second cue besides colour: saddle bands hatched, non-hyperbolic ones dotted.
+VERDICT_HATCHES = {"stable": "", "saddle": "////", "unstable": "", "inconclusive": ".."}
 _VERDICT_WORDS = {"stable": "asymptotically stable", "saddle": "saddle", "unstable": "unstable", "inconclusive": "non-hyperbolic"}
 _SERIES = (OKABE_ITO[5], OKABE_ITO[6], OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[7], OKABE_ITO[2], OKABE_ITO[0])
 _DASHES = ("solid", (0, (4, 2)), (0, (1, 1)), (0, (6, 2, 1, 2)))
+_MARKERS = ("o", "s", "^", "D")
+#: The colour of phase-portrait paths (the cube of :func:`solver.plots.cube_trajectories` too).
+_PATH = OKABE_ITO[5]
 #: Marker colour of rest points: stable ones filled with it, the others open (white inside).
 _REST = "#000000"
 
@@ -47,14 +64,32 @@ def _model_of(obj: Any) -> Any:
 
 
 def population_labels(model: Any) -> list[str]:
-    """``"population: first strategy"`` for each population: the share each axis shows.
+    """``"population: first strategy"`` for each population: the share each axis shows, the
+    strategy in words (:func:`strategy_word`).
 
     >>> from games.model import builtin_model
     >>> population_labels(builtin_model("three-party"))[2]
-    'higher-level government H: strict'
+    'higher-level government H: strict supervision'
     """
     model = _model_of(model)
-    return [f"{p}: {s[0]}" for p, s in zip(model.populations, model.strategies)]
+    return [f"{p}: {strategy_word(s[0])}" for p, s in zip(model.populations, model.strategies)]
+
+
+def share_label(model: Any) -> str:
+    """The y label of shares over time: "share cooperating" when every population's first
+    strategy is to cooperate, "share playing <strategy>" when they share another one, else
+    "share playing the strategy named in the legend".
+
+    >>> from games.model import builtin_model
+    >>> share_label(builtin_model("three-party"))
+    'share playing the strategy named in the legend'
+    """
+    model = _model_of(model)
+    first = {strategy_word(s[0]) for s in model.strategies}
+    if len(first) != 1:
+        return "share playing the strategy named in the legend"
+    (word,) = first
+    return "share cooperating" if word == "cooperate" else f"share playing {word}"
 
 
 def _wrapped(label: str) -> str:
@@ -73,24 +108,19 @@ def _states(trajectories: Any) -> list:
     return [trajectories] if hasattr(trajectories, "states") else list(trajectories)
 
 
-def _speeds(dynamics: Any, result: Any) -> np.ndarray:
-    """|ẋ| along a path: from the model's field when given, else by finite differences."""
-    s = np.asarray(result.states, dtype=float)
-    if hasattr(dynamics, "payoff_differences"):
-        field = s * (1 - s) * np.real(dynamics.payoff_differences(s.T)).T
-    else:
-        field = np.gradient(s, np.asarray(result.t, dtype=float), axis=0)
-    return np.linalg.norm(field, axis=1)
-
-
 def phase_portrait(model_dynamics_or_model: Any, trajectories: Sequence[Any], derivation: Any, *, ax: Axes | None = None) -> Figure:
-    """Trajectories of a three-population model in the unit cube, coloured by speed.
+    """Trajectories of a three-population model in the unit cube, from their starts to where
+    they end, with the model's rest points.
+
+    Every path is one colour (``gid="path"``): shading by speed (a colour bar from 10⁻⁴ to 1)
+    left every path the same light green, as runs spend most of their length fast. The axes
+    name each population and its strategy in words ("higher-level government H: strict
+    supervision").
 
     Parameters
     ----------
     model_dynamics_or_model : ModelDynamics or Model
-        For the populations' names (and, a ModelDynamics, the exact speed |ẋ| along each path;
-        a Model gives finite differences of the sampled path).
+        For the populations' and strategies' names.
     trajectories : sequence of Trajectory
         Computed runs (``t``, ``states``), e.g. from several starts.
     derivation : Derivation
@@ -104,31 +134,22 @@ def phase_portrait(model_dynamics_or_model: Any, trajectories: Sequence[Any], de
     ValueError
         If the model does not have three populations.
     """
-    from mpl_toolkits.mplot3d.art3d import Line3DCollection
+    from .dynamics import cube_ticks
 
     model = _model_of(model_dynamics_or_model)
     if len(model.populations) != 3:
         raise ValueError(f"a phase portrait in the unit cube needs 3 populations, got {len(model.populations)}")
     runs = _states(trajectories)
-    labels = population_labels(model)
+    labels = [_wrapped(t) for t in population_labels(model)]
     with plot_style():
         if ax is None:
-            fig = Figure(figsize=(SINGLE_COLUMN * 1.45, SINGLE_COLUMN * 1.3), layout="constrained")
+            fig = Figure(figsize=(SINGLE_COLUMN * 1.3, SINGLE_COLUMN * 1.3), layout="constrained")
             ax = fig.add_subplot(projection="3d")
         else:
             fig = ax.figure
-        speeds = [_speeds(model_dynamics_or_model, r) for r in runs]
-        positive = np.concatenate([v[v > 0] for v in speeds]) if speeds else np.array([])
-        top = float(positive.max()) if positive.size else 1.0
-        norm = mcolors.LogNorm(vmin=max(float(positive.min()) if positive.size else 1e-3, top * 1e-4), vmax=top)
-        # viridis without its palest yellows, which vanish on a white page
-        cmap = mcolors.ListedColormap(matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, 256)), name="speed")
-        for r, v in zip(runs, speeds):
+        for r in runs:
             s = np.asarray(r.states, dtype=float)
-            segments = np.stack([s[:-1], s[1:]], axis=1)
-            lines = Line3DCollection(segments, cmap=cmap, norm=norm, linewidths=0.9, gid="path")
-            lines.set_array(np.clip(0.5 * (v[:-1] + v[1:]), norm.vmin, None))
-            ax.add_collection3d(lines)
+            ax.plot(s[:, 0], s[:, 1], s[:, 2], color=_PATH, linewidth=0.9, gid="path")
             ax.scatter([s[0, 0]], [s[0, 1]], [s[0, 2]], color="0.45", s=5, depthshade=False, gid="start")
         points = [(row.corner, row.verdict) for row in derivation.corners]
         points += [(p.point, p.verdict) for p in derivation.rest_points]
@@ -145,57 +166,78 @@ def phase_portrait(model_dynamics_or_model: Any, trajectories: Sequence[Any], de
         for setter, text in zip((ax.set_xlabel, ax.set_ylabel, ax.set_zlabel), labels):
             setter(text, labelpad=4)
         ax.tick_params(pad=0, labelsize=6)
+        cube_ticks(ax)
         ax.view_init(elev=22, azim=-55)
         # The layout does not see a 3-D axes' labels: shrink the box so they stay on the figure.
-        ax.set_box_aspect((1, 1, 1), zoom=0.82)
-        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.55, pad=0.08, location="left")
-        bar.set_label(r"speed $\|\dot{x}\|$", fontsize=7)
-        bar.ax.tick_params(labelsize=6)
+        ax.set_box_aspect((1, 1, 1), zoom=0.8)
         handles = [
+            Line2D([], [], color=_PATH, linewidth=0.9, label="trajectory"),
+            Line2D([], [], marker="o", linestyle="", markersize=2.5, color="0.45", label="start"),
             Line2D([], [], marker="o", linestyle="", markersize=5, markerfacecolor=_REST, markeredgecolor=_REST, label="asymptotically stable"),
             Line2D([], [], marker="o", linestyle="", markersize=4.5, markerfacecolor="white", markeredgecolor=_REST, label="rest point, not stable"),
-            Line2D([], [], marker="o", linestyle="", markersize=2.5, color="0.45", label="start"),
         ]
-        fig.legend(handles=handles, loc="outside lower center", ncols=3)
+        fig.legend(handles=handles, loc="outside lower center", ncols=2)
     return fig
 
 
-def shares_over_time(trajectories: Any, model: Any, *, ax: Axes | None = None) -> Figure:
-    """Each population's share playing its first strategy over time, for any number of
-    populations: one colour per population (``gid="share-k"``), one line per run.
+def _start_text(states: np.ndarray) -> str:
+    return "(" + ", ".join(f"{v:.2g}" for v in states[0]) + ")"
+
+
+def shares_over_time(trajectories: Any, model: Any) -> Figure:
+    """Each population's share playing its first strategy over time: one panel per population
+    (titled by it and the strategy in words), one colour per run, the same in every panel,
+    so a run's lines pair across panels (``gid="share-k"`` in panel k). The legend names each
+    run by its start, and says when a run had not settled ("not settled by t = 40",
+    "cycling"); the y label names the strategy (:func:`share_label`).
 
     Parameters
     ----------
-    trajectories : Trajectory or sequence of Trajectory
+    trajectories : Trajectory, or a sequence of Trajectory or of (label, Trajectory)
+        E.g. :func:`solver.dynamics.initial_sensitivity` (one horizon, long enough that every
+        run settles); a label replaces the start in the legend.
     model : Model or ModelDynamics
-        For the populations' names.
-    ax : Axes, optional
+        For the populations' and strategies' names.
     """
-    runs = _states(trajectories)
+    pairs = [item if isinstance(item, tuple) else (None, item) for item in _states(trajectories)]
     labels = population_labels(model)
     k_count = len(labels)
+    for _, r in pairs:
+        if np.asarray(r.states).shape[1] != k_count:
+            raise ValueError(f"a trajectory has {np.asarray(r.states).shape[1]} shares; the model has {k_count} populations")
     with plot_style():
-        fig, (ax,) = new_figure(DOUBLE_COLUMN * 0.62, DOUBLE_COLUMN * 0.42) if ax is None else (ax.figure, [ax])
-        for r in runs:
-            s = np.asarray(r.states, dtype=float)
-            if s.shape[1] != k_count:
-                raise ValueError(f"a trajectory has {s.shape[1]} shares; the model has {k_count} populations")
-            for k in range(k_count):
-                ax.plot(
-                    r.t,
-                    s[:, k],
-                    color=_SERIES[k % len(_SERIES)],
-                    linestyle=_DASHES[k % len(_DASHES)],
-                    linewidth=0.9,
-                    alpha=0.85 if len(runs) > 1 else 1.0,
-                    gid=f"share-{k}",
-                )
-        ax.set_ylim(-0.03, 1.03)
-        ax.set_xlabel("time $t$")
-        ax.set_ylabel("share playing the first strategy")
-        handles = [Line2D([], [], color=_SERIES[k % len(_SERIES)], linestyle=_DASHES[k % len(_DASHES)], linewidth=1.2, label=labels[k]) for k in range(k_count)]
-        fig.legend(handles=handles, loc="outside lower center", ncols=_legend_columns(labels, fig.get_figwidth()))
+        ncols = min(k_count, 3)
+        nrows = -(-k_count // ncols)
+        fig = Figure(figsize=(DOUBLE_COLUMN * (0.75 if k_count <= 2 else 1.0), DOUBLE_COLUMN * 0.36 * nrows + 0.3), layout="constrained")
+        axes = list(fig.subplots(nrows, ncols, squeeze=False, sharey=True).ravel())
+        colors = _run_colors(len(pairs))
+        for k, ax in enumerate(axes):
+            if k >= k_count:
+                ax.set_visible(False)
+                continue
+            for i, (_, r) in enumerate(pairs):
+                ax.plot(r.t, np.asarray(r.states, dtype=float)[:, k], color=colors[i], linestyle=_DASHES[i % len(_DASHES)], linewidth=0.9, gid=f"share-{k}")
+            ax.set_ylim(-0.03, 1.03)
+            ax.set_xlabel("time $t$")
+            ax.set_title(_wrapped(labels[k]))
+            if k % ncols == 0:
+                ax.set_ylabel(share_label(model))
+            else:
+                ax.tick_params(labelleft=False)
+        texts = [(label or _start_text(np.asarray(r.states))) + _run_note(r) for label, r in pairs]
+        handles = [Line2D([], [], color=colors[i], linestyle=_DASHES[i % len(_DASHES)], linewidth=1.2, label=t) for i, t in enumerate(texts)]
+        # The legend's title says what the numbers of a start are: each population's share.
+        starts = all(t.startswith("(") for t in texts)
+        title = "start (" + ", ".join(_model_of(model).populations) + ")" if starts else None
+        fig.legend(handles=handles, loc="outside lower center", ncols=_legend_columns(texts, fig.get_figwidth(), most=4), title=title)
     return fig
+
+
+def _run_colors(n: int) -> list[str]:
+    """One colour per run: the Okabe–Ito series while it lasts, then viridis steps."""
+    if n <= len(_SERIES):
+        return list(_SERIES[:n])
+    return [mcolors.to_hex(c) for c in matplotlib.colormaps["viridis"](np.linspace(0, 0.9, n))]
 
 
 def _corner_names(model: Any, corners: Sequence[Sequence[int]]) -> list[str]:
@@ -249,7 +291,8 @@ def sweep_figure(sweep: Any, model: Any) -> Figure:
                     judged = str(verdicts[start, row])
                     bands.broken_barh(
                         [(edges[start], edges[i] - edges[start])], (y - 0.4, 0.8),
-                        facecolors=VERDICT_COLORS.get(judged, "#FFFFFF"), edgecolor="none", gid="band-" + "".join(map(str, corner)),
+                        facecolors=VERDICT_COLORS.get(judged, "#FFFFFF"), edgecolor="white", linewidth=0,
+                        hatch=VERDICT_HATCHES.get(judged, ""), gid="band-" + "".join(map(str, corner)),
                     )  # fmt: skip
                     start = i
         bands.set_yticks(range(len(corners)), names[::-1], fontsize=6)
@@ -264,44 +307,57 @@ def sweep_figure(sweep: Any, model: Any) -> Figure:
         bands.tick_params(axis="x", labelbottom=False)
         present = [v for v in VERDICT_COLORS if np.any(verdicts == v)]
         bands.legend(
-            handles=[Patch(facecolor=VERDICT_COLORS[v], label=_VERDICT_WORDS[v]) for v in present],
+            handles=[Patch(facecolor=VERDICT_COLORS[v], edgecolor="white", linewidth=0, hatch=VERDICT_HATCHES[v], label=_VERDICT_WORDS[v]) for v in present],
             loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(present), borderaxespad=0.2,
         )  # fmt: skip
         k_count = final.shape[2] if final.ndim == 3 else 0
+        starts = final.shape[1] if final.ndim == 3 else 0
         for k in range(k_count):
             color = _SERIES[k % len(_SERIES)]
-            for s in range(final.shape[1]):
+            for s in range(starts):
+                # A marker at every computed value; the thin line between them only guides the
+                # eye (nothing was computed there).
                 shares.plot(
                     values,
                     final[:, s, k],
                     color=color,
                     linestyle=_DASHES[k % len(_DASHES)],
-                    linewidth=0.6,
-                    alpha=0.55,
-                    marker="o",
-                    markersize=2,
+                    linewidth=0.5,
+                    alpha=0.6,
+                    marker=_MARKERS[k % len(_MARKERS)],
+                    markersize=3.5,
+                    markeredgewidth=0,
                     gid=f"final-{k}",
                 )
         shares.set_ylim(-0.05, 1.05)
         shares.set_xlim(edges[0], edges[-1])
         shares.set_xlabel(_parameter_label(model, sweep.parameter))
         shares.set_ylabel("long-run share")
-        handles = [
-            Line2D([], [], color=_SERIES[k % len(_SERIES)], linestyle=_DASHES[k % len(_DASHES)], marker="o", markersize=3, linewidth=0.8, label=labels[k])
-            for k in range(k_count)
-        ]
-        fig.legend(handles=handles, loc="outside lower center", ncols=_legend_columns(labels, fig.get_figwidth()) if labels else 1)
+        handles = [_series_handle(k, labels[k], marker=True) for k in range(k_count)]
+        title = f"one line per start, {starts} starts; a marker at each computed value" if starts > 1 else "a marker at each computed value"
+        fig.legend(handles=handles, loc="outside lower center", ncols=_legend_columns(labels, fig.get_figwidth()) if labels else 1, title=title)
     return fig
 
 
+def _series_handle(k: int, label: str, *, marker: bool = False) -> Line2D:
+    """The legend handle of population k's series (its colour, dashes and, in sweeps, marker)."""
+    style = {"marker": _MARKERS[k % len(_MARKERS)], "markersize": 3.5} if marker else {}
+    return Line2D([], [], color=_SERIES[k % len(_SERIES)], linestyle=_DASHES[k % len(_DASHES)], linewidth=0.8, label=label, **style)
+
+
 def _parameter_label(model: Any, name: str) -> str:
+    """A swept parameter in words: its note ("Yongkang's stage payoff T"), else its symbol.
+
+    >>> from games.model import builtin_model
+    >>> _parameter_label(builtin_model("three-party"), "s"), _parameter_label(None, "T_row")
+    ('subsidy to a cooperating region under strict supervision', '$T_{row}$')
+    """
     import sympy
 
     parameter = getattr(model, "parameters", {}).get(name)
     note = getattr(parameter, "note", "")
-    symbol = f"${sympy.latex(sympy.Symbol(name))}$"
-    if note and any(ord(ch) >= 0x2E80 for ch in note):
-        # mathtext sets a whole string and has no CJK glyphs: a Chinese note stands alone.
-        return note if len(note) <= 50 else name
-    note = note.replace("$", r"\$")
-    return f"{symbol} ({note})" if note and len(note) <= 50 else symbol
+    if note and len(note) <= 60:
+        # The note alone, as plain text: "$T_{row}$ (…)" put the internal name before the words,
+        # and mathtext has no CJK glyphs for a Chinese note.
+        return note.replace("$", r"\$")
+    return f"${sympy.latex(sympy.Symbol(name))}$"
