@@ -197,3 +197,38 @@ def test_network_map_names_are_searchable_text(tmp_path):
     text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True, check=True).stdout
     for name in ("Yongkang 永康市", "Wuyi 武义县", "Jinyun 缙云县", "Jinhua 金华市"):
         assert name in text
+
+
+def test_dollar_signs_in_user_text_are_drawn_as_written():
+    """A mechanism or region name with $ is not mathtext: "US$5 subsidy, US$10 fine" used to be
+    set as "US5*subsidy, US*10 fine", and "\\x$" aborted the figure (adversarial review)."""
+    import matplotlib.text as mtext
+
+    from regions import loads_scenario
+    from solver.design import compare
+    from solver.plots import mechanism_comparison, payoff_matrix
+
+    toml = NET_TOML.replace('name = "Wuyi"', 'name = "Wu$yi$"').replace('name = "Jinhua guidance"', 'name = "US$5 subsidy, US$10 fine"')
+    net = loads_scenario(toml)
+    game = link_game(net, net.links[0])
+    figs = [
+        network_map_of(net),
+        payoff_matrix(game, titles=("status quo", "US$5 subsidy, US$10 fine")),
+        mechanism_comparison(compare(net), names=net),
+    ]
+    shown = set()
+    for fig in figs:
+        for t in fig.findobj(mtext.Text):
+            text, math = t._preprocess_math(t.get_text())
+            assert not math, t.get_text()
+            shown.add(text)
+    assert any("Wu$yi$" in t for t in shown) and any("US$5 subsidy, US$10 fine" in t.replace("\n", " ") for t in shown)
+
+
+def network_map_of(net):
+    from solver.plots import network_map
+
+    return network_map(net, analyze(net, basin=False))
+
+
+NET_TOML = __import__("regions").builtin_text("yongkang-wuyi-jinyun")

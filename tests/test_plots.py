@@ -17,7 +17,6 @@ from solver.network import link_game
 from solver.plots import (
     LEVEL_COLORS,
     best_responses,
-    label_font,
     mechanism_comparison,
     network_map,
     payoff_matrix,
@@ -239,9 +238,6 @@ def test_bad_extension(tmp_path):
 
 
 class TestChineseLabels:
-    def test_ascii_needs_no_font(self):
-        assert label_font("Yongkang") is None
-
     def test_map_draws_the_chinese_names_not_a_latin_fallback(self, city):
         # Issue 13: the map no longer falls back to Latin names with a warning (label_fonts);
         # the style's CJK fallback font draws them, and save_figure refuses tofu.
@@ -251,17 +247,6 @@ class TestChineseLabels:
             fig = network_map(net, analysis, names="zh")
         labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "label"]
         assert "永康市" in labels and "Yongkang" not in labels
-
-    def test_uses_a_font_that_covers_the_label(self, monkeypatch, city):
-        net, analysis = city
-        fake = matplotlib.font_manager.findfont("DejaVu Sans")
-        monkeypatch.setattr(style_module, "_system_fonts", lambda: (fake,))
-        monkeypatch.setattr(style_module, "_covers", lambda path, text: path == fake)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            fig = network_map(net, analysis, names="both")
-        labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "label"]
-        assert "Yongkang 永康市" in labels
 
 
 class TestDynamicsFigures:

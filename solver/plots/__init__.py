@@ -20,14 +20,19 @@ Public API
     points, the shares over time, the verdicts of the corners along a swept parameter.
 :func:`save_figure`, :func:`plot_style`, :data:`LEVEL_COLORS`
     Saving by extension (PDF, SVG, PNG), the shared style, the colour of each level.
+:func:`use_font`, :func:`require_font`, :class:`FontMissing`
+    The font for Chinese (or any non-Latin) text, and the check that every character is drawn.
+:mod:`solver.plots.check`
+    ``check_figure``: the automatic figure review the tests run on every figure kind.
 """
 
 from .design import LEVEL_CMAP, mechanism_comparison, phase_diagram, threshold_curve
 from .dynamics import STRATEGY_COLORS, cooperation_over_time, cube_trajectories, network_snapshot, sensitivity_panels, time_paths
+from .fonts import FontMissing, require_font, use_font
 from .games import best_responses, payoff_matrix, replicator_flow
 from .maps import network_map
 from .model import VERDICT_COLORS, phase_portrait, shares_over_time, sweep_figure
-from .style import LEVEL_COLORS, OKABE_ITO, label_font, plot_style, save_figure
+from .style import LEVEL_COLORS, OKABE_ITO, plot_style, save_figure
 
 __all__ = [
     "LEVEL_CMAP",
@@ -35,10 +40,10 @@ __all__ = [
     "OKABE_ITO",
     "STRATEGY_COLORS",
     "VERDICT_COLORS",
+    "FontMissing",
     "best_responses",
     "cooperation_over_time",
     "cube_trajectories",
-    "label_font",
     "mechanism_comparison",
     "network_map",
     "network_snapshot",
@@ -47,10 +52,12 @@ __all__ = [
     "phase_portrait",
     "plot_style",
     "replicator_flow",
+    "require_font",
     "save_figure",
     "sensitivity_panels",
     "shares_over_time",
     "sweep_figure",
     "threshold_curve",
     "time_paths",
+    "use_font",
 ]

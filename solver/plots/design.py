@@ -19,7 +19,7 @@ from ..cooperation import LEVELS
 from ..design.compare import Comparison
 from ..design.gaps import fmt, tidy
 from ..design.phase import PhaseGrid, ThresholdCurve
-from .style import LEVEL_COLORS, OKABE_ITO, new_figure, plot_style, text_width
+from .style import LEVEL_COLORS, OKABE_ITO, literal, new_figure, plot_style, text_width
 
 __all__ = ["LEVEL_CMAP", "MAX_LINK_COLUMNS", "mechanism_comparison", "phase_diagram", "threshold_curve"]
 
@@ -223,18 +223,18 @@ def _region_name(region: str, names) -> str:
     if names is not None:
         if hasattr(names, "region"):
             try:
-                return names.region(region).name
+                return literal(names.region(region).name)
             except KeyError:
                 pass
         elif region in names:
-            return str(names[region])
+            return literal(str(names[region]))
     return region.replace("_", " ").title()
 
 
 def _wrap_label(label: str, width: int = 34) -> str:
     """A row label on several lines: one mechanism of a stack (``a + b + c``) per line, and any
     line longer than ``width`` characters wrapped at spaces."""
-    parts = label.split(" + ")
+    parts = literal(label).split(" + ")  # mechanism names as written ("US$5 subsidy")
     lines = []
     for k, part in enumerate(parts):
         text = part + (" +" if k < len(parts) - 1 else "")

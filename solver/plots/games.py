@@ -30,7 +30,7 @@ from games import Game
 
 from ..basin import Basin, replicator_field
 from ..nash import EquilibriumSet
-from .style import LEVEL_COLORS, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style, wrap_text
+from .style import LEVEL_COLORS, OKABE_ITO, SINGLE_COLUMN, literal, new_figure, plot_style, wrap_text
 
 __all__ = ["best_responses", "payoff_matrix", "player_names", "replicator_flow", "strategy_names"]
 
@@ -62,7 +62,7 @@ def strategy_names(game: Game) -> tuple[tuple[str, ...], tuple[str, ...]]:
     >>> strategy_names(prisoners_dilemma())
     (('cooperate', 'defect'), ('cooperate', 'defect'))
     """
-    return tuple(tuple(_STRATEGY_WORDS.get(s, s) for s in labels) for labels in game.strategies)  # type: ignore[return-value]
+    return tuple(tuple(literal(_STRATEGY_WORDS.get(s, s)) for s in labels) for labels in game.strategies)  # type: ignore[return-value]
 
 
 def player_names(game: Game) -> tuple[str, str]:
@@ -73,7 +73,7 @@ def player_names(game: Game) -> tuple[str, str]:
     >>> player_names(prisoners_dilemma())
     ('row player', 'column player')
     """
-    return (_PLAYER_WORDS.get(game.players[0], game.players[0]), _PLAYER_WORDS.get(game.players[1], game.players[1]))
+    return (literal(_PLAYER_WORDS.get(game.players[0], game.players[0])), literal(_PLAYER_WORDS.get(game.players[1], game.players[1])))
 
 
 def _has_cjk(text: str) -> bool:
@@ -113,7 +113,7 @@ def _draw_matrix(ax: Axes, game: Game, eqs: EquilibriumSet | None, title: str) -
     if title:
         # Wrapped to the panel's width: a long mechanism name must not leave the figure.
         panel = ax.get_position().width * ax.figure.get_figwidth()
-        ax.set_title(wrap_text(title, panel, ax.title.get_fontsize()), pad=14)
+        ax.set_title(wrap_text(literal(title), panel, ax.title.get_fontsize()), pad=14)
     return len(pure)
 
 

@@ -58,7 +58,7 @@ from regions import RegionNetwork
 from ..design.gaps import tidy
 from ..network import NetworkAnalysis
 from .fonts import use_font
-from .style import DOUBLE_COLUMN, LEVEL_COLORS, SINGLE_COLUMN, plot_style, wrap_text
+from .style import DOUBLE_COLUMN, LEVEL_COLORS, SINGLE_COLUMN, literal, plot_style, wrap_text
 
 __all__ = ["network_map", "positions"]
 
@@ -552,7 +552,8 @@ def _labels(fig, ax, network, pos, order, groups, links) -> int:
     omitted = 0
     for node in order:
         others = (np.array([c for n, c in centres.items() if n != node]).reshape(-1, 2), radius)
-        note = _place(ax, renderer, pos[node], network.region(node).name, taken, segments, room, others=others, fontsize=_LABEL_SIZE, gid="label", zorder=4)
+        name = literal(network.region(node).name)
+        note = _place(ax, renderer, pos[node], name, taken, segments, room, others=others, fontsize=_LABEL_SIZE, gid="label", zorder=4)
         if note is None:
             omitted += 1
         else:
@@ -593,7 +594,7 @@ def _labels(fig, ax, network, pos, order, groups, links) -> int:
             ((x0, y1), ((-2.0, 0.0), "right", "top")),
             ((x1, y1), ((2.0, 0.0), "left", "top")),
         )
-        name = network.region(parent).name
+        name = literal(network.region(parent).name)
         style = {"fontsize": _LABEL_SIZE, "style": "italic", "color": _GROUP_TEXT, "gid": "superior-name", "zorder": 4}
         tried = []
         for rank, (corner, spot) in enumerate(corners):

@@ -5,10 +5,9 @@ user's own matplotlib settings are never changed. Colours come from the Okabe–
 (Okabe and Ito 2008), safe for the common colour-vision deficiencies; each cooperation level
 has the same colour in every figure (:data:`LEVEL_COLORS`).
 
-Region names are often Chinese (永康, 武义, 缙云). :func:`label_font` finds an installed font
-that covers a label (Noto Sans CJK, Source Han, WenQuanYi, … from the operating system), or the
-font the user names; when none covers it, it warns once, clearly, and the caller falls back to
-the Latin name instead of drawing empty boxes.
+Region names are often Chinese (永康, 武义, 缙云): the style's font list ends with a CJK font
+found among the installed ones (:mod:`solver.plots.fonts`), and :func:`save_figure` refuses a
+figure with a character no font draws, so a figure never shows empty boxes.
 
 Examples
 --------
@@ -23,9 +22,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import warnings
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -38,8 +35,7 @@ __all__ = [
     "LEVEL_COLORS",
     "OKABE_ITO",
     "SINGLE_COLUMN",
-    "label_font",
-    "label_fonts",
+    "literal",
     "new_figure",
     "plot_style",
     "save_figure",
@@ -129,6 +125,16 @@ def text_width(text: str, fontsize: float) -> float:
         return max((measure.get_text_width_height_descent(line, prop, ismath=False)[0] for line in text.split("\n")), default=0.0) / 72
 
 
+def literal(text: str) -> str:
+    """User text (a region or mechanism name) drawn as written: a ``$`` in it is escaped, so that
+    "US$5 subsidy" is not set as mathtext.
+
+    >>> print(literal("US$5 subsidy, US$10 fine"))
+    US\\$5 subsidy, US\\$10 fine
+    """
+    return str(text).replace("\\$", "$").replace("$", "\\$")
+
+
 def wrap_text(text: str, width: float, fontsize: float) -> str:
     """``text`` broken at spaces into lines no wider than ``width`` inches at ``fontsize`` points
     (a single word wider than that stays whole).
@@ -176,75 +182,3 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 
     # Atomically, into a folder made if missing: `--plot out/x.pdf` used to end in a traceback.
     return atomic_write(path, write)
-
-
-@lru_cache(maxsize=1)
-def _system_fonts() -> tuple[str, ...]:
-    return tuple(sorted(set(font_manager.findSystemFonts())))
-
-
-@lru_cache(maxsize=256)
-def _covers(path: str, text: str) -> bool:
-    try:
-        charmap = matplotlib.ft2font.FT2Font(path).get_charmap()
-    except (OSError, RuntimeError, ValueError):
-        return False
-    return all(ord(ch) in charmap for ch in text if not ch.isspace())
-
-
-_WARNED: set[str] = set()
-
-
-def label_fonts(texts: list[str], preferred: str | None = None) -> dict[str, font_manager.FontProperties | None]:
-    """:func:`label_font` for several labels, with at most one warning naming all uncovered ones."""
-    found = {t: label_font(t, preferred, warn=False) for t in texts}
-    missing = [t for t, f in found.items() if f is None and not all(ord(ch) < 128 for ch in t)]
-    key = "|".join(missing)
-    if missing and key not in _WARNED:
-        _WARNED.add(key)
-        warnings.warn(
-            f"no installed font covers the label(s) {', '.join(missing)}; drawing the Latin names instead. "
-            "Install a CJK font (e.g. Debian's fonts-noto-cjk) or name one with font=…",
-            UserWarning,
-            stacklevel=3,
-        )
-    return found
-
-
-def label_font(text: str, preferred: str | None = None, *, warn: bool = True) -> font_manager.FontProperties | None:
-    """A font that can draw ``text``, or None (with one clear warning) when none is installed.
-
-    Plain ASCII needs no special font (None, no warning). ``preferred`` is a font family name
-    or a font file the user chose; it is used when it covers the text.
-    """
-    if all(ord(ch) < 128 for ch in text):
-        return None
-    candidates = []
-    if preferred:
-        if Path(preferred).is_file():
-            candidates.append(str(preferred))
-        else:
-            try:
-                candidates.append(font_manager.findfont(preferred, fallback_to_default=False))
-            except ValueError:
-                pass
-    priority = ("NotoSansCJK", "NotoSerifCJK", "SourceHan", "wqy", "WenQuanYi", "Droid", "AR PL", "uming", "ukai")
-    # CJK families first; among them serif (to match the style) and regular weights first.
-    fonts = sorted(
-        _system_fonts(),
-        key=lambda p: (not any(k.lower() in p.lower() for k in priority), "bold" in p.lower() or "black" in p.lower(), "serif" not in p.lower()),
-    )
-    candidates.extend(fonts)
-    for path in candidates:
-        if _covers(path, text):
-            return font_manager.FontProperties(fname=path)
-    key = text
-    if warn and key not in _WARNED:
-        _WARNED.add(key)
-        warnings.warn(
-            f"no installed font covers the label {text!r}; drawing the Latin name instead. "
-            "Install a CJK font (e.g. Debian's fonts-noto-cjk) or name one with font=…",
-            UserWarning,
-            stacklevel=3,
-        )
-    return None
