@@ -455,7 +455,8 @@ def test_network_snapshot_names_its_run_and_only_strategies_on_the_map(gallery):
 
     fig = gallery["latin"]["network-snapshot"]
     run = evolve_on_graph(load_scenario(SCENARIO), steps=60, rule="fermi", payoffs="average", seed=0)
-    assert fig.axes[0].get_title().replace("\n", " ") == "Regions after 60 steps: one run of Fermi imitation (seed 0)"
+    title = fig.get_suptitle() or fig.axes[0].get_title()
+    assert title.replace("\n", " ") == "Regions after 60 steps: one run of Fermi imitation (seed 0)"
     counts = {"cooperate": int((run.final == 0).sum()), "defect": int((run.final == 1).sum())}
     entries = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert entries == [f"{k} ({n} region{'s' if n != 1 else ''})" for k, n in counts.items() if n]

@@ -375,6 +375,7 @@ def network_snapshot(G, result: EvolutionResult, *, ax: Axes | None = None, seed
         else:
             pos = nx.spring_layout(graph, seed=seed)
     with plot_style():
+        own = ax is None
         fig, (ax,) = new_figure() if ax is None else (ax.figure, [ax])
         small = len(nodes) <= 200
         edges = [(pos[a], pos[b]) for a, b in graph.edges() if a in pos and b in pos]
@@ -399,5 +400,9 @@ def network_snapshot(G, result: EvolutionResult, *, ax: Axes | None = None, seed
         steps = len(result.cooperation) - 1
         rule = _RULE_WORDS.get(result.rule, result.rule)
         run = f"one run of {rule}" + (f" (seed {result.seed})" if result.seed is not None else "")
-        ax.set_title(wrap_text(f"Regions after {_count(steps, 'step')}: {run}", fig.get_figwidth() * 0.95, ax.title.get_fontsize()), gid="run")
+        title = wrap_text(f"Regions after {_count(steps, 'step')}: {run}", fig.get_figwidth() * 0.95, ax.title.get_fontsize())
+        if own:  # a figure title: the layout keeps it inside the figure beside an equal-aspect map
+            fig.suptitle(title, fontsize=ax.title.get_fontsize(), gid="run")
+        else:
+            ax.set_title(title, gid="run")
     return fig
