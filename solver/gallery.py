@@ -43,7 +43,7 @@ from .nash import equilibria
 from .network import analyze, link_game
 from .stack import link_mechanisms
 
-__all__ = ["KINDS", "MODEL_KINDS", "SCENARIO_KINDS", "build_gallery", "figures"]
+__all__ = ["CAPTIONS", "KINDS", "MODEL_KINDS", "SCENARIO_KINDS", "build_gallery", "figures"]
 
 #: Figure kinds drawn from a scenario (its regions, links, names).
 SCENARIO_KINDS = (
@@ -63,6 +63,24 @@ SCENARIO_KINDS = (
 MODEL_KINDS = ("time-paths", "cube-trajectories", "sensitivity", "phase-portrait")
 #: Every figure kind.
 KINDS = SCENARIO_KINDS + MODEL_KINDS
+#: What each kind shows, for the review page (docs/gallery/README.md).
+CAPTIONS = {
+    "network-map": "Regions at their coordinates, grouped by superior government; links coloured by cooperation level, width by weight.",
+    "mechanism-comparison": "Each mechanism's minimal strength on each link (cell colour: the level reached) and its net cost to the payer.",
+    "payoff-matrix": "The first link's stage game before and after its scenario mechanisms; pure equilibria shaded.",
+    "best-responses": "Best-response correspondences under the mechanisms, with every equilibrium.",
+    "replicator-flow": "Two-population replicator dynamics; shaded, the exact basin of (C, C), whose area is the reported value.",
+    "phase-diagram": "Cooperation level over the guidance's subsidy and detection, exact regions and threshold lines; the star is the scenario's own guidance.",
+    "threshold-curve": "The least discount factor for cooperation as the temptation T grows, per government and for the link.",
+    "cooperation-over-time": "Imitation dynamics on the region graph: every run and their mean.",
+    "network-snapshot": "The regions' strategies at the end of one imitation run.",
+    "shares-over-time": "The link's two-population model: shares cooperating over time from several starts.",
+    "sweep": "The link's model as a stage payoff varies: each corner's verdict and where the runs end.",
+    "time-paths": "The three-party model: each population's share over time.",
+    "cube-trajectories": "The three-party model: trajectories in the unit cube and the stable corner.",
+    "sensitivity": "The three-party model: the paths as the higher-level subsidy varies.",
+    "phase-portrait": "The three-party model: the phase portrait with its rest points.",
+}
 
 def _link_figures(network: RegionNetwork, wanted: set[str], base: RegionNetwork) -> dict[str, Figure]:
     """The figures of one link (the scenario's first) of ``network`` (``base`` with display names)."""
@@ -227,6 +245,8 @@ def figures(network: RegionNetwork, *, names: str = "latin", seed: int = 0, kind
 def build_gallery(folder: str | Path = "docs/gallery", scenario: str = "yongkang-wuyi-jinyun") -> list[Path]:
     """Draw every figure kind of ``scenario`` into ``folder`` as PNG: ``<kind>.png`` with Latin
     names and ``<kind>-zh.png`` with Chinese names. Returns the files written."""
+    from regions import atomic_write
+
     from .plots import save_figure
 
     folder = Path(folder)
@@ -235,6 +255,20 @@ def build_gallery(folder: str | Path = "docs/gallery", scenario: str = "yongkang
     for names, suffix in (("latin", ""), ("zh", "-zh")):
         for kind, fig in figures(network, names=names).items():
             made.append(save_figure(fig, folder / f"{kind}{suffix}.png"))
+    # The review page: every kind, Latin and Chinese names side by side.
+    lines = [
+        "# Figure gallery",
+        "",
+        f"Every figure kind of intergov, drawn from the built-in scenario `{scenario}` (illustrative",
+        "payoffs) with Latin names (left) and Chinese names (right). Regenerate with `make figures`;",
+        "every kind also passes `solver.plots.check.check_figure` and its pytest-mpl baseline in `make test`.",
+        "",
+        "| kind | Latin names | Chinese names |",
+        "| --- | --- | --- |",
+    ]
+    for kind in KINDS:
+        lines.append(f"| **{kind}**<br>{CAPTIONS[kind]} | ![{kind}]({kind}.png) | ![{kind}, Chinese names]({kind}-zh.png) |")
+    made.append(atomic_write(folder / "README.md", lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")))
     return made
 
 
