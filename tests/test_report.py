@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from regions import load_scenario
+from regions import builtin_text, load_scenario
 from regions.scenario import current_umask
 from solver.cli import main
 from solver.report import ReportError, write_report
@@ -45,10 +45,10 @@ def test_report_folder(report_dir):
     figures = {n for n in names if n.startswith("figures/")}
     for kind in (
         "network-map-status-quo",
-        "payoff-matrix-yongkang-wuyi",
-        "best-responses-yongkang-wuyi",
-        "replicator-flow-yongkang-wuyi",
-        "phase-diagram-yongkang-wuyi",
+        "payoff-matrix-01-yongkang-wuyi",
+        "best-responses-01-yongkang-wuyi",
+        "replicator-flow-01-yongkang-wuyi",
+        "phase-diagram-01-yongkang-wuyi",
         "threshold-curve",
         "mechanism-comparison",
     ):
@@ -169,7 +169,7 @@ def test_captions_start_with_names_not_ids(report_dir):
     assert all(c[0].isupper() for c in captions), [c for c in captions if not c[0].isupper()]
     assert "Yongkang–Wuyi: payoffs" in text and "under status quo" not in text
     for region in ("yongkang", "wuyi", "jinyun", "jinhua", "lishui", "zhejiang"):
-        # Ids live on only in file names (figures/payoff-matrix-yongkang-wuyi.png), never in prose or tables.
+        # Ids live on only in file names (figures/payoff-matrix-01-yongkang-wuyi.png), never in prose or tables.
         assert not re.search(rf"(?<![-/\w]){region}(?![-\w])", text.replace(".png", "").replace(".pdf", "")), region
     design = (report_dir / "tables/design.md").read_text(encoding="utf-8")
     assert "breach penalty" in design and "breach_penalty" not in design
@@ -250,3 +250,20 @@ def test_report_names_and_font_errors_are_one_line_before_any_work(tmp_path, cap
     code, out, err = run(capsys, "report", "yongkang-wuyi-jinyun", "--out", tmp_path / "r", *args)
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
     assert not (tmp_path / "r").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_two_clusters_of_one_pair_keep_their_own_figures(tmp_path):
+    """Two links between the same regions (two clusters) used to write the same figure files, the
+    second overwriting the first, and report.tex showed one link's figures under the other's
+    captions (adversarial review). File names are a safe slug of the ids with the link's number."""
+    from regions import loads_scenario
+
+    toml = builtin_text("yongkang-wuyi-jinyun")
+    extra = '\n[[links]]\nbetween = ["yongkang", "wuyi"]\ncluster = "logistics"\nweight = 0.5\npayoffs = { R = 3, S = 0, T = 4, P = 1 }\n'
+    net = loads_scenario(toml + extra)
+    folder = write_report(net, tmp_path / "r", scenario_text="x", basin_samples=64)
+    matrices = sorted(p.name for p in (folder / "figures").glob("payoff-matrix-*.pdf"))
+    assert matrices == ["payoff-matrix-01-yongkang-wuyi.pdf", "payoff-matrix-02-yongkang-jinyun.pdf", "payoff-matrix-03-wuyi-jinyun.pdf", "payoff-matrix-04-yongkang-wuyi.pdf"]
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    assert "Yongkang–Wuyi (hardware)" in text and "Yongkang–Wuyi (logistics)" in text
+    assert text.count("figures/payoff-matrix-01-yongkang-wuyi.png") == 1 and text.count("figures/payoff-matrix-04-yongkang-wuyi.png") == 1
