@@ -8,7 +8,6 @@ against the TrueType copy :func:`solver.plots.fonts.pdf_safe` embeds.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 
 import pytest
@@ -19,19 +18,14 @@ from solver.cli import main
 from solver.network import analyze, link_game
 from solver.plots import fonts, save_figure
 from solver.plots.fonts import FontMissing, cjk_family, require_font, uncovered, use_font
+from tests.tools import require_tool
 
 NET = load_scenario("yongkang-wuyi-jinyun")
 HAS_CJK = cjk_family() is not None
 needs_cjk = pytest.mark.skipif(not HAS_CJK and not os.environ.get("CI"), reason="no CJK font installed (CI installs fonts-noto-cjk)")
 
 
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} (poppler-utils) is missing in CI")
-        pytest.skip(f"{tool} (poppler-utils) is not installed")
-    return path
+_poppler = require_tool
 
 
 def test_named_changes_labels_only():

@@ -38,6 +38,7 @@ from solver.plots import (
 )
 from solver.plots.check import check_figure
 from solver.stack import link_mechanisms
+from tests.replicator_rk4 import rk4_ends
 
 SCENARIO = "yongkang-wuyi-jinyun"
 IDS = tuple(load_scenario(SCENARIO).graph.nodes)  # "yongkang", "wuyi", …: never printed
@@ -62,28 +63,6 @@ def guided(names="latin"):
     game = link_game(net, link)
     guidance = next(m.mechanism for m in link_mechanisms(net, link) if m.spec.kind == "higher_level_guidance")
     return game, apply(game, guidance)
-
-
-def rk4_ends(game, x, y, t_end=400.0, dt=0.05):
-    """End states of the 2×2 replicator flow from arrays of starts: RK4 in the original
-    coordinates, time in units of the payoff range (as the figure's)."""
-    a, b = game.row_payoffs, game.col_payoffs
-    scale = max(np.ptp(a), np.ptp(b))
-    x, y = np.array(x, dtype=float), np.array(y, dtype=float)
-
-    def f(x, y):
-        gain_row = (y * a[0, 0] + (1 - y) * a[0, 1] - y * a[1, 0] - (1 - y) * a[1, 1]) / scale
-        gain_col = (x * b[0, 0] + (1 - x) * b[1, 0] - x * b[0, 1] - (1 - x) * b[1, 1]) / scale
-        return x * (1 - x) * gain_row, y * (1 - y) * gain_col
-
-    for _ in range(int(t_end / dt)):
-        k1 = f(x, y)
-        k2 = f(x + dt / 2 * k1[0], y + dt / 2 * k1[1])
-        k3 = f(x + dt / 2 * k2[0], y + dt / 2 * k2[1])
-        k4 = f(x + dt * k3[0], y + dt * k3[1])
-        x = x + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
-        y = y + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
-    return x, y
 
 
 # --- payoff matrix ---------------------------------------------------------------------------

@@ -7,9 +7,7 @@ under a second a run here, the report with figures about 25 s (measured), so the
 under the 60 s budget by writing one report with figures (names both) and one without.
 """
 
-import os
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -19,17 +17,9 @@ from solver.cli import main
 from solver.latex import CJK_FONT, needs_cjk, preamble
 from solver.report import write_report
 from solver.tables import render, render_corner_table
+from tests.tools import require_tool
 
-INSTALL = "apt install texlive-xetex texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk poppler-utils"
-
-
-def _tool(name):
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is missing in CI: .ci/run must install it ({INSTALL})")
-        pytest.skip(f"{name} is not installed; to run the LaTeX compile tests: {INSTALL}")
-    return path
+_tool = require_tool
 
 
 def compile_tex(folder, name):

@@ -17,27 +17,13 @@ from scipy.integrate import solve_ivp
 from games import Game, RepeatedPlay, apply, harmony, prisoners_dilemma, stag_hunt
 from solver import stability
 from solver.basin import basin_of_cooperation
+from tests.replicator_rk4 import rk4_ends
 
 
 def mc_2x2(game, count, seed, t_end=60.0, dt=0.05):
     """Share of uniform starts of the unit square that end near (C, C): RK4, original coordinates."""
-    a, b = game.row_payoffs, game.col_payoffs
-    scale = max(np.ptp(a), np.ptp(b))
     rng = np.random.default_rng(seed)
-    x, y = rng.uniform(size=count), rng.uniform(size=count)
-
-    def f(x, y):
-        gain_row = (y * a[0, 0] + (1 - y) * a[0, 1] - y * a[1, 0] - (1 - y) * a[1, 1]) / scale
-        gain_col = (x * b[0, 0] + (1 - x) * b[1, 0] - x * b[0, 1] - (1 - x) * b[1, 1]) / scale
-        return x * (1 - x) * gain_row, y * (1 - y) * gain_col
-
-    for _ in range(int(t_end / dt)):
-        k1 = f(x, y)
-        k2 = f(x + dt / 2 * k1[0], y + dt / 2 * k1[1])
-        k3 = f(x + dt / 2 * k2[0], y + dt / 2 * k2[1])
-        k4 = f(x + dt * k3[0], y + dt * k3[1])
-        x = x + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
-        y = y + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+    x, y = rk4_ends(game, rng.uniform(size=count), rng.uniform(size=count), t_end, dt)
     share = float(np.mean((x > 0.5) & (y > 0.5)))
     return share, np.sqrt(share * (1 - share) / count)
 
