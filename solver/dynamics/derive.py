@@ -353,6 +353,10 @@ def _time_limit(seconds: float) -> Iterator[None]:
         return
 
     def alarm(_signum: int, _frame: Any) -> None:
+        # The signal can land inside a callback whose exceptions Python only prints (a weakref's
+        # finaliser during garbage collection): re-arm first, so a swallowed timeout fires again
+        # 50 ms later in ordinary code. The finally below disarms it.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise _Timeout
 
     previous = signal.signal(signal.SIGALRM, alarm)
