@@ -17,6 +17,10 @@ Public API
     validation, and written back so that the round trip keeps every payoff and mechanism.
 :func:`synthetic_province`
     A seeded random province-like network (thousands of regions) for experiments and benchmarks.
+:class:`Distribution`, :class:`Quantity`, :class:`Uncertainty`, :data:`DISTRIBUTION_KINDS`
+    Uncertain quantities of a scenario (a distribution table where a number may stand):
+    ``RegionNetwork.uncertainty`` samples them (scrambled Sobol' through a Gaussian copula);
+    the network holds their central values; ``RegionNetwork.with_values`` sets one point.
 :class:`ScenarioError`
     A bad scenario: the message names the file, the entry and the field.
 :data:`LEVELS`
@@ -40,20 +44,25 @@ from .mechanisms import MECHANISM_KINDS, PRIMARY_PARAMETER, STRATEGY_NAMES, Mech
 from .network import LEVELS, NAME_STYLES, EntryError, GameSpec, Link, Region, RegionNetwork
 from .scenario import ScenarioError, atomic_write, builtin_scenarios, builtin_text, dumps_scenario, load_scenario, loads_scenario, read_toml, save_scenario
 from .synthetic import synthetic_province
+from .uncertain import DISTRIBUTION_KINDS, Distribution, Quantity, Uncertainty
 
 __all__ = [
+    "DISTRIBUTION_KINDS",
     "LEVELS",
     "MECHANISM_KINDS",
     "NAME_STYLES",
     "PRIMARY_PARAMETER",
     "STRATEGY_NAMES",
+    "Distribution",
     "EntryError",
     "GameSpec",
     "Link",
     "MechanismSpec",
+    "Quantity",
     "Region",
     "RegionNetwork",
     "ScenarioError",
+    "Uncertainty",
     "atomic_write",
     "builtin_scenarios",
     "builtin_text",

@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -251,6 +252,10 @@ class RegionNetwork:
         The cross-border cluster links.
     name, note, sources : str
         The scenario's name, its note (what the numbers are) and the sources of its facts.
+    mechanisms : iterable of MechanismSpec
+        The scenario's ``[[mechanisms]]`` entries.
+    uncertainty : regions.Uncertainty, optional
+        Its uncertain quantities; the links and mechanisms hold their central values.
 
     Raises
     ------
@@ -267,6 +272,7 @@ class RegionNetwork:
         note: str = "",
         sources: str = "",
         mechanisms: Iterable[Any] = (),
+        uncertainty: Any = None,
     ) -> None:
         self.name, self.note, self.sources = str(name), str(note), str(sources)
         self._regions: dict[str, Region] = {}
@@ -325,6 +331,88 @@ class RegionNetwork:
                     repeated[link] = k
             self._applies.append(applies)
             self._mechanisms.append(spec)
+        self._uncertainty = self._check_uncertainty(uncertainty)
+
+    def _check_uncertainty(self, uncertainty: Any) -> Any:
+        """The uncertainty, with each place checked to exist (None if it has no quantities)."""
+        if uncertainty is None or not uncertainty.quantities:
+            return None
+        for quantity in uncertainty.quantities:
+            for place in quantity.places:
+                if not self._has_place(place):
+                    raise EntryError("uncertainty", quantity.name, f"the place {place!r} is not a number of this network")
+        return uncertainty
+
+    def _has_place(self, place: tuple[Any, ...]) -> bool:
+        kind, index = place[0], place[1]
+        if kind == "mechanism":
+            return isinstance(index, int) and 0 <= index < len(self._mechanisms) and place[2] in self._mechanisms[index].parameters
+        if not (isinstance(index, int) and 0 <= index < len(self._links)):
+            return False
+        if kind == "weight":
+            return len(place) == 2
+        game = self._links[index].game
+        side, key = place[2], place[3]
+        return kind == "link" and key in game.row and (side == "both") == (game.col is None) and side in ("both", "row", "col")
+
+    @property
+    def uncertainty(self) -> Any:
+        """The scenario's uncertain quantities (:class:`regions.Uncertainty`), or None.
+
+        The network itself holds each quantity's central value, so every computation on it
+        uses those; :meth:`with_values` gives the network at another point.
+        """
+        return self._uncertainty
+
+    def with_values(self, values: Mapping[str, float]) -> RegionNetwork:
+        """The scenario at one point of its uncertain quantities: a network without uncertainty.
+
+        ``values`` maps quantity names (:attr:`regions.Uncertainty.names`) to numbers; a name
+        not given keeps its central value. Each value is checked like a number written in the
+        file (a payoff finite, a weight positive, a parameter in its range).
+
+        >>> from regions import loads_scenario
+        >>> net = loads_scenario('''[scenario]
+        ... name = "u"
+        ... [[regions]]
+        ... id = "a"
+        ... level = "county"
+        ... [[regions]]
+        ... id = "b"
+        ... level = "county"
+        ... [[links]]
+        ... between = ["a", "b"]
+        ... payoffs = { R = 3, S = 0, T = { uniform = [4, 6] }, P = 1 }
+        ... ''')
+        >>> net.links[0].game.row["T"], net.with_values({"a-b.T": 4.5}).links[0].game.row["T"]
+        (5.0, 4.5)
+
+        Raises
+        ------
+        KeyError
+            For a name that is not an uncertain quantity of the network.
+        EntryError
+            For a value its place does not accept.
+        """
+        known = {q.name: q for q in self._uncertainty.quantities} if self._uncertainty is not None else {}
+        for name in values:
+            if name not in known:
+                raise KeyError(f"'{name}' is not an uncertain quantity of this network{did_you_mean(str(name), known)}")
+        links = [[dict(k.game.row), None if k.game.col is None else dict(k.game.col), k.weight] for k in self._links]
+        params = [dict(m.parameters) for m in self._mechanisms]
+        for name, value in values.items():
+            if isinstance(value, numbers.Real) and not isinstance(value, bool):
+                value = float(value)
+            for place in known[name].places:
+                if place[0] == "weight":
+                    links[place[1]][2] = value
+                elif place[0] == "mechanism":
+                    params[place[1]][place[2]] = value
+                else:
+                    links[place[1]][0 if place[2] in ("both", "row") else 1][place[3]] = value
+        new_links = [dataclasses.replace(k, game=GameSpec(k.game.kind, row, col), weight=weight) for k, (row, col, weight) in zip(self._links, links)]
+        specs = [dataclasses.replace(m, parameters=p) for m, p in zip(self._mechanisms, params)]
+        return RegionNetwork(self._regions.values(), new_links, name=self.name, note=self.note, sources=self.sources, mechanisms=specs)
 
     def _jurisdiction(self, index: int, spec: Any) -> tuple[Link, ...]:
         """The links a mechanism entry applies to, checked (jurisdiction)."""
@@ -376,6 +464,7 @@ class RegionNetwork:
             note=self.note,
             sources=self.sources,
             mechanisms=(*self._mechanisms, *specs),
+            uncertainty=self._uncertainty,
         )
 
     def named(self, names: str = "latin") -> RegionNetwork:
@@ -405,7 +494,9 @@ class RegionNetwork:
             return region.name_zh if names == "zh" else f"{region.name} {region.name_zh}"
 
         regions = [dataclasses.replace(r, name=label(r)) for r in self._regions.values()]
-        return RegionNetwork(regions, self._links, name=self.name, note=self.note, sources=self.sources, mechanisms=self._mechanisms)
+        return RegionNetwork(
+            regions, self._links, name=self.name, note=self.note, sources=self.sources, mechanisms=self._mechanisms, uncertainty=self._uncertainty
+        )
 
     def links_of(self, spec: Any) -> tuple[Link, ...]:
         """The links a mechanism entry of this network applies to."""
@@ -471,13 +562,14 @@ class RegionNetwork:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RegionNetwork):
             return NotImplemented
-        return (self.name, self.note, self.sources, list(self._regions.values()), self._links, self._mechanisms) == (
+        return (self.name, self.note, self.sources, list(self._regions.values()), self._links, self._mechanisms, self._uncertainty) == (
             other.name,
             other.note,
             other.sources,
             list(other._regions.values()),
             other._links,
             other._mechanisms,
+            other._uncertainty,
         )
 
     __hash__ = None  # type: ignore[assignment]

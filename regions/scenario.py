@@ -11,6 +11,15 @@ A scenario has a ``[scenario]`` table (``name``, ``note``, ``sources``), ``[[reg
     weight = 1.0
     payoffs = { R = 3, S = -1, T = 4, P = 0 }
 
+Where a number stands in a link's ``payoffs``/``economics``, its ``weight`` or a mechanism's
+numeric parameter, a distribution table may stand instead (:mod:`regions.uncertain`):
+``T = { uniform = [4, 6] }``, optionally ``name = "..."``; a top-level ``[uncertainty]``
+table holds ``correlation = [["name", "name", rho], …]``. The reader replaces each table by its
+central value as it reads the field (so every message names the entry and field as for a number,
+and the parsed document is never changed) and records it; the recorded tables become
+``RegionNetwork.uncertainty``, named by :func:`default_name` unless named, and
+:func:`dumps_scenario` writes them back.
+
 Anything wrong is a :class:`ScenarioError` whose message names the file, the entry and the
 field: ``yk.toml: [[links]] #2 (yongkang–jinyn), field 'between': 'jinyn' is not a region
 (did you mean 'jinyun'?)``.
@@ -33,7 +42,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -42,23 +51,28 @@ from typing import Any
 import tomli_w
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
-from .network import EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, printable
+from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, printable
+from .uncertain import Distribution, Quantity, Uncertainty, is_distribution
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["ScenarioError", "atomic_write", "builtin_scenarios", "dumps_scenario", "load_scenario", "loads_scenario", "save_scenario"]
+__all__ = ["ScenarioError", "atomic_write", "builtin_scenarios", "default_name", "dumps_scenario", "load_scenario", "loads_scenario", "save_scenario"]
 
 #: Largest scenario file read, in bytes.
 MAX_BYTES = 50 * 1024 * 1024
 
-_TOP = ("scenario", "regions", "links", "mechanisms", "generate")
+_TOP = ("scenario", "regions", "links", "mechanisms", "generate", "uncertainty")
 _GENERATE = ("regions", "links", "prefectures", "seed", "within")
 _SCENARIO = ("name", "note", "sources")
 _REGION = ("id", "name", "name_zh", "level", "parent", "lon", "lat", "attributes")
 _LINK = ("between", "cluster", "weight", "note", "payoffs", "economics")
+#: The ranges (low, high, open_low, open_high) of the numbers a distribution may replace.
+_WEIGHT_RANGE = (0.0, math.inf, True, True)
+_ECONOMICS_RANGE = (0.0, math.inf, False, True)
+_NOT_HERE = "a distribution is not allowed here; only link payoffs, economics and weights and mechanism parameters may be uncertain"
 
 
 class ScenarioError(ValueError):
@@ -107,6 +121,33 @@ class _Reader:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        #: Distributions met so far: (explicit name or None, distribution, place, entry, field).
+        self.uncertain: list[tuple[str | None, Distribution, tuple[Any, ...], str, str]] = []
+
+    def value(self, value: Any, entry: str, field: str, place: tuple[Any, ...], limits: tuple[float, float, bool, bool] | None = None) -> Any:
+        """A number as written, or a distribution table's central value (the table recorded)."""
+        if not is_distribution(value):
+            return value
+        try:
+            dist = Distribution.from_table(value)
+        except EntryError as err:
+            raise self.fail(entry, field + (f".{err.field}" if err.field else ""), err.detail) from err
+        name = value.get("name")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise self.fail(entry, f"{field}.name", f"must be a non-empty string, got {_kind(name)} {name!r}")
+        if limits is not None:
+            low, high, open_low, open_high = limits
+            slow, shigh = dist.support
+            reached_low = dist.kind != "lognormal" and slow != -math.inf
+            reached_high = shigh != math.inf
+            ok_low = slow > low or (slow == low and not (open_low and reached_low))
+            ok_high = shigh < high or (shigh == high and not (open_high and reached_high))
+            if not (ok_low and ok_high):
+                span = f"{'>' if open_low else '≥'} {low:g}" if high == math.inf else f"{'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
+                span = span if high == math.inf else f"in {span}"
+                raise self.fail(entry, field, f"{dist.describe()} takes values outside the field's range: every value must be {span}")
+        self.uncertain.append((name, dist, place, entry, field))
+        return dist.central
 
     def fail(self, entry: str | None, field: str | None, detail: str) -> ScenarioError:
         return ScenarioError(self.file, entry, field, detail)
@@ -122,6 +163,8 @@ class _Reader:
                 raise self.fail(entry, key, "is missing")
             return default
         value = table[key]
+        if isinstance(value, dict):
+            raise self.fail(entry, key, f"must be a string; {_NOT_HERE}")
         if not isinstance(value, str):
             raise self.fail(entry, key, f"must be a string, got {_kind(value)} {value!r}")
         if required and not value.strip():
@@ -132,6 +175,8 @@ class _Reader:
         if key not in table:
             return default
         value = table[key]
+        if isinstance(value, dict):
+            raise self.fail(entry, key, _NOT_HERE)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(entry, key, f"must be a number, got {_kind(value)} {value!r}")
         if not math.isfinite(value):
@@ -156,6 +201,8 @@ class _Reader:
         for key, value in attributes.items():
             if isinstance(value, str):
                 continue
+            if isinstance(value, dict):
+                raise self.fail(entry, f"attributes.{key}", _NOT_HERE)
             self.number(attributes, key, entry)  # numbers or strings only
         lon, lat = self.number(table, "lon", entry), self.number(table, "lat", entry)
         try:
@@ -172,7 +219,7 @@ class _Reader:
         except EntryError as err:
             raise self.fail(entry, err.field, err.detail) from err
 
-    def spec(self, kind: str, value: Any, entry: str) -> GameSpec:
+    def spec(self, kind: str, value: Any, entry: str, index: int = 0) -> GameSpec:
         if not isinstance(value, dict):
             raise self.fail(entry, kind, f"must be a table, got {_kind(value)} {value!r}")
         if "row" in value or "col" in value:
@@ -189,6 +236,15 @@ class _Reader:
             row, col = value["row"], value["col"]
         else:
             row, col = value, None
+        limits = _ECONOMICS_RANGE if kind == "economics" else None
+        sides = (("both", row),) if col is None else (("row", row), ("col", col))
+        clean = []
+        for side, values in sides:
+            if isinstance(values, dict):
+                prefix = kind if side == "both" else f"{kind}.{side}"
+                values = {k: self.value(v, entry, f"{prefix}.{k}", ("link", index - 1, side, k), limits) for k, v in values.items()}
+            clean.append(values)
+        row, col = clean if col is not None else (clean[0], None)
         try:
             return GameSpec(kind, row, col)
         except EntryError as err:
@@ -208,12 +264,15 @@ class _Reader:
             raise self.fail(entry, "payoffs", "is missing (give payoffs = {R, S, T, P} or economics = {b, c, g, l, w})")
         if len(has) == 2:
             raise self.fail(entry, "economics", "give payoffs or economics, not both")
-        spec = self.spec(has[0], table[has[0]], entry)
+        spec = self.spec(has[0], table[has[0]], entry, index)
+        weight = table.get("weight")
+        if is_distribution(weight):
+            weight = self.value(weight, entry, "weight", ("weight", index - 1), _WEIGHT_RANGE)
         try:
             return Link(
                 between=(between[0], between[1]),
                 cluster=self.string(table, "cluster", entry, default="cluster"),
-                weight=self.number(table, "weight", entry, default=1.0),
+                weight=self.number({"weight": weight} if weight is not None else {}, "weight", entry, default=1.0),
                 game=spec,
                 note=self.string(table, "note", entry, default=""),
             )
@@ -229,6 +288,8 @@ class _Reader:
         if not isinstance(kind, str):
             raise self.fail(entry, "kind", f"must be a string, got {_kind(kind)} {kind!r}")
         params = {k: v for k, v in table.items() if k not in ("kind", "name", "by", "links")}
+        ranges = MECHANISM_KINDS.get(kind, {})
+        params = {k: self.value(v, entry, k, ("mechanism", index - 1, k), ranges[k]) if k in ranges else v for k, v in params.items()}
         links = table.get("links")
         try:
             return MechanismSpec(
@@ -286,8 +347,9 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
     entries = {f"region '{r.id}'": f"[[regions]] #{i} ({r.id})" for i, r in enumerate(regions, 1)}
     entries.update({f"link {'–'.join(k.between)}": f"[[links]] #{i} ({'–'.join(k.between)})" for i, k in enumerate(links, 1)})
     entries.update({f"mechanism #{i}": f"[[mechanisms]] #{i} ({m.name or m.kind})" for i, m in enumerate(specs, 1)})
+    uncertainty = _uncertainty(reader, doc, links, specs)
     try:
-        network = RegionNetwork(regions, links, name=name, note=note, sources=sources or "", mechanisms=specs)
+        network = RegionNetwork(regions, links, name=name, note=note, sources=sources or "", mechanisms=specs, uncertainty=uncertainty)
     except EntryError as err:
         entry = entries.get(err.entry or "", err.entry)
         if err.field == "id" and err.entry in entries:  # a duplicate: name the second one
@@ -300,6 +362,70 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
     return network
 
 
+def default_name(place: tuple[Any, ...], links: Sequence[Link], mechanisms: Sequence[MechanismSpec]) -> str:
+    """The name of an unnamed uncertain quantity at a place (docs/tutorial.md).
+
+    ``a-b.T`` for a symmetric link's payoff, ``a-b.row.T`` / ``a-b.col.T`` for one side of an
+    asymmetric link, ``a-b.weight`` for its weight (``a-b:cluster.T`` when the pair has two
+    clusters), ``<mechanism label>.<parameter>`` for a mechanism's parameter.
+    """
+    if place[0] == "mechanism":
+        return f"{mechanisms[place[1]].label}.{place[2]}"
+    link = links[place[1]]
+    pair = set(link.between)
+    base = "-".join(link.between)
+    if sum(set(k.between) == pair for k in links) > 1:
+        base += f":{link.cluster}"
+    if place[0] == "weight":
+        return f"{base}.weight"
+    side, key = place[2], place[3]
+    return f"{base}.{key}" if side == "both" else f"{base}.{side}.{key}"
+
+
+def _place_order(place: tuple[Any, ...], specs: Sequence[MechanismSpec]) -> tuple[int, int, int, int]:
+    if place[0] == "mechanism":
+        return (1, place[1], 0, list(MECHANISM_KINDS[specs[place[1]].kind]).index(place[2]))
+    if place[0] == "weight":
+        return (0, place[1], 3, 0)
+    return (0, place[1], ("both", "row", "col").index(place[2]), (*PAYOFF_KEYS, *ECONOMICS_KEYS).index(place[3]))
+
+
+def _uncertainty(reader: _Reader, doc: dict, links: list[Link], specs: list[MechanismSpec]) -> Uncertainty | None:
+    """The recorded distributions as named quantities, with the ``[uncertainty]`` correlations."""
+    table = doc.get("uncertainty", {})
+    if not isinstance(table, dict):
+        raise reader.fail("[uncertainty]", None, f"must be a table, got {_kind(table)}")
+    reader.keys(table, ("correlation",), "[uncertainty]")
+    pairs = table.get("correlation", [])
+    if not isinstance(pairs, list):
+        raise reader.fail("[uncertainty]", "correlation", f'must be an array of ["name", "name", rho] entries, got {_kind(pairs)}')
+    found: dict[str, tuple[Distribution, list[tuple[Any, ...]], str]] = {}
+    # In the order of their places, whatever the order of the keys in the file (so a written and
+    # re-read scenario lists them alike): links in order (their values by key, row before col,
+    # then the weight), then mechanisms' parameters in the kind's order.
+    records = sorted(reader.uncertain, key=lambda r: _place_order(r[2], specs))
+    for name, dist, place, entry, field in records:
+        name = name or default_name(place, links, specs)
+        if name in found:
+            first, places, where = found[name]
+            if first != dist:
+                raise reader.fail(
+                    entry,
+                    field,
+                    f"the quantity '{name}' is {first.describe()} at {where}, here {dist.describe()}; one name is one quantity (give another name)",
+                )
+            places.append(place)
+        else:
+            found[name] = (dist, [place], f"{entry}, field '{field}'")
+    if not found and not pairs:
+        return None
+    quantities = tuple(Quantity(n, d, tuple(p)) for n, (d, p, _) in found.items())
+    try:
+        return Uncertainty(quantities, tuple(tuple(p) if isinstance(p, list) else p for p in pairs))
+    except EntryError as err:
+        raise reader.fail(err.entry, err.field, err.detail) from err
+
+
 def _generated(reader: _Reader, doc: dict, name: str | None, note: str | None, sources: str | None) -> RegionNetwork:
     """A scenario whose [generate] table asks for a synthetic province."""
     from .synthetic import synthetic_province
@@ -307,9 +433,9 @@ def _generated(reader: _Reader, doc: dict, name: str | None, note: str | None, s
     table = doc["generate"]
     if not isinstance(table, dict):
         raise reader.fail("[generate]", None, f"must be a table, got {_kind(table)}")
-    for key in ("regions", "links", "mechanisms"):
-        if key in doc and key != "mechanisms":
-            raise reader.fail("top level", key, "a generated scenario has no [[regions]] or [[links]] of its own")
+    for key in ("regions", "links", "uncertainty"):
+        if key in doc:
+            raise reader.fail("top level", key, "a generated scenario has no [[regions]], [[links]] or [uncertainty] of its own")
     reader.keys(table, _GENERATE, "[generate]")
     params = {}
     for key in _GENERATE:
@@ -368,11 +494,6 @@ def load_scenario(source: str | os.PathLike[str]) -> RegionNetwork:
     )
 
 
-def _spec_table(spec: GameSpec) -> dict:
-    row, col = spec.values()
-    return row if spec.symmetric else {"row": row, "col": col}
-
-
 def dumps_scenario(network: RegionNetwork) -> str:
     """A network as scenario TOML text (the schema :func:`loads_scenario` reads)."""
     head: dict[str, Any] = {"name": network.name}
@@ -393,22 +514,46 @@ def dumps_scenario(network: RegionNetwork) -> str:
         if r.attributes:
             table["attributes"] = dict(r.attributes)
         regions.append(table)
+    uncertain = _uncertain_places(network)
     links = []
-    for k in network.links:
-        table = {"between": list(k.between), "cluster": k.cluster, "weight": k.weight}
+    for i, k in enumerate(network.links):
+        table = {"between": list(k.between), "cluster": k.cluster, "weight": uncertain.get(("weight", i), k.weight)}
         if k.note:
             table["note"] = k.note
-        table[k.game.kind] = _spec_table(k.game)
+        sided = any(p[:2] == ("link", i) and p[2] != "both" for p in uncertain)
+        row, col = k.game.values()
+        for place, written in uncertain.items():
+            if place[:2] == ("link", i):
+                (col if place[2] == "col" else row)[place[3]] = written
+        table[k.game.kind] = {"row": row, "col": col} if sided or not k.game.symmetric else row
         links.append(table)
     doc: dict[str, Any] = {"scenario": head, "regions": regions}
     if links:
         doc["links"] = links
     mechanisms = []
-    for m in network.mechanisms:
-        mechanisms.append(m.to_table())
+    for j, m in enumerate(network.mechanisms):
+        table = m.to_table()
+        table.update({place[2]: written for place, written in uncertain.items() if place[:2] == ("mechanism", j)})
+        mechanisms.append(table)
     if mechanisms:
         doc["mechanisms"] = mechanisms
+    if network.uncertainty is not None and network.uncertainty.pairs:
+        doc["uncertainty"] = {"correlation": [list(p) for p in network.uncertainty.pairs]}
     return tomli_w.dumps(doc)
+
+
+def _uncertain_places(network: RegionNetwork) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Each uncertain place's distribution table, named where the name is not the default."""
+    tables = {}
+    if network.uncertainty is not None:
+        links, specs = network.links, network.mechanisms
+        for quantity in network.uncertainty.quantities:
+            for place in quantity.places:
+                table = quantity.distribution.to_table()
+                if quantity.name != default_name(place, links, specs):
+                    table["name"] = quantity.name
+                tables[place] = table
+    return tables
 
 
 def read_toml(path: str | os.PathLike[str], fail: Callable[[str], Exception]) -> dict:
