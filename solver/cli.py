@@ -189,7 +189,7 @@ def analyze(
     basin_samples: BasinSamplesOption = DEFAULT_SAMPLES,
 ) -> None:
     """Equilibria and cooperation level of every cluster link, in the status quo and with mechanisms."""
-    network = _with_mechanisms(load_scenario(scenario), mechanism or [])
+    network = _with_mechanisms(_load(scenario), mechanism or [])
     result = analyze_network(network, basin=basin, basin_samples=basin_samples)
     if format is Format.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -252,7 +252,7 @@ def design(
     """Each mechanism's minimal strength, cost and payer on every link; with budgets, what to fund."""
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
-    network = load_scenario(scenario)
+    network = _load(scenario)
     plan = _plan(network, budget, menu, target)
     comparison = compare(network, target=target)
     transfers = side_payment_reports(network)
@@ -313,6 +313,19 @@ def _span(text: str, option: str) -> tuple[str, float, float]:
     return name, lo, hi
 
 
+def _load(scenario: str) -> RegionNetwork:
+    """A scenario for a command that computes at one point: with distributions, their central
+    values, said once on stderr (only `intergov robustness` samples them)."""
+    network = load_scenario(scenario)
+    if network.uncertainty is not None:
+        from .design.gaps import fmt
+
+        central = network.uncertainty.central
+        shown = ", ".join(f"{name} = {fmt(value)}" for name, value in list(central.items())[:4]) + (" …" if len(central) > 4 else "")
+        print(f"note: {len(central)} uncertain quantities at their central values ({shown}); `intergov robustness` samples them", file=sys.stderr)
+    return network
+
+
 def _check_font(font: str | None) -> None:
     """A --font that names no installed font is an error before any work."""
     if font:
@@ -356,7 +369,7 @@ def _plot_game(scenario: str | None, row: str | None, col: str | None, link: str
         return game, mechs, None, None
     if not scenario:
         raise InputError("give a scenario (a file or a built-in name) or --row and --col")
-    network = _named(_with_mechanisms(load_scenario(scenario), mechanism), names)
+    network = _named(_with_mechanisms(_load(scenario), mechanism), names)
     chosen = network.links[0] if network.links else None
     if link:
         pair = set(link.replace("–", "-").split("-", 1))
@@ -436,7 +449,7 @@ def plot(
         elif kind in (Kind.network_map, Kind.mechanism_comparison):
             if not scenario or row is not None:
                 raise InputError(f"{kind.value} needs a scenario")
-            network = _named(_with_mechanisms(load_scenario(scenario), mechanism or []), names)
+            network = _named(_with_mechanisms(_load(scenario), mechanism or []), names)
             if kind is Kind.network_map:
                 fig = network_map(
                     network,
@@ -536,7 +549,7 @@ def report(
 
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
-    network = load_scenario(scenario)
+    network = _load(scenario)
     budgets, options = _budgets(network, budget, menu)
     path = Path(scenario)
     text = path.read_text(encoding="utf-8") if path.is_file() else builtin_text(scenario)
@@ -709,7 +722,7 @@ def evolve_network(
     if seeds < 1 or steps < 0:
         raise InputError("--seeds must be ≥ 1 and --steps ≥ 0")
     if scenario is not None:
-        G, game = load_scenario(scenario), None
+        G, game = _load(scenario), None
     else:
         G = _graph(graph)
         r, s, t, p = _numbers(game_text, "--game", 4)
@@ -787,7 +800,7 @@ def _model_source(file: str | None, builtin: str | None, scenario: str | None, l
         return builtin_model(builtin), []
     from .dynamics.link_model import left_out, link_model
 
-    network = _named(load_scenario(scenario), names)
+    network = _named(_load(scenario), names)
     if link is None:
         raise InputError(f"--scenario {scenario}: give --link A-B, one of {', '.join('-'.join(k.between) for k in network.links[:10])}")
     pair = set(link.replace("–", "-").split("-", 1))
@@ -961,6 +974,61 @@ def sweep(
     print(f"wrote {path}: {len(frame)} points ({summary})")
 
 
+def robustness_rows(result) -> list[dict]:
+    """One row per link and option: each level's probability, the target's with its interval,
+    and (on a mechanism's row) its robust minimal strength and expected cost."""
+    from .cooperation import LEVELS as _LEVELS
+    from .design.gaps import fmt
+
+    rows = []
+    for link in result.links:
+        for option in link.options:
+            row = {"link": "–".join(link.between) + f" {link.cluster}", "mechanism": option.option}
+            for level in _LEVELS:
+                row[f"P({level})"] = fmt(option.levels[level].p)
+            t = option.target
+            row[f"P(≥ {result.target})"] = f"{fmt(t.p)} [{fmt(t.low)}, {fmt(t.high)}]"
+            s = link.strengths.get(option.option)
+            row[f"robust strength ({result.confidence:.0%})"] = "" if option.option not in link.strengths else (s.text if s is not None else "n/a")
+            row["expected cost"] = "" if s is None or s.expected_cost is None else f"{s.payer} {fmt(s.expected_cost)}"
+            rows.append(row)
+    return rows
+
+
+@app.command()
+def robustness(
+    scenario: Annotated[str, typer.Argument(help="A scenario file with distributions (or a built-in name).")],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Sampled worlds (QMC: 8 scramblings of samples/8 Sobol' points).")] = 1024,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sample.")] = 0,
+    target: TargetOption = "strict",
+    confidence: Annotated[float, typer.Option("--confidence", help="Share of worlds a robust strength must reach the target in.")] = 0.95,
+    method: Annotated[str, typer.Option("--method", help="sobol (scrambled Sobol' points) or random (plain Monte Carlo).")] = "sobol",
+    format: FormatOption = Format.table,
+) -> None:
+    """Probability of each cooperation level over the scenario's uncertain payoffs, and robust mechanism strengths."""
+    from .robust.scenario import robustness as run
+
+    if target not in LEVELS[:-1]:
+        raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
+    if not 16 <= samples <= 10**7:
+        raise InputError(f"--samples {samples}: use 16 to 10000000")
+    if not 0 < confidence < 1:
+        raise InputError(f"--confidence {confidence}: use a share in (0, 1), e.g. 0.95")
+    network = load_scenario(scenario)
+    result = run(network, samples=samples, seed=seed, target=target, confidence=confidence, method=method)
+    if format is Format.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    print(render(robustness_rows(result), format.value))
+    if format is Format.table:
+        mean, low, high = result.network_share
+        how = "scrambled Sobol' points" if result.method == "sobol" else "Monte Carlo"
+        print(
+            f"\n{result.scenario}: {result.samples} sampled worlds ({how}, seed {result.seed}) of {len(result.quantities)} uncertain "
+            f"quantities; link weight at {result.target} or better with all mechanisms: {mean:.1%} [{low:.1%}, {high:.1%}]"
+        )
+
+
 @app.command("export")
 def export_command(
     scenario: Annotated[str, typer.Argument(help="A scenario file or a built-in name.")],
@@ -975,7 +1043,7 @@ def export_command(
 
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
-    paths = write_export(load_scenario(scenario), out, force=force, target=target)
+    paths = write_export(_load(scenario), out, force=force, target=target)
     print(f"wrote {', '.join(map(str, paths))}")
 
 

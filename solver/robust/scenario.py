@@ -1,0 +1,296 @@
+"""A scenario under uncertainty: sampled worlds, and each link's levels and robust strengths in them.
+
+:func:`robustness` samples the scenario's uncertain quantities (``network.uncertainty``; scrambled
+Sobol' points in :data:`QMC_GROUPS` independent scramblings, or plain Monte Carlo), builds each
+link's stage games and mechanism parameters in every world as arrays, and reports per link and
+option (the status quo, each of the link's scenario mechanisms alone, and all of them together):
+
+* the probability of each cooperation level, and of the target level or better, with its
+  interval (the spread over the scramblings for QMC, Wilson's for Monte Carlo);
+* the robust minimal strength of each stage mechanism: the least value of its primary parameter
+  at which the target holds in at least ``confidence`` of the worlds
+  (:func:`solver.robust.robust_strength`), with the expected cost there;
+* for the city group, the share of link weight at the target, its mean and interval.
+
+Everything is vectorized over the worlds except repeated play, whose induced games are solved
+world by world (about a millisecond each).
+
+Examples
+--------
+>>> from regions import loads_scenario
+>>> net = loads_scenario('''
+... [scenario]
+... name = "one link"
+... [[regions]]
+... id = "p"
+... level = "province"
+... [[regions]]
+... id = "a"
+... level = "county"
+... parent = "p"
+... [[regions]]
+... id = "b"
+... level = "county"
+... parent = "p"
+... [[links]]
+... between = ["a", "b"]
+... payoffs = { R = 3, S = 0, T = { uniform = [4, 6] }, P = 1 }
+... [[mechanisms]]
+... kind = "higher_level_guidance"
+... by = "p"
+... subsidy = 1.5
+... ''')
+>>> r = robustness(net, samples=1024, seed=1)
+>>> round(r.links[0].options[1].target.p, 2)       # P(T ≤ 4.5) for T uniform on [4, 6]
+0.25
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from games import Mechanism
+from regions import PRIMARY_PARAMETER, RegionNetwork
+
+from ..cooperation import LEVELS
+from ..stack import link_mechanisms
+from .engine import RobustStrength, level_samples, reaches_target, robust_strength
+from .estimate import Estimate, probability
+
+__all__ = ["QMC_GROUPS", "LinkRobustness", "OptionRobustness", "Robustness", "link_arrays", "robustness", "sample_worlds"]
+
+#: Independent scramblings of the Sobol' points; their spread gives the QMC interval.
+QMC_GROUPS = 8
+#: The payoff of each cell of a 2×2 game from the cluster economics (b, c, g, l, w), as
+#: :func:`games.cluster_payoffs` defines them: R = b − c, S = −c − l, T = g, P = −w.
+_ECONOMICS = {"R": lambda v: v["b"] - v["c"], "S": lambda v: -v["c"] - v["l"], "T": lambda v: v["g"], "P": lambda v: -v["w"]}
+
+
+@dataclass(frozen=True)
+class OptionRobustness:
+    """One option of a link (status quo, a mechanism, all together) over the worlds."""
+
+    option: str
+    levels: Mapping[str, Estimate]
+    target: Estimate
+
+
+@dataclass(frozen=True)
+class LinkRobustness:
+    """A link over the worlds: each option, and each stage mechanism's robust minimal strength."""
+
+    between: tuple[str, str]
+    cluster: str
+    options: tuple[OptionRobustness, ...]
+    strengths: Mapping[str, RobustStrength | None]
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """The robustness of a scenario's conclusions (:func:`robustness`)."""
+
+    scenario: str
+    samples: int
+    seed: int
+    method: str
+    target: str
+    confidence: float
+    quantities: tuple[tuple[str, str], ...]
+    links: tuple[LinkRobustness, ...]
+    network_share: tuple[float, float, float]
+
+    def to_dict(self) -> dict:
+        """The JSON document: ``links[i].options[j].levels.strict.probability`` and ``.ci``,
+        ``links[i].robust_strength[mechanism]``, ``network.share_at_target``."""
+
+        def est(e: Estimate) -> dict:
+            return {"probability": e.p, "ci": [e.low, e.high]}
+
+        def strength(s: RobustStrength | None) -> dict | None:
+            if s is None:
+                return None
+            return {
+                "parameter": s.parameter,
+                "value": s.value,
+                "closed": s.closed,
+                "text": s.text,
+                "holds_share": s.holds_share,
+                "reachable_share": s.reachable_share,
+                "expected_cost": s.expected_cost,
+                "payer": s.payer,
+            }
+
+        return {
+            "scenario": self.scenario,
+            "samples": self.samples,
+            "seed": self.seed,
+            "method": self.method,
+            "target": self.target,
+            "confidence": self.confidence,
+            "quantities": [{"name": n, "distribution": d} for n, d in self.quantities],
+            "links": [
+                {
+                    "between": list(k.between),
+                    "cluster": k.cluster,
+                    "options": [{"mechanism": o.option, "levels": {lv: est(e) for lv, e in o.levels.items()}, "target": est(o.target)} for o in k.options],
+                    "robust_strength": {name: strength(s) for name, s in k.strengths.items()},
+                }
+                for k in self.links
+            ],
+            "network": {"share_at_target": {"mean": self.network_share[0], "ci": [self.network_share[1], self.network_share[2]]}},
+        }
+
+
+def sample_worlds(network: RegionNetwork, samples: int, seed: int = 0, method: str = "sobol") -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The sampled quantities (one column per name) and, for QMC, each row's scrambling.
+
+    ``method="sobol"`` draws :data:`QMC_GROUPS` independently scrambled Sobol' sets of
+    ``samples // QMC_GROUPS`` points each (seeds derived from ``seed``); ``"random"`` draws
+    ``samples`` plain Monte-Carlo points.
+    """
+    uncertainty = network.uncertainty
+    if uncertainty is None:
+        raise ValueError(f"{network.name or 'the scenario'} states no uncertain quantity: give a distribution, e.g. T = {{ uniform = [4.5, 5.5] }}")
+    if method == "sobol":
+        per = samples // QMC_GROUPS
+        if per < 2:
+            raise ValueError(f"samples must be at least {2 * QMC_GROUPS} with QMC ({QMC_GROUPS} scramblings)")
+        seeds = np.random.SeedSequence(seed).spawn(QMC_GROUPS)
+        frames = [uncertainty.sample(per, seed=int(s.generate_state(1)[0]), method="sobol") for s in seeds]
+        return pd.concat(frames, ignore_index=True), np.repeat(np.arange(QMC_GROUPS), per)
+    if method == "random":
+        return uncertainty.sample(samples, seed=seed, method="random"), None
+    raise ValueError(f"method must be 'sobol' or 'random', got {method!r}")
+
+
+def _places(network: RegionNetwork):
+    for q in network.uncertainty.quantities if network.uncertainty is not None else ():
+        for place in q.places:
+            yield q.name, place
+
+
+def link_arrays(network: RegionNetwork, index: int, worlds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The stage games of link ``index`` in every world: row and column payoffs, (n, 2, 2).
+
+    At the central values they are the payoffs of :func:`solver.network.link_game`.
+    """
+    link = network.links[index]
+    n = len(worlds)
+    row, col = link.game.values()
+    sides = {"row": {k: np.full(n, float(v)) for k, v in row.items()}, "col": {k: np.full(n, float(v)) for k, v in col.items()}}
+    for name, place in _places(network):
+        if place[0] == "link" and place[1] == index:
+            _, _, side, key = place
+            for s in ("row", "col") if side == "both" else (side,):
+                sides[s][key] = worlds[name].to_numpy(dtype=float)
+    if link.game.kind == "economics":
+        sides = {s: {cell: f(v) for cell, f in _ECONOMICS.items()} for s, v in sides.items()}
+    r, c = sides["row"], sides["col"]
+    A = np.stack([np.stack([r["R"], r["S"]], axis=-1), np.stack([r["T"], r["P"]], axis=-1)], axis=1)
+    B = np.stack([np.stack([c["R"], c["T"]], axis=-1), np.stack([c["S"], c["P"]], axis=-1)], axis=1)
+    return A, B
+
+
+def _weights(network: RegionNetwork, worlds: pd.DataFrame) -> np.ndarray:
+    n = len(worlds)
+    w = np.tile(np.array([k.weight for k in network.links], dtype=float), (n, 1))
+    for name, place in _places(network):
+        if place[0] == "weight":
+            w[:, place[1]] = worlds[name].to_numpy(dtype=float)
+    return w
+
+
+def _mechanism_params(network: RegionNetwork, spec, worlds: pd.DataFrame) -> dict[str, np.ndarray]:
+    index = next(i for i, s in enumerate(network.mechanisms) if s is spec)
+    return {place[2]: worlds[name].to_numpy(dtype=float) for name, place in _places(network) if place[0] == "mechanism" and place[1] == index}
+
+
+def _estimates(hits: np.ndarray, method: str, groups: np.ndarray | None) -> Estimate:
+    return probability(hits, method="qmc" if method == "sobol" else "wilson", groups=groups)
+
+
+def _option(label: str, A, B, stack: list[Mechanism], params: dict, target: str, method: str, groups) -> tuple[OptionRobustness, np.ndarray]:
+    levels = level_samples(A, B, stack, params or None)
+    shown = {lv: _estimates(levels == lv, method, groups) for lv in LEVELS}
+    hits = reaches_target(levels, target)
+    return OptionRobustness(label, shown, _estimates(hits, method, groups)), hits
+
+
+def robustness(
+    network: RegionNetwork,
+    *,
+    samples: int = 1024,
+    seed: int = 0,
+    target: str = "strict",
+    confidence: float = 0.95,
+    method: str = "sobol",
+) -> Robustness:
+    """Probabilities of the cooperation levels and robust mechanism strengths over the scenario's
+    uncertain quantities (see the module documentation).
+
+    Raises
+    ------
+    ValueError
+        If the scenario has no uncertain quantity, or for a bad ``samples``, ``target``,
+        ``confidence`` or ``method``.
+    """
+    if target not in LEVELS[:-1]:
+        raise ValueError(f"target must be one of {', '.join(LEVELS[:-1])}, got {target!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie in (0, 1), got {confidence!r}")
+    worlds, groups = sample_worlds(network, samples, seed, method)
+    weights = _weights(network, worlds)
+    at_target = np.zeros_like(weights, dtype=bool)
+    links = []
+    for index, link in enumerate(network.links):
+        A, B = link_arrays(network, index, worlds)
+        applied = link_mechanisms(network, link)
+        options = []
+        quo, hits = _option("status quo", A, B, [], {}, target, method, groups)
+        options.append(quo)
+        best = hits
+        for m in applied:
+            params = _mechanism_params(network, m.spec, worlds)
+            option, hits = _option(m.label, A, B, [m.mechanism], {0: params} if params else {}, target, method, groups)
+            options.append(option)
+        if len(applied) > 1:
+            params = {k: p for k, m in enumerate(applied) if (p := _mechanism_params(network, m.spec, worlds))}
+            option, best = _option("all together", A, B, [m.mechanism for m in applied], params, target, method, groups)
+            options.append(option)
+        elif applied:
+            best = hits
+        at_target[:, index] = best
+        strengths: dict[str, RobustStrength | None] = {}
+        for m in applied:
+            parameter = PRIMARY_PARAMETER.get(m.spec.kind)
+            if parameter is None:
+                continue
+            params = _mechanism_params(network, m.spec, worlds)
+            params.pop(parameter, None)  # the parameter sought is set, not sampled
+            try:
+                strengths[m.label] = robust_strength(A, B, m.mechanism, parameter, target, params={0: params} if params else None, confidence=confidence)
+            except ValueError:
+                strengths[m.label] = None  # a parameter the batch path cannot size (said as n/a)
+        links.append(LinkRobustness(tuple(link.between), link.cluster, tuple(options), strengths))
+    share = (weights * at_target).sum(axis=1) / weights.sum(axis=1)
+    quantities = tuple((q.name, q.distribution.describe()) for q in network.uncertainty.quantities)
+    return Robustness(network.name, len(worlds), seed, method, target, confidence, quantities, tuple(links), _mean_interval(share, groups))
+
+
+def _mean_interval(values: np.ndarray, groups: np.ndarray | None, confidence: float = 0.95) -> tuple[float, float, float]:
+    """The mean of per-world values and its interval: a t interval over the scramblings' means
+    (QMC), or the normal interval of the sample mean (Monte Carlo)."""
+    if groups is not None:
+        means = np.array([values[groups == g].mean() for g in np.unique(groups)])
+        half = stats.t.ppf(0.5 + confidence / 2, len(means) - 1) * means.std(ddof=1) / math.sqrt(len(means))
+        centre = float(means.mean())
+    else:
+        centre = float(values.mean())
+        half = stats.norm.ppf(0.5 + confidence / 2) * values.std(ddof=1) / math.sqrt(len(values))
+    return centre, max(0.0, centre - half), min(1.0, centre + half)

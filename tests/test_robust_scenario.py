@@ -1,0 +1,144 @@
+"""A scenario under uncertainty (solver.robust.scenario) against closed forms and the solver.
+
+References: the link's own game from solver.network.link_game (the sampled arrays at the central
+values), closed-form probabilities P(T ≤ t*) from scipy.stats, the closed-form quantile of the
+pointwise minimal subsidy, and byte-identical JSON for the same seed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from regions import builtin_scenarios, load_scenario, loads_scenario
+from solver.network import link_game
+from solver.robust.scenario import link_arrays, robustness
+
+ONE_LINK = """
+[scenario]
+name = "one link"
+note = "illustrative"
+[[regions]]
+id = "p"
+level = "province"
+[[regions]]
+id = "a"
+level = "county"
+parent = "p"
+[[regions]]
+id = "b"
+level = "county"
+parent = "p"
+[[links]]
+between = ["a", "b"]
+payoffs = { R = 3, S = 0, T = TEMPTATION, P = 1 }
+[[mechanisms]]
+kind = "higher_level_guidance"
+by = "p"
+subsidy = 0.5
+penalty = 2
+detection = 0.5
+"""
+
+
+def one_link(temptation: str):
+    return loads_scenario(ONE_LINK.replace("TEMPTATION", temptation))
+
+
+@pytest.mark.parametrize("name", [n for n in builtin_scenarios() if n != "synthetic-province"])
+def test_sampled_games_at_the_central_values_are_the_links_games(name):
+    """Every link's arrays at the central values equal link_game's payoffs (economics links too)."""
+    import pandas as pd
+
+    from regions import RegionNetwork
+    from regions.uncertain import Distribution, Quantity, Uncertainty
+
+    net = load_scenario(name)
+    # the first link's row T (or g) made uncertain around its value
+    first = net.links[0]
+    key = "T" if first.game.kind == "payoffs" else "g"
+    value = first.game.values()[0][key]
+    side = "both" if first.game.col is None else "row"
+    quantity = Quantity("x", Distribution("uniform", (value - 0.5, value + 0.5)), (("link", 0, side, key),))
+    uncertain = RegionNetwork(net.regions.values(), net.links, name=net.name, mechanisms=net.mechanisms, uncertainty=Uncertainty((quantity,)))
+    central = pd.DataFrame([uncertain.uncertainty.central])
+    for index in range(len(uncertain.links)):
+        A, B = link_arrays(uncertain, index, central)
+        game = link_game(net, net.links[index])
+        assert np.allclose(A[0], game.row_payoffs) and np.allclose(B[0], game.col_payoffs)
+
+
+@pytest.mark.parametrize(
+    "temptation, law",
+    [
+        ("{ uniform = [4, 6] }", stats.uniform(4, 2)),
+        ("{ triangular = [4, 4.2, 6] }", stats.triang(0.1, loc=4, scale=2)),
+        ("{ normal = [4.8, 0.6], bounds = [3.5, 6] }", stats.truncnorm((3.5 - 4.8) / 0.6, (6 - 4.8) / 0.6, loc=4.8, scale=0.6)),
+    ],
+)
+def test_probability_that_cooperation_is_an_equilibrium_is_the_cdf_at_the_threshold(temptation, law):
+    """Guidance with subsidy + detection·penalty = 0.5 + 0.5·2 = 1.5: (C, C) is a Nash equilibrium
+    iff T − R ≤ 1.5, i.e. T ≤ 4.5 (the issue's closed form; 0.25 for T uniform on [4, 6]).
+    Over 40 fixed seeds the QMC interval covers the CDF at 4.5 at least 34 times (nominal 95 %:
+    P(fewer than 34 of 40) < 0.01)."""
+    net = one_link(temptation)
+    truth = law.cdf(4.5)
+    covered = 0
+    for seed in range(40):
+        r = robustness(net, samples=256, seed=seed, target="weak")
+        guided = r.links[0].options[1]
+        assert guided.option == "higher level guidance by p"
+        covered += guided.target.covers(truth)
+        assert abs(guided.target.p - truth) < 0.08
+    assert covered >= 34
+
+
+def test_robust_subsidy_is_the_quantile_of_the_pointwise_minimal_subsidy():
+    """The least subsidy for weak cooperation in a world is T − R − detection·penalty = T − 4;
+    with T uniform on [4, 6] its 95 % quantile is 4 + 0.95·2 − 4 = 1.9 (scipy's ppf)."""
+    net = one_link("{ uniform = [4, 6] }")
+    r = robustness(net, samples=4096, seed=3, target="weak", confidence=0.95)
+    s = r.links[0].strengths["higher level guidance by p"]
+    assert s is not None and s.parameter == "subsidy"
+    assert s.value == pytest.approx(stats.uniform(4, 2).ppf(0.95) - 4, abs=0.01)
+    assert s.holds_share >= 0.95
+
+
+def test_same_seed_same_bytes_and_a_certain_scenario_is_refused():
+    net = one_link("{ uniform = [4, 6] }")
+    a = json.dumps(robustness(net, samples=128, seed=7).to_dict(), allow_nan=False)
+    b = json.dumps(robustness(net, samples=128, seed=7).to_dict(), allow_nan=False)
+    assert a == b and json.loads(a)["links"][0]["options"][0]["levels"]["none"]["probability"] == 1.0
+    with pytest.raises(ValueError, match="no uncertain quantity"):
+        robustness(load_scenario("yongkang-wuyi-jinyun"))
+
+
+def test_other_commands_use_the_central_values_and_say_so_once(tmp_path, capsys):
+    from solver.cli import main
+
+    path = tmp_path / "one.toml"
+    path.write_text(ONE_LINK.replace("TEMPTATION", "{ uniform = [4, 6] }"), encoding="utf-8")
+    assert main(["analyze", str(path), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert err.count("note: 1 uncertain quantities at their central values (a-b.T = 5)") == 1
+    assert json.loads(out)["links"][0]["between"] == ["a", "b"]
+
+
+def test_robustness_command_json_and_errors(tmp_path, capsys):
+    from solver.cli import main
+
+    path = tmp_path / "one.toml"
+    path.write_text(ONE_LINK.replace("TEMPTATION", "{ uniform = [4, 6] }"), encoding="utf-8")
+    assert main(["robustness", str(path), "--samples", "256", "--target", "weak", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    guided = doc["links"][0]["options"][1]
+    assert guided["target"]["probability"] == pytest.approx(0.25, abs=0.01) and len(guided["levels"]["dominant"]["ci"]) == 2
+    assert doc["links"][0]["robust_strength"]["higher level guidance by p"]["parameter"] == "subsidy"
+    for bad in (["--samples", "3"], ["--confidence", "1.5"], ["--target", "best"]):
+        assert main(["robustness", str(path), *bad]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
+    assert main(["robustness", "yongkang-wuyi-jinyun"]) == 2
+    assert "no uncertain quantity" in capsys.readouterr().err
