@@ -1027,6 +1027,14 @@ def robustness(
             f"\n{result.scenario}: {result.samples} sampled worlds ({how}, seed {result.seed}) of {len(result.quantities)} uncertain "
             f"quantities; link weight at {result.target} or better with all mechanisms: {mean:.1%} [{low:.1%}, {high:.1%}]"
         )
+        if result.sobol:
+            from .design.gaps import fmt
+
+            ranked = sorted(result.sobol.items(), key=lambda kv: -(kv[1].ST if kv[1].ST == kv[1].ST else -1))
+            shown = "; ".join(f"{name} {fmt(max(i.ST, 0.0))} ± {fmt(i.ST_conf)}" for name, i in ranked)
+            print(f"Sobol' total indices of that share ({result.sobol_note}): {shown}")
+        elif result.sobol_note:
+            print(f"no Sobol' indices: {result.sobol_note}")
 
 
 @app.command("export")

@@ -142,3 +142,16 @@ def test_robustness_command_json_and_errors(tmp_path, capsys):
         assert capsys.readouterr().err.count("\n") == 1
     assert main(["robustness", "yongkang-wuyi-jinyun"]) == 2
     assert "no uncertain quantity" in capsys.readouterr().err
+
+
+def test_sobol_indices_of_the_share_find_the_quantity_that_matters():
+    """With guidance (subsidy 0.5, fine 2·0.5), C answers D whenever S + 0.5 > P − 1 = 0, so S on
+    [0, 0.4] never changes the level: its total index is 0 within its interval, while T on [4, 6]
+    decides everything (ST = 1 within its interval)."""
+    net = loads_scenario(
+        ONE_LINK.replace("TEMPTATION", "{ uniform = [4, 6] }").replace("S = 0,", "S = { uniform = [0, 0.4] },")
+    )
+    r = robustness(net, samples=2048, seed=2, target="weak")
+    s, t = r.sobol["a-b.S"], r.sobol["a-b.T"]
+    assert abs(s.ST) <= max(s.ST_conf, 1e-9) and abs(s.S1) <= max(s.S1_conf, 1e-9)
+    assert abs(t.ST - 1) <= t.ST_conf and abs(t.S1 - 1) <= t.S1_conf

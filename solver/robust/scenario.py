@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -62,8 +62,9 @@ from ..cooperation import LEVELS
 from ..stack import link_mechanisms
 from .engine import RobustStrength, level_samples, reaches_target, robust_strength
 from .estimate import Estimate, probability
+from .sobol import SobolIndex, sobol_indices
 
-__all__ = ["QMC_GROUPS", "LinkRobustness", "OptionRobustness", "Robustness", "link_arrays", "robustness", "sample_worlds"]
+__all__ = ["QMC_GROUPS", "LinkRobustness", "OptionRobustness", "Robustness", "link_arrays", "robustness", "sample_worlds", "share_at_target"]
 
 #: Independent scramblings of the Sobol' points; their spread gives the QMC interval.
 QMC_GROUPS = 8
@@ -104,6 +105,10 @@ class Robustness:
     quantities: tuple[tuple[str, str], ...]
     links: tuple[LinkRobustness, ...]
     network_share: tuple[float, float, float]
+    #: Sobol' indices of the share of link weight at the target (all mechanisms) for each
+    #: quantity; empty with correlated quantities (the indices assume independent inputs).
+    sobol: Mapping[str, SobolIndex] = field(default_factory=dict)
+    sobol_note: str = ""
 
     def to_dict(self) -> dict:
         """The JSON document: ``links[i].options[j].levels.strict.probability`` and ``.ci``,
@@ -144,6 +149,10 @@ class Robustness:
                 for k in self.links
             ],
             "network": {"share_at_target": {"mean": self.network_share[0], "ci": [self.network_share[1], self.network_share[2]]}},
+            "sobol": {
+                name: {"S1": _finite(i.S1), "S1_conf": _finite(i.S1_conf), "ST": _finite(i.ST), "ST_conf": _finite(i.ST_conf)} for name, i in self.sobol.items()
+            },
+            "sobol_note": self.sobol_note,
         }
 
 
@@ -280,7 +289,44 @@ def robustness(
         links.append(LinkRobustness(tuple(link.between), link.cluster, tuple(options), strengths))
     share = (weights * at_target).sum(axis=1) / weights.sum(axis=1)
     quantities = tuple((q.name, q.distribution.describe()) for q in network.uncertainty.quantities)
-    return Robustness(network.name, len(worlds), seed, method, target, confidence, quantities, tuple(links), _mean_interval(share, groups))
+    sobol, note = _sobol(network, target, samples, seed)
+    return Robustness(network.name, len(worlds), seed, method, target, confidence, quantities, tuple(links), _mean_interval(share, groups), sobol, note)
+
+
+def share_at_target(network: RegionNetwork, worlds: pd.DataFrame, target: str) -> np.ndarray:
+    """In each world, the share of link weight at ``target`` or better with all of each link's
+    scenario mechanisms together (the status quo where a link has none)."""
+    weights = _weights(network, worlds)
+    at = np.zeros_like(weights, dtype=bool)
+    for index, link in enumerate(network.links):
+        A, B = link_arrays(network, index, worlds)
+        applied = link_mechanisms(network, link)
+        params = {k: p for k, m in enumerate(applied) if (p := _mechanism_params(network, m.spec, worlds))}
+        at[:, index] = reaches_target(level_samples(A, B, [m.mechanism for m in applied], params or None), target)
+    return (weights * at).sum(axis=1) / weights.sum(axis=1)
+
+
+def _sobol(network: RegionNetwork, target: str, samples: int, seed: int) -> tuple[dict, str]:
+    """Sobol' indices of the share at the target, with Saltelli's design of about ``samples``
+    points; none (and why) for correlated quantities or a constant share."""
+    uncertainty = network.uncertainty
+    if uncertainty.pairs:
+        return {}, "Sobol' indices assume independent quantities; this scenario correlates some"
+    k = len(uncertainty.quantities)
+    n = 2 ** max(3, int(math.log2(max(samples // (k + 2), 8))))
+
+    def share(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        return share_at_target(network, pd.DataFrame(dict(values)), target)
+
+    ppf = {q.name: q.distribution.ppf for q in uncertainty.quantities}
+    indices = sobol_indices(share, list(uncertainty.names), ppf, n=n, seed=seed)
+    if all(not math.isfinite(i.ST) for i in indices.values()):
+        return {}, f"the share at {target} is the same in every world: no variance to split"
+    return indices, f"Saltelli design, base sample {n} ({n * (k + 2)} evaluations), bootstrap intervals"
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
 
 
 def _mean_interval(values: np.ndarray, groups: np.ndarray | None, confidence: float = 0.95) -> tuple[float, float, float]:
