@@ -68,6 +68,8 @@ __all__ = ["QMC_GROUPS", "LinkRobustness", "OptionRobustness", "Robustness", "li
 
 #: Independent scramblings of the Sobol' points; their spread gives the QMC interval.
 QMC_GROUPS = 8
+#: The largest base sample (as a power of two) of the Sobol' indices' Saltelli design.
+SOBOL_MAX_LOG2 = 14
 #: The payoff of each cell of a 2×2 game from the cluster economics (b, c, g, l, w), as
 #: :func:`games.cluster_payoffs` defines them: R = b − c, S = −c − l, T = g, P = −w.
 _ECONOMICS = {"R": lambda v: v["b"] - v["c"], "S": lambda v: -v["c"] - v["l"], "T": lambda v: v["g"], "P": lambda v: -v["w"]}
@@ -313,7 +315,9 @@ def _sobol(network: RegionNetwork, target: str, samples: int, seed: int) -> tupl
     if uncertainty.pairs:
         return {}, "Sobol' indices assume independent quantities; this scenario correlates some"
     k = len(uncertainty.quantities)
-    n = 2 ** max(3, int(math.log2(max(samples // (k + 2), 8))))
+    # At most 2¹⁴ base points: the indices' bootstrap intervals are then ~0.01, and a million
+    # sampled worlds need not mean a million more evaluations for them.
+    n = 2 ** min(SOBOL_MAX_LOG2, max(3, int(math.log2(max(samples // (k + 2), 8)))))
 
     def share(values: Mapping[str, np.ndarray]) -> np.ndarray:
         return share_at_target(network, pd.DataFrame(dict(values)), target)
