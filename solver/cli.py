@@ -1035,6 +1035,15 @@ def robustness(
             print(f"Sobol' total indices of that share ({result.sobol_note}): {shown}")
         elif result.sobol_note:
             print(f"no Sobol' indices: {result.sobol_note}")
+        box = result.discovery
+        if box is not None:
+            from .design.gaps import fmt
+
+            limits = "; ".join(
+                (f"{name} > {fmt(lo)}" if hi == float("inf") else f"{name} < {fmt(hi)}" if lo == float("-inf") else f"{fmt(lo)} < {name} < {fmt(hi)}")
+                for name, (lo, hi) in box.limits.items()
+            )
+            print(f"where some link misses {result.target} (PRIM): {limits or 'everywhere'} — coverage {box.coverage:.0%}, density {box.density:.0%}")
 
 
 @app.command("export")

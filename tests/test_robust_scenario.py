@@ -155,3 +155,16 @@ def test_sobol_indices_of_the_share_find_the_quantity_that_matters():
     s, t = r.sobol["a-b.S"], r.sobol["a-b.T"]
     assert abs(s.ST) <= max(s.ST_conf, 1e-9) and abs(s.S1) <= max(s.S1_conf, 1e-9)
     assert abs(t.ST - 1) <= t.ST_conf and abs(t.S1 - 1) <= t.S1_conf
+
+
+def test_scenario_discovery_finds_the_closed_form_failure_region():
+    """Under the guidance the link misses weak cooperation iff T > 4.5 (closed form); PRIM's box is
+    T > t with t within one peel (5 % of the remaining mass, 0.1 in T here) below 4.5, covering
+    every failing world."""
+    r = robustness(one_link("{ uniform = [4, 6] }"), samples=4096, seed=5, target="weak")
+    box = r.discovery
+    assert box is not None and set(box.limits) == {"a-b.T"}
+    low, high = box.limits["a-b.T"]
+    assert 4.4 <= low <= 4.5 and high == float("inf")
+    assert box.coverage >= 0.99 and box.density >= 0.875
+    assert r.to_dict()["discovery"]["limits"]["a-b.T"] == [low, None]

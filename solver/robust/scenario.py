@@ -62,6 +62,7 @@ from ..cooperation import LEVELS
 from ..stack import link_mechanisms
 from .engine import RobustStrength, level_samples, reaches_target, robust_strength
 from .estimate import Estimate, probability
+from .prim import Box, chosen, prim
 from .sobol import SobolIndex, sobol_indices
 
 __all__ = ["QMC_GROUPS", "LinkRobustness", "OptionRobustness", "Robustness", "link_arrays", "robustness", "sample_worlds", "share_at_target"]
@@ -70,6 +71,8 @@ __all__ = ["QMC_GROUPS", "LinkRobustness", "OptionRobustness", "Robustness", "li
 QMC_GROUPS = 8
 #: The largest base sample (as a power of two) of the Sobol' indices' Saltelli design.
 SOBOL_MAX_LOG2 = 14
+#: PRIM looks for its box in at most this many worlds (the first ones, a balanced QMC subset).
+PRIM_WORLDS = 20_000
 #: The payoff of each cell of a 2×2 game from the cluster economics (b, c, g, l, w), as
 #: :func:`games.cluster_payoffs` defines them: R = b − c, S = −c − l, T = g, P = −w.
 _ECONOMICS = {"R": lambda v: v["b"] - v["c"], "S": lambda v: -v["c"] - v["l"], "T": lambda v: v["g"], "P": lambda v: -v["w"]}
@@ -111,6 +114,9 @@ class Robustness:
     #: quantity; empty with correlated quantities (the indices assume independent inputs).
     sobol: Mapping[str, SobolIndex] = field(default_factory=dict)
     sobol_note: str = ""
+    #: PRIM's box of the quantities where some link misses the target (scenario discovery),
+    #: found on at most :data:`PRIM_WORLDS` of the worlds; None when no box reaches density 0.8.
+    discovery: Box | None = None
 
     def to_dict(self) -> dict:
         """The JSON document: ``links[i].options[j].levels.strict.probability`` and ``.ci``,
@@ -155,6 +161,14 @@ class Robustness:
                 name: {"S1": _finite(i.S1), "S1_conf": _finite(i.S1_conf), "ST": _finite(i.ST), "ST_conf": _finite(i.ST_conf)} for name, i in self.sobol.items()
             },
             "sobol_note": self.sobol_note,
+            "discovery": None
+            if self.discovery is None
+            else {
+                "where": "some link misses the target",
+                "limits": {name: [_finite(lo), _finite(hi)] for name, (lo, hi) in self.discovery.limits.items()},
+                "coverage": self.discovery.coverage,
+                "density": self.discovery.density,
+            },
         }
 
 
@@ -292,7 +306,21 @@ def robustness(
     share = (weights * at_target).sum(axis=1) / weights.sum(axis=1)
     quantities = tuple((q.name, q.distribution.describe()) for q in network.uncertainty.quantities)
     sobol, note = _sobol(network, target, samples, seed)
-    return Robustness(network.name, len(worlds), seed, method, target, confidence, quantities, tuple(links), _mean_interval(share, groups), sobol, note)
+    return Robustness(
+        network.name, len(worlds), seed, method, target, confidence, quantities, tuple(links), _mean_interval(share, groups), sobol, note,
+        _discovery(worlds, ~at_target.all(axis=1)),
+    )
+
+
+def _discovery(worlds: pd.DataFrame, fails: np.ndarray) -> Box | None:
+    """PRIM's box (density ≥ 0.8) of the worlds where some link misses the target; None when
+    every world or none fails (nothing to tell apart)."""
+    if fails.all() or not fails.any():
+        return None
+    rows = np.linspace(0, len(worlds) - 1, min(len(worlds), PRIM_WORLDS)).astype(int)
+    # A box must be clearly denser than the whole: at least 0.8, and halfway from the base rate to 1.
+    threshold = max(0.8, (1 + float(fails[rows].mean())) / 2)
+    return chosen(prim(worlds.iloc[rows].reset_index(drop=True), fails[rows], threshold=threshold))
 
 
 def share_at_target(network: RegionNetwork, worlds: pd.DataFrame, target: str) -> np.ndarray:
