@@ -20,6 +20,8 @@ Public API
     points, the shares over time, the verdicts of the corners along a swept parameter.
 :func:`save_figure`, :func:`plot_style`, :data:`LEVEL_COLORS`
     Saving by extension (PDF, SVG, PNG), the shared style, the colour of each level.
+:func:`tornado`
+    Uncertainty: the Sobol' indices of each uncertain quantity (``intergov robustness``).
 :func:`use_font`, :func:`require_font`, :class:`FontMissing`
     The font for Chinese (or any non-Latin) text, and the check that every character is drawn.
 :mod:`solver.plots.check`
@@ -32,6 +34,7 @@ from .fonts import FontMissing, require_font, use_font
 from .games import best_responses, payoff_matrix, replicator_flow
 from .maps import network_map
 from .model import VERDICT_COLORS, phase_portrait, shares_over_time, sweep_figure
+from .robust import tornado
 from .style import LEVEL_COLORS, OKABE_ITO, plot_style, save_figure
 
 __all__ = [
@@ -59,5 +62,6 @@ __all__ = [
     "sweep_figure",
     "threshold_curve",
     "time_paths",
+    "tornado",
     "use_font",
 ]

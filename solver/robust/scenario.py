@@ -114,6 +114,9 @@ class Robustness:
     #: quantity; empty with correlated quantities (the indices assume independent inputs).
     sobol: Mapping[str, SobolIndex] = field(default_factory=dict)
     sobol_note: str = ""
+    #: How figures name each quantity: the user's own name, or its place in words
+    #: ("Xinxiang–Luoyang: T", "Jinhua guidance: subsidy").
+    labels: Mapping[str, str] = field(default_factory=dict)
     #: PRIM's box of the quantities where some link misses the target (scenario discovery),
     #: found on at most :data:`PRIM_WORLDS` of the worlds; None when no box reaches density 0.8.
     discovery: Box | None = None
@@ -307,9 +310,28 @@ def robustness(
     quantities = tuple((q.name, q.distribution.describe()) for q in network.uncertainty.quantities)
     sobol, note = _sobol(network, target, samples, seed)
     return Robustness(
-        network.name, len(worlds), seed, method, target, confidence, quantities, tuple(links), _mean_interval(share, groups), sobol, note,
-        _discovery(worlds, ~at_target.all(axis=1)),
+        network.name, len(worlds), seed, method, target, confidence, quantities, tuple(links), _mean_interval(share, groups),
+        sobol=sobol, sobol_note=note, discovery=_discovery(worlds, ~at_target.all(axis=1)), labels=_labels(network),
     )
+
+
+def _labels(network: RegionNetwork) -> dict[str, str]:
+    """Each quantity's name as a figure shows it: the user's name, or its first place in words."""
+    from regions.scenario import default_name
+
+    labels = {}
+    for q in network.uncertainty.quantities:
+        place = q.places[0]
+        if q.name != default_name(place, network.links, network.mechanisms):
+            labels[q.name] = q.name
+        elif place[0] == "mechanism":
+            labels[q.name] = f"{network.mechanisms[place[1]].label}: {place[2]}"
+        else:
+            link = network.links[place[1]]
+            pair = "–".join(network.region(r).name for r in link.between)
+            what = "weight" if place[0] == "weight" else place[3] + ("" if place[2] == "both" else f" ({place[2]})")
+            labels[q.name] = f"{pair}: {what}"
+    return labels
 
 
 def _discovery(worlds: pd.DataFrame, fails: np.ndarray) -> Box | None:
