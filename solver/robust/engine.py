@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +44,7 @@ from ..design.gaps import affine_tolerance, fmt, solve_gaps, tidy
 from ..design.strength import STEP, minimal_strength
 from ..fast2x2 import solve_2x2
 
-__all__ = ["RobustStrength", "level_samples", "reaches_target", "robust_strength"]
+__all__ = ["RobustStrength", "level_samples", "pointwise_strength", "reaches_target", "robust_strength"]
 
 Params = Mapping[int, Mapping[str, npt.ArrayLike]] | None
 
@@ -161,6 +161,9 @@ class RobustStrength:
         Who pays that cost.
     parameter : str
     target : str
+    pointwise : array (n,) or None
+        Each world's own minimal strength (+∞ where unreachable), whose ``quantile_of``
+        quantile ``value`` is; not compared, not printed.
     """
 
     value: float | None
@@ -173,6 +176,7 @@ class RobustStrength:
     payer: str
     parameter: str
     target: str
+    pointwise: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -222,6 +226,43 @@ def _pointwise(A, B, stack, parameter, target, values) -> tuple[np.ndarray, np.n
         if s.feasible:
             value[i], used[i] = s.value, s.used
     return value, used
+
+
+def pointwise_strength(
+    A: npt.ArrayLike,
+    B: npt.ArrayLike,
+    mechanism: Mechanism,
+    parameter: str,
+    target: str,
+    *,
+    others: Sequence[Mechanism] = (),
+    params: Params = None,
+) -> np.ndarray:
+    """Each world's minimal strength: the least value of ``parameter`` at which ``target`` holds
+    there, +∞ where no value does.
+
+    The thresholds come from the gap formulas of :mod:`solver.design.gaps` where the stack has
+    them (all at once, not confirmed world by world), else from
+    :func:`solver.design.minimal_strength` world by world. Whether the threshold itself is
+    attained (≥ or >) is not told here; :func:`robust_strength` decides that for its quantile.
+
+    >>> import numpy as np
+    >>> from games import HigherLevelGuidance
+    >>> T = np.array([4.0, 5.0, 6.0])                     # R = 3, S = 0, P = 1
+    >>> A = np.stack([np.stack([np.full(3, 3.0), np.zeros(3)], 1), np.stack([T, np.ones(3)], 1)], 1)
+    >>> pointwise_strength(A, np.transpose(A, (0, 2, 1)), HigherLevelGuidance(), "subsidy", "strict").tolist()
+    [1.0, 2.0, 3.0]
+    """
+    if target not in LEVELS or target == "none":
+        raise ValueError(f"target must be a level other than 'none' ({', '.join(LEVELS[:-1])}), got {target!r}")
+    if parameter not in type(mechanism).RANGES:
+        raise ValueError(f"{type(mechanism).__name__} has no numeric parameter {parameter!r}; parameters: {', '.join(type(mechanism).RANGES)}")
+    A, B = _arrays(A, B)
+    stack = [mechanism, *others]
+    values = _param_list(stack, params, len(A))
+    formula = _formula(A, B, stack, parameter, target, values)
+    threshold = formula[0] if formula is not None else _pointwise(A, B, stack, parameter, target, values)[0]
+    return np.where(np.isnan(threshold), np.inf, threshold)
 
 
 def robust_strength(
@@ -298,11 +339,12 @@ def robust_strength(
         cost_params.update(values[0] or {})
         cost_params[parameter] = np.full(n, at)
         payer, cost = cost_at_cc(mechanism, cost_params)
-        return RobustStrength(value, closed, at, share, float(reachable.mean()), confidence, float(tidy(np.mean(cost))), payer, parameter, target)
+        return RobustStrength(value, closed, at, share, float(reachable.mean()), confidence, float(tidy(np.mean(cost))), payer, parameter, target, pointwise)
 
     formula = _formula(A, B, stack, parameter, target, values)
     if formula is not None:  # the formulas' quantile, confirmed on every world: it holds there, fails just below
         reachable = ~np.isnan(formula[0])
+        pointwise = np.where(reachable, formula[0], np.inf)
         if int(reachable.sum()) >= k:
             x = float(np.sort(formula[0][reachable])[k - 1])
             step = STEP * max(1.0, abs(x))
@@ -315,6 +357,7 @@ def robust_strength(
                     return result(x, False, x + step, share)
     threshold, used = _pointwise(A, B, stack, parameter, target, values)  # every world confirmed (slow at 10⁵ and more)
     reachable = ~np.isnan(threshold)
+    pointwise = np.where(reachable, threshold, np.inf)
     best = 0.0
     if int(reachable.sum()) >= k:
         x = float(tidy(np.sort(threshold[reachable])[k - 1]))
@@ -329,4 +372,4 @@ def robust_strength(
                 return result(x if y == confirmed[k - 1] else float(y), False, float(y), share)
             best = max(best, share)
     payer = cost_at_cc(mechanism, {name: np.zeros(1) for name in type(mechanism).RANGES})[0]
-    return RobustStrength(None, False, None, best, float(reachable.mean()), confidence, None, payer, parameter, target)
+    return RobustStrength(None, False, None, best, float(reachable.mean()), confidence, None, payer, parameter, target, pointwise)
