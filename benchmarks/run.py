@@ -5,6 +5,9 @@ where a peer exists, the ratio against it measured in the same run.
 (b) analyze + design with five mechanisms, 3,000 regions        goal: < 10 s
 (c) 1,000 steps of imitation dynamics on 10,000 nodes           goal: < 10 s
 (d) a 20 × 20 phase diagram, end to end (solve, draw, save)     goal: < 5 s
+(f) robustness, 10⁶ sampled worlds of a 3-link 2×2 scenario     goal: < 10 s
+
+``benchmarks/run.py f`` (or ``a c``…) runs only the rows named.
 
 Timings live here, never in tests. Record the results and the machine in RESULTS.md.
 """
@@ -160,14 +163,90 @@ def bench_model() -> None:
           f"6 populations, 64 corners {t6:.2f} s — goal < 15 s {'ok' if t6 < 15 else 'MISSED'}")
 
 
-def main() -> None:
+#: The 3-link scenario of benchmark (f): two dilemmas with an uncertain temptation, one with an
+#: uncertain reward and link weight, and guidance with an uncertain subsidy.
+THREE_LINKS = """
+[scenario]
+name = "three links"
+note = "illustrative numbers for a benchmark"
+[[regions]]
+id = "p"
+level = "province"
+[[regions]]
+id = "a"
+level = "county"
+parent = "p"
+[[regions]]
+id = "b"
+level = "county"
+parent = "p"
+[[regions]]
+id = "c"
+level = "county"
+parent = "p"
+[[links]]
+between = ["a", "b"]
+payoffs = { R = 3, S = 0, T = { uniform = [4, 6] }, P = 1 }
+[[links]]
+between = ["a", "c"]
+weight = { triangular = [0.5, 1, 1.5] }
+payoffs = { R = { normal = [3, 0.3], bounds = [2, 4] }, S = -1, T = 4.5, P = 0 }
+[[links]]
+between = ["b", "c"]
+payoffs = { R = 3, S = 0, T = { uniform = [4.2, 5.8] }, P = 1 }
+[[mechanisms]]
+kind = "higher_level_guidance"
+by = "p"
+subsidy = { uniform = [0.3, 0.8] }
+penalty = 2
+detection = 0.5
+"""
+
+
+def bench_robustness() -> None:
+    """Issue 14: ``robustness`` on 10⁶ sampled worlds of a 3-link 2×2 scenario in < 10 s (median
+    of 3 runs); the levels-only kernel against the full vectorized enumeration on the same games."""
+    from regions.scenario import loads_scenario
+    from solver import LEVELS
+    from solver.fast2x2 import levels_2x2, solve_2x2
+    from solver.robust.scenario import link_arrays, robustness, sample_worlds
+
+    network = loads_scenario(THREE_LINKS, "three-links.toml")
+    n = 1_000_000
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        robustness(network, samples=n, seed=1)
+        runs.append(time.perf_counter() - start)
+    total = float(np.median(runs))
+    worlds = sample_worlds(network, n, seed=1)[0]
+    games = [link_arrays(network, i, worlds) for i in range(len(network.links))]
+    start = time.perf_counter()
+    ours = [levels_2x2(A, B) for A, B in games]
+    kernel = time.perf_counter() - start
+    start = time.perf_counter()
+    full = [solve_2x2(A, B, payoffs=False).level for A, B in games]
+    reference = time.perf_counter() - start
+    same = all((np.asarray(LEVELS, dtype=object)[c] == f).all() for c, f in zip(ours, full))
+    print(f"(f) robustness, 10⁶ sampled worlds of a 3-link 2×2 scenario: {total:.2f} s (median of {', '.join(f'{t:.2f}' for t in runs)}) "
+          f"— goal < 10 s {'ok' if total < 10 else 'MISSED'}; levels of the 3 × 10⁶ status-quo games: levels_2x2 {kernel:.3f} s, "
+          f"solve_2x2 {reference:.2f} s, ratio {reference / kernel:,.0f} × ({'identical' if same else 'DIFFERENT'} levels)")
+
+
+BENCHMARKS = {"a": "bench_sweep", "b": "bench_network", "c": "bench_evolution", "d": "bench_phase", "e": "bench_model", "f": "bench_robustness"}
+
+
+def main(rows: list[str] | None = None) -> None:
+    rows = rows or list(BENCHMARKS)
+    unknown = [r for r in rows if r not in BENCHMARKS]
+    if unknown:
+        raise SystemExit(f"unknown benchmark {', '.join(unknown)}; benchmarks: {', '.join(BENCHMARKS)}")
     print(f"machine: {machine()}")
-    bench_sweep()
-    bench_network()
-    bench_evolution()
-    bench_phase()
-    bench_model()
+    for row in rows:
+        globals()[BENCHMARKS[row]]()
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

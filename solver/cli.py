@@ -543,12 +543,17 @@ def report(
     basin_samples: BasinSamplesOption = DEFAULT_SAMPLES,
     names: NamesOption = "latin",
     font: FontOption = None,
+    robust_samples: Annotated[
+        int, typer.Option("--robust-samples", help="With distributions in the scenario: sampled worlds of the robustness section.")
+    ] = 4096,
 ) -> None:
     """Write a report folder: report.md with figures inline, report.tex, tables, figures, metadata.json."""
     from .report import ReportError, write_report
 
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
+    if not 16 <= robust_samples <= 10**7:
+        raise InputError(f"--robust-samples {robust_samples}: use 16 to 10000000")
     network = _load(scenario)
     budgets, options = _budgets(network, budget, menu)
     path = Path(scenario)
@@ -556,7 +561,7 @@ def report(
     try:
         folder = write_report(
             network, out, force=force, target=target, seed=seed, scenario_text=text, scenario_ref=scenario, budgets=budgets, menu=options,
-            basin_samples=basin_samples, names=names, font=font,
+            basin_samples=basin_samples, names=names, font=font, robust_samples=robust_samples,
         )
     except ReportError as err:
         raise InputError(str(err)) from err
@@ -974,39 +979,28 @@ def sweep(
     print(f"wrote {path}: {len(frame)} points ({summary})")
 
 
-def robustness_rows(result) -> list[dict]:
-    """One row per link and option: each level's probability, the target's with its interval,
-    and (on a mechanism's row) its robust minimal strength and expected cost."""
-    from .cooperation import LEVELS as _LEVELS
-    from .design.gaps import fmt
-
-    rows = []
-    for link in result.links:
-        for option in link.options:
-            row = {"link": "–".join(link.between) + f" {link.cluster}", "mechanism": option.option}
-            for level in _LEVELS:
-                row[f"P({level})"] = fmt(option.levels[level].p)
-            t = option.target
-            row[f"P(≥ {result.target})"] = f"{fmt(t.p)} [{fmt(t.low)}, {fmt(t.high)}]"
-            s = link.strengths.get(option.option)
-            row[f"robust strength ({result.confidence:.0%})"] = "" if option.option not in link.strengths else (s.text if s is not None else "n/a")
-            row["expected cost"] = "" if s is None or s.expected_cost is None else f"{s.payer} {fmt(s.expected_cost)}"
-            rows.append(row)
-    return rows
-
-
 @app.command()
 def robustness(
-    scenario: Annotated[str, typer.Argument(help="A scenario file with distributions (or a built-in name).")],
+    scenario: Annotated[str, typer.Argument(help="A scenario file with distributions (or a built-in name, e.g. henan-uncertain).")],
     samples: Annotated[int, typer.Option("--samples", "-n", help="Sampled worlds (QMC: 8 scramblings of samples/8 Sobol' points).")] = 1024,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sample.")] = 0,
     target: TargetOption = "strict",
     confidence: Annotated[float, typer.Option("--confidence", help="Share of worlds a robust strength must reach the target in.")] = 0.95,
     method: Annotated[str, typer.Option("--method", help="sobol (scrambled Sobol' points) or random (plain Monte Carlo).")] = "sobol",
     format: FormatOption = Format.table,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Also write robustness.json/.md/.csv/.tex, sobol.* and figures to this new folder.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty --out folder.")] = False,
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes (all cores) or dask; the same numbers on each.")] = "serial",
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: all cores).")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="dask.distributed scheduler address (with --executor dask).")] = None,
+    names: NamesOption = "latin",
+    font: FontOption = None,
 ) -> None:
-    """Probability of each cooperation level over the scenario's uncertain payoffs, and robust mechanism strengths."""
+    """Probability of each cooperation level over the scenario's uncertain payoffs, robust mechanism strengths, Sobol' indices."""
     from .robust.scenario import robustness as run
+    from .robust_report import robustness_blocks, robustness_figures, robustness_tables
+    from .robust_tables import robustness_lines
+    from .sweep import EXECUTORS
 
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
@@ -1014,36 +1008,74 @@ def robustness(
         raise InputError(f"--samples {samples}: use 16 to 10000000")
     if not 0 < confidence < 1:
         raise InputError(f"--confidence {confidence}: use a share in (0, 1), e.g. 0.95")
+    if method not in ("sobol", "random"):
+        raise InputError(f"--method: '{method}' is not one of sobol, random")
+    if executor not in EXECUTORS:
+        raise InputError(f"--executor: '{executor}' is not one of {', '.join(EXECUTORS)}")
+    if executor == "dask" and not scheduler:
+        raise InputError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+    if out is not None:
+        _check_out_folder(out, force)
     network = load_scenario(scenario)
-    result = run(network, samples=samples, seed=seed, target=target, confidence=confidence, method=method)
+    try:
+        named = network.named(names)
+    except ValueError as err:
+        raise InputError(f"--names {names!r}: use latin, zh or both") from err
+    if out is not None:
+        _check_font(font)
+    options = {"executor": executor, "workers": workers, "scheduler": scheduler}
+    result = run(named, samples=samples, seed=seed, target=target, confidence=confidence, method=method, **options)
+    document = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, sort_keys=True) + "\n"
+    tables = robustness_tables(named, result)
     if format is Format.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        print(document, end="")
+    else:
+        print(render(tables["robustness"], format.value, long=format is Format.latex))
+        if format is Format.table:
+            print()
+            for line in robustness_lines(result):
+                print(line)
+    if out is None:
         return
-    print(render(robustness_rows(result), format.value))
-    if format is Format.table:
-        mean, low, high = result.network_share
-        how = "scrambled Sobol' points" if result.method == "sobol" else "Monte Carlo"
-        print(
-            f"\n{result.scenario}: {result.samples} sampled worlds ({how}, seed {result.seed}) of {len(result.quantities)} uncertain "
-            f"quantities; link weight at {result.target} or better with all mechanisms: {mean:.1%} [{low:.1%}, {high:.1%}]"
-        )
-        if result.sobol:
-            from .design.gaps import fmt
+    from .plots.fonts import use_font
 
-            ranked = sorted(result.sobol.items(), key=lambda kv: -(kv[1].ST if kv[1].ST == kv[1].ST else -1))
-            shown = "; ".join(f"{name} {fmt(max(i.ST, 0.0))} ± {fmt(i.ST_conf)}" for name, i in ranked)
-            print(f"Sobol' total indices of that share ({result.sobol_note}): {shown}")
-        elif result.sobol_note:
-            print(f"no Sobol' indices: {result.sobol_note}")
-        box = result.discovery
-        if box is not None:
-            from .design.gaps import fmt
+    made: list[tuple[str, str]] = []
+    drawn: dict = {}
 
-            limits = "; ".join(
-                (f"{name} > {fmt(lo)}" if hi == float("inf") else f"{name} < {fmt(hi)}" if lo == float("-inf") else f"{fmt(lo)} < {name} < {fmt(hi)}")
-                for name, (lo, hi) in box.limits.items()
-            )
-            print(f"where some link misses {result.target} (PRIM): {limits or 'everywhere'} — coverage {box.coverage:.0%}, density {box.density:.0%}")
+    def keep(fig, name: str, caption: str) -> None:
+        drawn[name] = fig
+        made.append((name, caption))
+
+    with use_font(font):
+        robustness_figures(named, result, keep, seed=seed)
+        from .report import _blocks_md
+
+        blocks = [("title", named.name, f"intergov robustness — {result.samples:,} sampled worlds, seed {seed}"), *robustness_blocks(named, result, made)]
+        texts = {"robustness.json": document, "robustness.md": _blocks_md(blocks) + "\n"}
+        for name, rows in tables.items():
+            texts[f"{name}.csv"] = render(rows, "csv") + "\n"
+            texts[f"{name}.tex"] = render(rows, "latex", long=True) + "\n"
+        try:
+            folder = _write_folder(out, force, texts, drawn)
+        finally:
+            import matplotlib.pyplot as plt
+
+            for fig in drawn.values():
+                plt.close(fig)
+    print(f"wrote {folder}/robustness.md, robustness.json, {len(tables)} tables and {len(drawn)} figures", file=sys.stderr)
+
+
+def _check_out_folder(out: str, force: bool) -> None:
+    """An --out folder that cannot be written is an error before any work."""
+    from .report import FILE_EXTENSIONS
+
+    folder = Path(out)
+    if folder.suffix.lower() in FILE_EXTENSIONS and not folder.is_dir():
+        raise InputError(f"--out {out}: --out takes a folder, not a {folder.suffix} file")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {out}: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise InputError(f"--out {out}: exists and is not empty; use --force to replace it")
 
 
 @app.command("export")

@@ -36,7 +36,7 @@ import numpy.typing as npt
 from .cooperation import LEVELS
 from .nash import TOLERANCE
 
-__all__ = ["BAND", "Solved2x2", "report_from_batch", "solve_2x2", "stack_games"]
+__all__ = ["BAND", "Solved2x2", "levels_2x2", "report_from_batch", "solve_2x2", "stack_games"]
 
 #: Relative distance from zero below which a game is decided exactly rather than in floats.
 BAND = 1e-6
@@ -239,3 +239,114 @@ def report_from_batch(game, solved: Solved2x2, k: int):
         cooperative_profiles=((0, 0),) if solved.nash[k] else (),
         notes=tuple(notes),
     )
+
+
+#: Games per block of :func:`levels_2x2`: its few temporaries (about 1 MB) stay in cache.
+CHUNK = 1 << 15
+
+
+def levels_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> np.ndarray:
+    """The cooperation level of each of N 2×2 games, as its index into :data:`solver.LEVELS`.
+
+    ``LEVELS[levels_2x2(A, B)[k]] == solve_2x2(A, B).level[k]`` for every game: the same
+    decision, with nothing else computed (no equilibria, no payoffs), in blocks of
+    :data:`CHUNK` games with preallocated buffers.
+
+    Parameters
+    ----------
+    A, B : array_like, shape (N, 2, 2) or (2, 2)
+        Row and column payoffs; strategy 0 is cooperate.
+
+    Returns
+    -------
+    array (N,) of int8
+        0 dominant, 1 unique, 2 risk-dominant, 3 strict, 4 weak, 5 none.
+
+    Raises
+    ------
+    ValueError
+        If A and B do not have the same number of games.
+
+    Notes
+    -----
+    Outside the band of :func:`solve_2x2` (every gap a₁, a₂ of both players, their
+    differences and the difference of the risk-dominance products farther than
+    :data:`BAND` × scale from zero) no label of the vertex enumeration is within the
+    tolerance, so the equilibria follow from the signs of the gaps alone: with a₁ > 0 for
+    both players, (C, C) is strict, and it is the only equilibrium unless a₂ < 0 for both
+    (then (D, D) and one mixed equilibrium exist too, and risk dominance compares a₁ᵣa₁꜀ with
+    a₂ᵣa₂꜀); with some a₁ < 0 it is not an equilibrium. The games inside the band go to
+    :func:`solve_2x2`, which decides them exactly, so the two agree game by game.
+
+    Examples
+    --------
+    >>> A = np.array([[[3, 0], [5, 1]], [[4, 0], [3, 2]], [[5, 3], [3, 1]]], dtype=float)
+    >>> levels_2x2(A, np.transpose(A, (0, 2, 1))).tolist()     # dilemma, stag hunt, harmony
+    [5, 3, 0]
+    """
+    A = np.asarray(A, dtype=float).reshape(-1, 2, 2)
+    B = np.asarray(B, dtype=float).reshape(-1, 2, 2)
+    if A.shape != B.shape:
+        raise ValueError(f"A and B must hold the same number of 2×2 games, got {len(A)} and {len(B)}")
+    n = len(A)
+    codes = np.empty(n, dtype=np.int8)
+    m = min(n, CHUNK)
+    f = np.empty((8, m))  # gaps g1r, g1c, g2r, g2c; scale, band; two scratch rows
+    t = np.empty((4, m), dtype=bool)
+    c = np.empty(m, dtype=np.int8)
+    near_games = []
+    for start in range(0, n, CHUNK):
+        stop = min(n, start + CHUNK)
+        k = stop - start
+        a, b = A[start:stop], B[start:stop]
+        g1r, g1c, g2r, g2c, scale, band, x, y = (row[:k] for row in f)
+        near, hit, u, v = (row[:k] for row in t)
+        cc = c[:k]
+        np.subtract(a[:, 0, 0], a[:, 1, 0], out=g1r)
+        np.subtract(b[:, 0, 0], b[:, 0, 1], out=g1c)
+        np.subtract(a[:, 0, 1], a[:, 1, 1], out=g2r)
+        np.subtract(b[:, 1, 0], b[:, 1, 1], out=g2c)
+        for M, spread in ((a, scale), (b, band)):  # max − min of the four payoffs, as solve_2x2
+            np.maximum(M[:, 0, 0], M[:, 0, 1], out=spread)
+            np.maximum(M[:, 1, 0], M[:, 1, 1], out=x)
+            np.maximum(spread, x, out=spread)
+            np.minimum(M[:, 0, 0], M[:, 0, 1], out=x)
+            np.minimum(M[:, 1, 0], M[:, 1, 1], out=y)
+            np.minimum(x, y, out=x)
+            np.subtract(spread, x, out=spread)
+        np.maximum(scale, band, out=scale)
+        np.maximum(scale, 1.0, out=scale)
+        np.multiply(scale, BAND, out=band)  # BAND · scale, the band of solve_2x2
+        # near: the games solve_2x2 decides exactly (the same quantities, the same floats)
+        np.less_equal(np.abs(g1r, out=x), band, out=near)
+        for g in (g1c, g2r, g2c):
+            np.logical_or(near, np.less_equal(np.abs(g, out=x), band, out=hit), out=near)
+        np.subtract(g1r, g2r, out=x)
+        np.logical_or(near, np.less_equal(np.abs(x, out=x), band, out=hit), out=near)
+        np.subtract(g1c, g2c, out=x)
+        np.logical_or(near, np.less_equal(np.abs(x, out=x), band, out=hit), out=near)
+        np.multiply(g1r, g1c, out=x)  # mine
+        np.multiply(g2r, g2c, out=y)  # theirs
+        np.multiply(band, scale, out=band)
+        np.subtract(x, y, out=scale)
+        np.logical_or(near, np.less_equal(np.abs(scale, out=scale), band, out=hit), out=near)
+        # outside the band: signs decide (code = 5 − 4·strict + strict·dd·(1 + [mine ≤ theirs]) − dominant)
+        np.logical_and(np.greater(g1r, 0.0, out=u), np.greater(g1c, 0.0, out=hit), out=u)  # strict
+        np.logical_and(np.less(g2r, 0.0, out=v), np.less(g2c, 0.0, out=hit), out=v)  # (D, D) strict
+        np.logical_and(v, u, out=v)
+        np.multiply(u, np.int8(-4), out=cc)
+        np.add(cc, np.int8(5), out=cc)
+        np.add(cc, v, out=cc, casting="unsafe")
+        np.logical_and(v, np.less_equal(x, y, out=hit), out=v)
+        np.add(cc, v, out=cc, casting="unsafe")
+        np.logical_and(u, np.greater(g2r, 0.0, out=hit), out=u)
+        np.logical_and(u, np.greater(g2c, 0.0, out=hit), out=u)  # dominant
+        np.subtract(cc, u, out=cc, casting="unsafe")
+        codes[start:stop] = cc
+        if near.any():
+            near_games.append(start + np.flatnonzero(near))
+    if near_games:
+        index = np.concatenate(near_games)
+        exact = solve_2x2(A[index], B[index], payoffs=False).level
+        codes[index] = [LEVELS.index(level) for level in exact]
+    return codes

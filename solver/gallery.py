@@ -9,7 +9,9 @@ sees them all at once.
 
 Kinds that show the scenario (:data:`SCENARIO_KINDS`) depend on its regions, links and names;
 the three-party dynamics (:data:`MODEL_KINDS`) are the model of ``docs/models.md`` with its own
-population names, the same for every scenario. Grids are small where the figure allows (a
+population names, the same for every scenario. The figures of robustness under uncertain payoffs
+(:data:`ROBUST_KINDS`) are drawn from the scenario when it states distributions, else from the
+built-in ``henan-uncertain`` (:data:`ROBUST_SCENARIO`), at :data:`ROBUST_SAMPLES` sampled worlds. Grids are small where the figure allows (a
 phase diagram of 31 × 21 points, a threshold curve of 9 values, a model sweep of 17), so a scenario draws in a
 second or two.
 
@@ -43,7 +45,7 @@ from .nash import equilibria
 from .network import analyze, link_game
 from .stack import link_mechanisms
 
-__all__ = ["CAPTIONS", "KINDS", "MODEL_KINDS", "SCENARIO_KINDS", "build_gallery", "figures"]
+__all__ = ["CAPTIONS", "KINDS", "MODEL_KINDS", "ROBUST_KINDS", "ROBUST_SAMPLES", "ROBUST_SCENARIO", "SCENARIO_KINDS", "build_gallery", "figures"]
 
 #: Figure kinds drawn from a scenario (its regions, links, names).
 SCENARIO_KINDS = (
@@ -61,8 +63,14 @@ SCENARIO_KINDS = (
 )
 #: Figure kinds of the three-party model, the same for every scenario.
 MODEL_KINDS = ("time-paths", "cube-trajectories", "sensitivity", "phase-portrait")
+#: Figure kinds of robustness under uncertain payoffs (``intergov robustness``).
+ROBUST_KINDS = ("robust-map", "tornado", "probability-surface", "strength-distribution")
+#: The scenario the robustness kinds are drawn from when the given one states no distribution.
+ROBUST_SCENARIO = "henan-uncertain"
+#: Sampled worlds of the robustness kinds (modest: the gallery and its tests stay fast).
+ROBUST_SAMPLES = 4096
 #: Every figure kind.
-KINDS = SCENARIO_KINDS + MODEL_KINDS
+KINDS = SCENARIO_KINDS + MODEL_KINDS + ROBUST_KINDS
 #: What each kind shows, for the review page (docs/gallery/README.md).
 CAPTIONS = {
     "network-map": "Regions at their coordinates, grouped by superior government; links coloured by cooperation level, width by weight.",
@@ -80,6 +88,10 @@ CAPTIONS = {
     "cube-trajectories": "The three-party model: trajectories in the unit cube and the stable corner.",
     "sensitivity": "The three-party model: the paths as the higher-level subsidy varies.",
     "phase-portrait": "The three-party model: the phase portrait with its rest points.",
+    "robust-map": "Uncertain payoffs (henan-uncertain): each link coloured by the probability that it reaches strict cooperation with all its mechanisms.",
+    "tornado": "Uncertain payoffs: total (bar) and first-order (dot) Sobol' indices of the share of link weight at strict cooperation.",
+    "probability-surface": "Uncertain payoffs: P(every link reaches strict) over the two most influential quantities, others sampled; contours at 0.5, 0.95.",
+    "strength-distribution": "Uncertain payoffs: per mechanism, the ECDF over sampled worlds of each link's least strength reaching strict; robust strength.",
 }
 
 def _link_figures(network: RegionNetwork, wanted: set[str], base: RegionNetwork) -> dict[str, Figure]:
@@ -239,7 +251,32 @@ def figures(network: RegionNetwork, *, names: str = "latin", seed: int = 0, kind
             out["network-snapshot"] = network_snapshot(net, evolve_on_graph(net, steps=60, rule="fermi", payoffs="average", seed=seed), seed=seed)
     out.update(_model_figures_of_link(net, wanted))
     out.update(_model_kinds(wanted))
+    if wanted & set(ROBUST_KINDS):
+        out.update(_robust_kinds(network, names, wanted))
     return {k: out[k] for k in KINDS if k in out}
+
+
+def _robust_kinds(network: RegionNetwork, names: str, wanted: set[str]) -> dict[str, Figure]:
+    """The robustness figures of ``network`` (of :data:`ROBUST_SCENARIO` if it states no distribution)."""
+    from .plots.robust import robust_map, strength_distribution, surface_plot, tornado
+    from .robust.scenario import robustness
+
+    source = network if network.uncertainty is not None else _kept(network, "robust-source", lambda: load_scenario(ROBUST_SCENARIO))
+    net = source.named(names)
+    # Computed on the named copy: the quantities' labels carry the region names drawn.
+    result = robustness(net, samples=ROBUST_SAMPLES, seed=0)
+    out: dict[str, Figure] = {}
+    if "robust-map" in wanted:
+        out["robust-map"] = robust_map(source, result, names=names)
+    if "tornado" in wanted and result.sobol:
+        out["tornado"] = tornado(result)
+    if "probability-surface" in wanted:
+        from .robust.surface import probability_surface, surface_pair
+
+        out["probability-surface"] = surface_plot(probability_surface(net, *surface_pair(result), grid=21, samples=256, seed=0), confidence=result.confidence)
+    if "strength-distribution" in wanted:
+        out["strength-distribution"] = strength_distribution(result, source, names=names)
+    return out
 
 
 def build_gallery(folder: str | Path = "docs/gallery", scenario: str = "yongkang-wuyi-jinyun") -> list[Path]:
@@ -262,6 +299,8 @@ def build_gallery(folder: str | Path = "docs/gallery", scenario: str = "yongkang
         f"Every figure kind of intergov, drawn from the built-in scenario `{scenario}` (illustrative",
         "payoffs) with Latin names (left) and Chinese names (right). Regenerate with `make figures`;",
         "every kind also passes `solver.plots.check.check_figure` and its pytest-mpl baseline in `make test`.",
+        f"The robustness kinds ({', '.join(ROBUST_KINDS)}) are drawn from `{ROBUST_SCENARIO}` (distributions on its",
+        f"payoffs, a weight and a detection rate) at {ROBUST_SAMPLES:,} sampled worlds.",
         "",
         "| kind | Latin names | Chinese names |",
         "| --- | --- | --- |",

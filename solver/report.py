@@ -207,6 +207,37 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
     return made
 
 
+def _robustness(network: RegionNetwork, work: Path, *, target: str, seed: int, samples: int, figures: bool, font: str | None) -> list[tuple]:
+    """The robustness section of a scenario with distributions: its tables into ``work/tables``,
+    its figures into ``work/figures``, and its blocks."""
+    from .robust.scenario import robustness
+    from .robust_report import robustness_blocks, robustness_figures, robustness_tables
+
+    result = robustness(network, samples=samples, seed=seed, target=target)
+    for name, rows in robustness_tables(network, result).items():
+        for fmt, ext in (("markdown", "md"), ("latex", "tex"), ("csv", "csv")):
+            text = render(rows, fmt, long=True) if fmt == "latex" else render(rows, fmt)
+            (work / "tables" / f"{name}.{ext}").write_text(text + "\n", encoding="utf-8")
+    made: list[tuple[str, str]] = []
+    if figures:
+        import matplotlib.pyplot as plt
+
+        from .plots import save_figure
+        from .plots.fonts import use_font
+
+        def keep(fig, name: str, caption: str) -> None:
+            try:
+                for ext in ("pdf", "png"):
+                    save_figure(fig, work / "figures" / f"{name}.{ext}")
+            finally:
+                plt.close(fig)
+            made.append((name, caption))
+
+        with use_font(font):
+            robustness_figures(network, result, keep, seed=seed)
+    return robustness_blocks(network, result, made)
+
+
 def _blocks_md(blocks: list[tuple]) -> str:
     lines: list[str] = []
     for kind, *args in blocks:
@@ -270,6 +301,7 @@ def write_report(
     menu: Mapping[str, Sequence[Option]] | None = None,
     names: str = "latin",
     font: str | None = None,
+    robust_samples: int = 4096,
 ) -> Path:
     """Write the report folder of a scenario (see the module notes).
 
@@ -299,6 +331,10 @@ def write_report(
         The font (family name or file) for Chinese text in figures, and in ``report.tex``
         when it is a family name; by default an installed CJK font (figures) and
         ``Noto Serif CJK SC`` (LaTeX).
+    robust_samples : int
+        For a scenario with distributions, the sampled worlds of its "Robustness under
+        uncertain payoffs" section (:func:`solver.robust.scenario.robustness`, seeded with
+        ``seed``); the rest of the report uses the central values.
 
     Raises
     ------
@@ -360,6 +396,9 @@ def write_report(
             (work / "figures").mkdir()
             with use_font(font):
                 made = _figures(named, analysis, comparison, work / "figures", seed, basin_samples)
+        robust_blocks: list[tuple] = []
+        if network.uncertainty is not None:
+            robust_blocks = _robustness(named, work, target=target, seed=seed, samples=robust_samples, figures=figures, font=font)
         transfers = transfer_rows(named, labels)
         surplus = shapley_surplus(named)
         s = analysis.summary
@@ -392,6 +431,7 @@ def write_report(
             ]
         if transfers:
             blocks += [("section", "Side payments on asymmetric links"), ("table", transfers, None)]
+        blocks += robust_blocks
         shares = ", ".join(f"{labels.get(k, k)} {v:.4g}" for k, v in surplus.values.items())
         core = {True: "lies in the core", False: "does not lie in the core", None: "core membership undecided"}[surplus.in_core]
         blocks += [
@@ -423,6 +463,7 @@ def write_report(
                 "budgets": dict(budgets or {}),
                 "names": names,
                 "font": font,
+                "robust_samples": robust_samples if network.uncertainty is not None else None,
             },
             "versions": _versions(),
             "files": [*sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()), "metadata.json"],

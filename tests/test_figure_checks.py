@@ -64,3 +64,16 @@ def test_generated_scenarios_span_5_to_60_regions_with_chinese_names():
     net = _network(f"generated-{GENERATED[-1][0]}-{GENERATED[-1][1]}")
     zh = [r.name for r in net.named("zh").regions.values()]
     assert all(any(ord(ch) >= 0x4E00 for ch in name) for name in zh) and len(set(zh)) == len(zh)
+
+
+@pytest.mark.parametrize("names", ["latin", "zh"])
+def test_robust_figures_pass_the_checks(names):
+    # The robustness kinds (issue 14) on henan-uncertain, the scenario they are drawn from when
+    # the given one states no distribution; the quantities' ids must not show either.
+    from solver.gallery import ROBUST_KINDS, ROBUST_SCENARIO
+
+    network = load_scenario(ROBUST_SCENARIO)
+    figs = figures(network, names=names, kinds=ROBUST_KINDS)
+    assert list(figs) == list(ROBUST_KINDS)
+    failures = _failures(figs, _ids(network) | set(network.uncertainty.names))
+    assert not failures, f"{len(failures)} problems\n" + "\n".join(failures)

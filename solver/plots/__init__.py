@@ -20,8 +20,10 @@ Public API
     points, the shares over time, the verdicts of the corners along a swept parameter.
 :func:`save_figure`, :func:`plot_style`, :data:`LEVEL_COLORS`
     Saving by extension (PDF, SVG, PNG), the shared style, the colour of each level.
-:func:`tornado`
-    Uncertainty: the Sobol' indices of each uncertain quantity (``intergov robustness``).
+:func:`tornado`, :func:`robust_map`, :func:`surface_plot`, :func:`strength_distribution`
+    Uncertainty (``intergov robustness``): the Sobol' indices of each uncertain quantity; the map
+    coloured by each link's probability of reaching the target; the probability over two
+    quantities; per mechanism, the distribution of the least strength over the sampled worlds.
 :func:`use_font`, :func:`require_font`, :class:`FontMissing`
     The font for Chinese (or any non-Latin) text, and the check that every character is drawn.
 :mod:`solver.plots.check`
@@ -34,13 +36,14 @@ from .fonts import FontMissing, require_font, use_font
 from .games import best_responses, payoff_matrix, replicator_flow
 from .maps import network_map
 from .model import VERDICT_COLORS, phase_portrait, shares_over_time, sweep_figure
-from .robust import tornado
+from .robust import PROBABILITY_CMAP, robust_map, strength_distribution, surface_plot, tornado
 from .style import LEVEL_COLORS, OKABE_ITO, plot_style, save_figure
 
 __all__ = [
     "LEVEL_CMAP",
     "LEVEL_COLORS",
     "OKABE_ITO",
+    "PROBABILITY_CMAP",
     "STRATEGY_COLORS",
     "VERDICT_COLORS",
     "FontMissing",
@@ -56,9 +59,12 @@ __all__ = [
     "plot_style",
     "replicator_flow",
     "require_font",
+    "robust_map",
     "save_figure",
     "sensitivity_panels",
     "shares_over_time",
+    "strength_distribution",
+    "surface_plot",
     "sweep_figure",
     "threshold_curve",
     "time_paths",

@@ -364,7 +364,10 @@ def network_map(
         return _draw(network, rows, nodes, pos, geographic, mechanism, ax)
 
 
-def _draw(network, rows, nodes, pos, geographic, mechanism, ax) -> Figure:
+def _draw(network, rows, nodes, pos, geographic, mechanism, ax, paint=None) -> Figure:
+    """The map of ``rows`` (link key -> row with ``.link`` and ``.report.level``). ``paint`` = (colour by
+    link key, a function ``(fig, ax)`` drawing their key, e.g. a colourbar) replaces the level colours
+    and their legend (:func:`solver.plots.robust.robust_map`)."""
     xy = np.array([pos[n] for n in nodes])
     span = float(max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 1e-9))
     lo, hi = xy.min(axis=0) - 0.14 * span, xy.max(axis=0) + 0.14 * span
@@ -391,7 +394,7 @@ def _draw(network, rows, nodes, pos, geographic, mechanism, ax) -> Figure:
         normal = np.array([-(b - a)[1], (b - a)[0]]) / max(float(np.linalg.norm(b - a)), 1e-12)
         shift = (same.index(key) - (len(same) - 1) / 2) * 0.015 * span * normal
         segments.append([a + shift, b + shift])
-        colors.append(LEVEL_COLORS[r.report.level])
+        colors.append(LEVEL_COLORS[r.report.level] if paint is None else paint[0][key])
         widths.append(_width(r.link.weight, low, high, scale))
     casing = np.asarray(widths) + _casing_extra(scale)
     ax.add_collection(LineCollection(segments, colors=_casing_colour(scale), linewidths=casing, capstyle="round", zorder=2, gid="link-casing"))
@@ -419,7 +422,9 @@ def _draw(network, rows, nodes, pos, geographic, mechanism, ax) -> Figure:
             groups.setdefault(parent, []).append(node)
     if len(groups) == 1 and sum(map(len, groups.values())) == len(nodes):
         groups = {}
-    legends = _legends(fig, network, rows, mechanism, groups, (low, high) if varied else None, scale)
+    legends = _legends(fig, network, rows, mechanism, groups, (low, high) if varied else None, scale, levels=paint is None)
+    if paint is not None:
+        paint[1](fig, ax)
     _arrange(fig, ax, legends, None, own, map_height)
     order = sorted(nodes, key=lambda n: (-sum(r.link.weight for k, r in rows.items() if n in k[:2]), nodes.index(n)))
     omitted = _labels(fig, ax, network, pos, order, groups, segments)
@@ -437,16 +442,17 @@ def _schematic(network: RegionNetwork, nodes: list[str]) -> str:
     return f"schematic layout (not to scale): {which} {'has' if len(missing) == 1 else 'have'} no coordinates"
 
 
-def _legends(fig: Figure, network, rows, mechanism: str, groups: dict, weights, scale: float) -> list[Legend]:
-    """The figure's legends: levels, link weights, superior governments' outlines."""
+def _legends(fig: Figure, network, rows, mechanism: str, groups: dict, weights, scale: float, levels: bool = True) -> list[Legend]:
+    """The figure's legends: levels (unless ``levels`` is false), link weights, superior governments' outlines."""
     kw = {"loc": "upper left", "bbox_transform": fig.dpi_scale_trans, "borderaxespad": 0.0, "alignment": "left"}
-    present = [level for level in _LEVEL_ORDER if level in {r.report.level for r in rows.values()}]
+    present = [level for level in _LEVEL_ORDER if level in {r.report.level for r in rows.values()}] if levels else []
     swatch = _EQUAL * scale if weights is None else _width(sum(weights) / 2, *weights, scale)
     handles = [Line2D([], [], color=LEVEL_COLORS[level], linewidth=swatch, path_effects=_cased(swatch, scale), label=level) for level in present]
     which = "all mechanisms combined" if mechanism == "all together" else mechanism
     title = wrap_text(f"cooperation level ({which})", 2.6, 8)
-    out = [fig.legend(handles=handles, title=title, ncols=2 if len(present) > 3 else 1, **kw)]
-    out[-1].set_gid("levels")
+    out = [fig.legend(handles=handles, title=title, ncols=2 if len(present) > 3 else 1, **kw)] if levels else []
+    if levels:
+        out[-1].set_gid("levels")
     if weights is not None:
         samples = _weight_legend([float(r.link.weight) for r in rows.values()])
         places = _decimals(samples)

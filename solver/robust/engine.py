@@ -1,10 +1,12 @@
 """Cooperation levels and mechanism strengths of many sampled worlds of one link, on arrays.
 
 A sampled world is a 2×2 stage game (one slice of the arrays A, B of shape (n, 2, 2)) and the
-values of the mechanism parameters in it. :func:`level_samples` gives the cooperation level of
-every world after the mechanism stack, with :func:`solver.design.batch.batch_apply` and the exact
-vectorized 2×2 enumeration (:func:`solver.fast2x2.solve_2x2`) — the path of
-:func:`solver.sweep.evaluate`. A stack with repeated play induces an m×m normal form that the
+values of the mechanism parameters in it. :func:`level_codes` gives the cooperation level of
+every world after the mechanism stack as an index into :data:`solver.LEVELS`, with
+:func:`solver.design.batch.batch_apply` and the levels-only 2×2 kernel
+(:func:`solver.fast2x2.levels_2x2`, game by game the decision of
+:func:`solver.fast2x2.solve_2x2`, the path of :func:`solver.sweep.evaluate`);
+:func:`level_samples` gives the same levels as names. A stack with repeated play induces an m×m normal form that the
 2×2 path cannot solve: those worlds are solved one by one (:func:`solver.cooperation.stability`,
 ``method="fast"``), as sweeps do.
 
@@ -22,6 +24,8 @@ Examples
 >>> B = np.transpose(A, (0, 2, 1))
 >>> level_samples(A, B, [HigherLevelGuidance(subsidy=1.5)]).tolist()
 ['dominant', 'weak', 'none', 'none']
+>>> level_codes(A, B, [HigherLevelGuidance(subsidy=1.5)]).tolist()
+[0, 4, 5, 5]
 >>> r = robust_strength(A, B, HigherLevelGuidance(), "subsidy", "weak", confidence=0.75)
 >>> r.value, r.closed, r.text
 (2.0, True, 'subsidy ≥ 2')
@@ -36,15 +40,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
-from games import Game, Mechanism, RepeatedPlay, SidePayment, apply
+from games import Game, Mechanism, RepeatedPlay, SidePayment, ThirdPartyOrganization, apply
+from games.repeated import EXACT_STATES, Automaton
 
 from ..cooperation import LEVELS, stability
 from ..design.batch import BATCH_TARGETS, _gaps, _range, batch_apply, batch_minimal_strength, cost_at_cc
 from ..design.gaps import affine_tolerance, fmt, solve_gaps, tidy
 from ..design.strength import STEP, minimal_strength
-from ..fast2x2 import solve_2x2
+from ..fast2x2 import levels_2x2
 
-__all__ = ["RobustStrength", "level_samples", "pointwise_strength", "reaches_target", "robust_strength"]
+__all__ = ["SCREEN_BAND", "RobustStrength", "induced_arrays", "level_codes", "level_samples", "pointwise_strength", "reaches_target", "robust_strength"]
 
 Params = Mapping[int, Mapping[str, npt.ArrayLike]] | None
 
@@ -80,6 +85,204 @@ def _stack_at(mechanisms: Sequence[Mechanism], params: list, i: int) -> list[Mec
     return [replace(m, **{key: float(v[i]) for key, v in p.items()}) if p else m for m, p in zip(mechanisms, params)]
 
 
+_NAMES = np.asarray(LEVELS, dtype=object)
+
+
+def level_codes(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechanism] = (), params: Params = None) -> np.ndarray:
+    """The cooperation level of each of n sampled worlds under a mechanism stack, as its index
+    into :data:`solver.LEVELS` (0 dominant … 5 none; a level reaches a target when its code is
+    at most the target's).
+
+    Parameters and errors as :func:`level_samples`, which is ``LEVELS[level_codes(...)]``.
+
+    Returns
+    -------
+    array (n,) of int8
+
+    Notes
+    -----
+    Stage stacks: :func:`solver.design.batch.batch_apply`, then
+    :func:`solver.fast2x2.levels_2x2` (10⁶ worlds in a few hundredths of a second plus the
+    transform). With :class:`games.RepeatedPlay` each world's induced normal form is solved on
+    its own (:func:`solver.cooperation.stability`, about a millisecond per world).
+
+    >>> import numpy as np
+    >>> A = np.array([[[3.0, 0.0], [5.0, 1.0]], [[4.0, 0.0], [3.0, 2.0]]])  # dilemma, stag hunt
+    >>> level_codes(A, np.transpose(A, (0, 2, 1))).tolist()
+    [5, 3]
+    """
+    A, B = _arrays(A, B)
+    mechanisms = list(mechanisms)
+    values = _param_list(mechanisms, params, len(A))
+    if not any(isinstance(m, RepeatedPlay) for m in mechanisms):
+        return levels_2x2(*batch_apply(A, B, mechanisms, values))
+    out = np.full(len(A), LEVELS.index("none"), dtype=np.int8)
+    rest = np.flatnonzero(~_repeated_none(A, B, mechanisms, values))
+    # identical worlds (the same payoffs and parameter values, as with discrete distributions)
+    # are solved once
+    columns = [A[rest].reshape(len(rest), 4), B[rest].reshape(len(rest), 4)]
+    columns += [v[rest, None] for p in values if p for v in p.values()]
+    _, first, inverse = np.unique(np.concatenate(columns, axis=1), axis=0, return_index=True, return_inverse=True)
+    solved = np.empty(len(first), dtype=np.int8)
+    for u, i in enumerate(rest[first]):
+        game = apply(Game(A[i], B[i]), *_stack_at(mechanisms, values, i))
+        solved[u] = LEVELS.index(stability(game, basin=False, method="fast").level)
+    out[rest] = solved[np.ravel(inverse)]
+    return out
+
+
+# Repeated play on arrays -------------------------------------------------------------------
+# Outcome order (own action, other's action): CC, CD, DC, DD, as games.repeated.
+_OUTCOMES = ((0, 0), (0, 1), (1, 0), (1, 1))
+#: Margin of the "none" screen, times the induced game's payoff range and 1 / (1 − δ): far
+#: above the float error of the induced payoffs (≈ 10⁻¹² of the range from reading floats as
+#: rationals, amplified at most 1 / (1 − δ) by the repetition) and above the tolerance 10⁻⁷ with
+#: which :func:`solver.equilibria` (``method="fast"``) accepts a float equilibrium.
+SCREEN_BAND = 1e-6
+
+
+def _path_cooperative(first: Automaton, second: Automaton) -> bool:
+    """Whether the noise-free path of the pair is mutual cooperation in every round (δ-free)."""
+    seen, state = set(), (first.initial, second.initial)
+    while state not in seen:
+        seen.add(state)
+        s1, s2 = state
+        if first.actions[s1] != "C" or second.actions[s2] != "C":
+            return False
+        state = (first.table[s1][0], second.table[s2][0])
+    return True
+
+
+def _pair_outcomes(first: Automaton, second: Automaton, delta: np.ndarray, eps: np.ndarray) -> np.ndarray:
+    """:func:`games.repeated.discounted_outcomes` of one pair of automata in n worlds at once:
+    array (n, 4) over CC, CD, DC, DD, in floats (δ and ε per world)."""
+    n1, n2 = len(first.actions), len(second.actions)
+    size, n = n1 * n2, len(delta)
+    result = np.empty((n, 4))
+    chunk = max(1, 2**21 // (size * size))
+    for lo in range(0, n, chunk):
+        d, e = delta[lo : lo + chunk], eps[lo : lo + chunk]
+        m, keep = len(d), 1.0 - e
+        M, outcome = np.zeros((m, size, size)), np.zeros((m, size, 4))
+        for s1 in range(n1):
+            for s2 in range(n2):
+                k = s1 * n2 + s2
+                a1, a2 = (0 if first.actions[s1] == "C" else 1), (0 if second.actions[s2] == "C" else 1)
+                for o, (r1, r2) in enumerate(_OUTCOMES):
+                    p = (keep if r1 == a1 else e) * (keep if r2 == a2 else e)
+                    outcome[:, k, o] += p
+                    M[:, k, first.table[s1][o] * n2 + second.table[s2][_OUTCOMES.index((r2, r1))]] += p
+        # the occupation measure o solves o (I − δM) = (1 − δ) e_start
+        rhs = np.zeros((m, size, 1))
+        rhs[:, first.initial * n2 + second.initial, 0] = 1.0 - d
+        lhs = np.eye(size) - d[:, None, None] * M
+        occupation = np.linalg.solve(np.transpose(lhs, (0, 2, 1)), rhs)[:, :, 0]
+        result[lo : lo + chunk] = np.einsum("ns,nso->no", occupation, outcome)
+    return result
+
+
+def induced_arrays(
+    a: np.ndarray, b: np.ndarray, strategies: Sequence[Automaton], delta: npt.ArrayLike, noise: npt.ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The induced normal forms of n repeated 2×2 stage games, in floats.
+
+    The induced payoffs are linear in the stage payoffs: ``A[i, j] = W[i, j] · a`` with
+    ``W[i, j]`` the discounted outcome distribution of automata i against j
+    (:func:`games.repeated.discounted_outcomes`), which depends on δ and ε only.
+
+    Parameters
+    ----------
+    a, b : array (n, 2, 2)
+        Row and column stage payoffs (strategy 0 = C).
+    strategies : sequence of Automaton
+    delta, noise : array_like (n,) or scalar
+        δ and ε per world.
+
+    Returns
+    -------
+    A, B : array (n, k, k)
+        The induced payoffs (:func:`games.repeated.induced_game`, to float rounding).
+    cooperative : array (n, k, k) of bool
+        A superset of the induced game's ``cooperative`` mask: the profiles whose noise-free
+        path is mutual cooperation and, under noise, whose realised share of mutual
+        cooperation is not below :data:`games.repeated.REALISED_SHARE` · (1 − ε)² by more than
+        float error (pairs of more than :data:`games.repeated.EXACT_STATES` state pairs, whose
+        path the module judges in floats, count as cooperative).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from games.repeated import STANDARD
+    >>> a = np.array([[[3.0, 0.0], [5.0, 1.0]]])
+    >>> A, B, coop = induced_arrays(a, np.transpose(a, (0, 2, 1)), STANDARD, 0.9, 0.0)
+    >>> round(float(A[0, 1, 2]), 10), coop[0].diagonal().tolist()   # AllD against Grim
+    (1.4, [True, False, True, True, True])
+    """
+    n, k = len(a), len(strategies)
+    delta = np.broadcast_to(np.asarray(delta, dtype=float), (n,))
+    eps = np.broadcast_to(np.asarray(noise, dtype=float), (n,))
+    flat_a, flat_b = np.asarray(a, dtype=float).reshape(n, 4), np.asarray(b, dtype=float).reshape(n, 4)
+    A, B = np.empty((n, k, k)), np.empty((n, k, k))
+    coop = np.zeros((n, k, k), dtype=bool)
+    best = 0.5 * (1.0 - eps) ** 2  # REALISED_SHARE · (1 − ε)²
+    for i, first in enumerate(strategies):
+        for j, second in enumerate(strategies):
+            w = _pair_outcomes(first, second, delta, eps)
+            A[:, i, j] = np.einsum("no,no->n", w, flat_a)
+            B[:, i, j] = np.einsum("no,no->n", w, flat_b)
+            if len(first.actions) * len(second.actions) > EXACT_STATES:
+                coop[:, i, j] = True
+            elif _path_cooperative(first, second):
+                coop[:, i, j] = (eps <= 1e-9) | (w[:, 0] >= best - 1e-8)
+    return A, B, coop
+
+
+def _values_of(m: Mechanism, given: Mapping[str, np.ndarray] | None, name: str, n: int) -> np.ndarray:
+    return given[name] if given and name in given else np.full(n, float(getattr(m, name)))
+
+
+def _repeated_none(A: np.ndarray, B: np.ndarray, mechanisms: list[Mechanism], values: list) -> np.ndarray:
+    """Worlds whose level is certainly ``none``: a sufficient condition, decided on arrays.
+
+    A fully cooperative equilibrium (x, y) has its support R × C among the cooperative
+    profiles. If some row strategy d earns more than every cooperative profile (i, j) gives
+    its row, A[d, j] > A[i, j] for all of them, then against y strategy d earns more than every
+    i ∈ R, so x is no best reply; likewise a column strategy d′ with B[i, d′] > B[i, j]. Either
+    player's deviation suffices, and with no cooperative profile at all there is nothing to
+    check. The margin :data:`SCREEN_BAND` keeps float error from deciding; the mask is a
+    superset of the true one, which only makes the condition harder to meet. Everything else
+    is left to the exact path.
+    """
+    n = len(A)
+    repeated = [(m, v) for m, v in zip(mechanisms, values) if isinstance(m, RepeatedPlay)]
+    if len(repeated) != 1:  # apply() raises on two; leave that to it
+        return np.zeros(n, dtype=bool)
+    rep, rep_values = repeated[0]
+    stage = [(m, v) for m, v in zip(mechanisms, values) if not isinstance(m, RepeatedPlay)]
+    a, b = batch_apply(A, B, [m for m, _ in stage], [v for _, v in stage])
+    miss = np.ones(n)
+    for m, v in stage:
+        if isinstance(m, ThirdPartyOrganization):
+            miss = miss * (1.0 - _values_of(m, v, "detection", n))
+    delta = _values_of(rep, rep_values, "discount", n)
+    eps = _values_of(rep, rep_values, "noise", n) * miss
+    ok = np.isfinite(a).all(axis=(1, 2)) & np.isfinite(b).all(axis=(1, 2)) & (delta > 0) & (delta < 1) & (eps >= 0) & (eps < 0.5)
+    out = np.zeros(n, dtype=bool)
+    chunk = 16384
+    for lo in range(0, n, chunk):
+        sl = slice(lo, lo + chunk)
+        X, Y, coop = induced_arrays(a[sl], b[sl], rep.strategies, np.where(ok[sl], delta[sl], 0.5), np.where(ok[sl], eps[sl], 0.0))
+        scale = np.maximum(np.maximum(np.ptp(X, axis=(1, 2)), np.ptp(Y, axis=(1, 2))), 1.0)
+        margin = SCREEN_BAND * scale / (1.0 - np.where(ok[sl], delta[sl], 0.5))
+        blocked = ~coop[:, None, :, :]  # (n, d, i, j): profiles (i, j) that are not cooperative
+        # row: A[d, j] − A[i, j] over the cooperative (i, j), its least value for each d
+        row_gain = np.where(blocked, np.inf, X[:, :, None, :] - X[:, None, :, :]).min(axis=(2, 3))
+        # column: B[i, d′] − B[i, j], as (n, d′, i, j)
+        col_gain = np.where(blocked, np.inf, np.transpose(Y, (0, 2, 1))[:, :, :, None] - Y[:, None, :, :]).min(axis=(2, 3))
+        out[sl] = (row_gain.max(axis=1) > margin) | (col_gain.max(axis=1) > margin)
+    return out & ok
+
+
 def level_samples(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechanism] = (), params: Params = None) -> np.ndarray:
     """The cooperation level of each of n sampled worlds under a mechanism stack.
 
@@ -106,20 +309,9 @@ def level_samples(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mecha
 
     Notes
     -----
-    Stage stacks are fully vectorized (10⁶ worlds of one link in about a second). With
-    :class:`games.RepeatedPlay` each world's induced normal form is solved on its own, in a
-    Python loop (about a millisecond per world).
+    ``LEVELS[level_codes(...)]``: see :func:`level_codes` for the paths and their speed.
     """
-    A, B = _arrays(A, B)
-    mechanisms = list(mechanisms)
-    values = _param_list(mechanisms, params, len(A))
-    if not any(isinstance(m, RepeatedPlay) for m in mechanisms):
-        return np.asarray(solve_2x2(*batch_apply(A, B, mechanisms, values), payoffs=False).level, dtype=object)
-    out = np.empty(len(A), dtype=object)
-    for i in range(len(A)):
-        game = apply(Game(A[i], B[i]), *_stack_at(mechanisms, values, i))
-        out[i] = stability(game, basin=False, method="fast").level
-    return out
+    return _NAMES[level_codes(A, B, mechanisms, params)]
 
 
 def reaches_target(levels: npt.ArrayLike, target: str) -> np.ndarray:
@@ -328,11 +520,13 @@ def robust_strength(
     stack = [mechanism, *others]
     values = _param_list(stack, params, n)
     k = math.ceil(confidence * n - 1e-9)  # the share k / n ≥ confidence, k the least such
+    wanted = LEVELS.index(target)  # the codes that reach the target: 0 … wanted
 
     def share_at(x: float) -> float:
         at = dict(values[0] or {})
         at[parameter] = np.full(n, x)
-        return float(reaches_target(level_samples(A, B, stack, {0: at, **{j: v for j, v in enumerate(values) if j and v}}), target).mean())
+        codes = level_codes(A, B, stack, {0: at, **{j: v for j, v in enumerate(values) if j and v}})
+        return float(np.count_nonzero(codes <= wanted)) / n
 
     def result(value, closed, at, share) -> RobustStrength:
         cost_params = {name: np.broadcast_to(np.asarray(getattr(mechanism, name), dtype=float), (n,)) for name in type(mechanism).RANGES}

@@ -147,8 +147,11 @@ def sobol_indices(
         nan = float("nan")
         s2 = {other: nan for other in names} if calc_second_order else {}
         return {name: SobolIndex(nan, nan, nan, nan, {o: nan for o in s2 if o != name}, {o: nan for o in s2 if o != name}) for name in names}
+    # SALib seeds its bootstrap only for a truthy seed (``if seed:``): seed 0 would draw from
+    # numpy's global state, so the intervals are seeded with a nonzero number derived from it.
+    boot = int(np.random.SeedSequence(seed).generate_state(1)[0]) or 1
     res = analyze.analyze(
-        problem, y, calc_second_order=calc_second_order, num_resamples=num_resamples, conf_level=conf_level, seed=seed, print_to_console=False
+        problem, y, calc_second_order=calc_second_order, num_resamples=num_resamples, conf_level=conf_level, seed=boot, print_to_console=False
     )
     out = {}
     for i, name in enumerate(names):

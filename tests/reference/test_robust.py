@@ -236,3 +236,21 @@ def test_robust_discount_of_repeated_play_is_the_quantile_of_the_grim_threshold(
     T = np.round(np.random.default_rng(2).uniform(3.5, 8, 20), 2)
     r = robust_strength(*pd(T), RepeatedPlay(strategies=("AllD", "Grim")), "discount", "weak", confidence=0.9)
     assert r.value == pytest.approx(np.sort((T - R) / (T - P))[17], abs=1e-9) and r.closed and r.payer == "none"
+
+
+@pytest.mark.parametrize(
+    ("stack", "closed_form"),
+    [
+        ([GUIDANCE], lambda T: T <= 4.5),  # a₁ = R + s + d·f − T = 4.5 − T ≥ 0
+        ([RepeatedPlay(discount=0.6, strategies=("AllD", "Grim"))], lambda T: 0.6 >= (T - R) / (T - P)),  # grim trigger
+    ],
+)
+def test_level_codes_index_the_levels_and_reach_the_target_by_the_closed_form(stack, closed_form):
+    from solver import LEVELS
+    from solver.robust.engine import level_codes
+
+    T = np.concatenate([np.round(np.random.default_rng(4).uniform(3.5, 8, 40), 2), [4.5, 6.0]])  # with both thresholds
+    codes = level_codes(*pd(T), stack)
+    assert codes.dtype == np.int8
+    assert [LEVELS[c] for c in codes] == level_samples(*pd(T), stack).tolist()
+    np.testing.assert_array_equal(codes <= LEVELS.index("weak"), closed_form(T))

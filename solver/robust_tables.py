@@ -1,0 +1,175 @@
+"""The rows and sentences of a robustness result (:func:`solver.robust.scenario.robustness`).
+
+One place turns a :class:`~solver.robust.scenario.Robustness` into what people read: the
+``intergov robustness`` table, the files of ``--out``, and the report's robustness section all
+use these functions, so a probability shows the same digits everywhere.
+
+* A probability is shown with its interval, to the decimals the interval's width supports
+  (:func:`estimate_text`): ``0.01797 [0.01773, 0.01822]``.
+* A robust strength is rounded *up* to 4 significant digits (:func:`strength_display`): the
+  target holds in the required share of worlds at every value above the exact quantile, so
+  "subsidy > 1.933" is true where "subsidy > 1.932" would claim too much.
+
+Examples
+--------
+>>> from solver.robust.estimate import Estimate
+>>> estimate_text(Estimate(0.0179749, 0.0177264, 0.0182233, 65536, "qmc"))
+'0.01797 [0.01773, 0.01822]'
+>>> estimate_text(Estimate(1.0, 0.99996, 1.0, 65536, "qmc"))
+'1 [0.999960, 1]'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from .cooperation import LEVELS
+from .robust.engine import RobustStrength
+from .robust.estimate import Estimate
+
+__all__ = [
+    "discovery_text",
+    "estimate_text",
+    "quantity_label",
+    "robustness_lines",
+    "robustness_rows",
+    "sobol_rows",
+    "strength_display",
+    "up4",
+]
+
+
+def _decimals(width: float) -> int:
+    """Decimals that show an interval of this width to two significant digits (2 to 6)."""
+    if not width > 0 or not math.isfinite(width):
+        return 4
+    return max(2, min(6, 1 - math.floor(math.log10(width))))
+
+
+def _fixed(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    if float(text) in (0.0, 1.0):
+        return str(int(float(text)))
+    return text
+
+
+def estimate_text(e: Estimate, *, interval: bool = True) -> str:
+    """A probability and its interval, to the decimals the interval supports."""
+    d = _decimals(e.high - e.low)
+    shown = _fixed(e.p, d)
+    if not interval:
+        return shown
+    return f"{shown} [{_fixed(e.low, d)}, {_fixed(e.high, d)}]"
+
+
+def up4(value: float) -> str:
+    """``value`` rounded up (towards +∞) to 4 significant digits, without float noise.
+
+    >>> up4(1.93253), up4(0.790004), up4(2.0), up4(-0.123456), up4(0.0)
+    ('1.933', '0.7901', '2', '-0.1234', '0')
+    """
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    exponent = math.floor(math.log10(abs(value))) - 3
+    scaled = value / 10.0**exponent
+    # float noise (1.9300000000000002 / 10⁻³) must not push an exact value up a step
+    up = math.ceil(scaled - 1e-9 * abs(scaled))
+    out = up * 10.0**exponent
+    return f"{out:.{max(0, -exponent)}f}".rstrip("0").rstrip(".") if exponent < 0 else str(round(out))
+
+
+def strength_display(s: RobustStrength | None) -> str:
+    """A robust strength for a table: ``subsidy > 1.933``, ``not reachable``, or ``n/a``."""
+    if s is None:
+        return "n/a"
+    if s.value is None:
+        return "not reachable"
+    return f"{s.parameter.replace('_', ' ')} {'≥' if s.closed else '>'} {up4(s.value)}"
+
+
+def quantity_label(result, name: str) -> str:
+    """How a quantity is named for readers (its place in words, or the user's own name)."""
+    return result.labels.get(name, name)
+
+
+def _link_label(link, names: Mapping[str, str] | None) -> str:
+    pair = "–".join((names or {}).get(r, r) for r in link.between)
+    return f"{pair} ({link.cluster})" if link.cluster else pair
+
+
+def robustness_rows(result, names: Mapping[str, str] | None = None) -> list[dict]:
+    """One row per link and option: the probability of the target (with its interval), of each
+    level, and on a mechanism's row its robust minimal strength and expected cost there."""
+    rows = []
+    share = f"{result.confidence:.0%}"
+    for link in result.links:
+        for option in link.options:
+            row = {"link": _link_label(link, names), "mechanism": option.option, f"P(≥ {result.target})": estimate_text(option.target)}
+            for level in LEVELS:
+                row[f"P({level})"] = estimate_text(option.levels[level], interval=False)
+            s = link.strengths.get(option.option)
+            row[f"robust strength ({share} of worlds)"] = strength_display(s) if option.option in link.strengths else ""
+            row["expected cost"] = "" if s is None or s.expected_cost is None else f"{s.payer} {up4(s.expected_cost)}"
+            rows.append(row)
+    return rows
+
+
+def sobol_rows(result) -> list[dict]:
+    """One row per quantity: its distribution and its Sobol' indices (first order and total) of
+    the share of link weight at the target, with their interval half-widths; largest total first."""
+
+    def pm(value: float, conf: float) -> str:
+        if not math.isfinite(value):
+            return "n/a"
+        return f"{max(value, 0.0):.3f} ± {conf:.3f}"
+
+    described = dict(result.quantities)
+    ranked = sorted(result.sobol.items(), key=lambda kv: -(kv[1].ST if math.isfinite(kv[1].ST) else -1.0))
+    return [
+        {
+            "quantity": quantity_label(result, name),
+            "distribution": described.get(name, ""),
+            "first order S1": pm(i.S1, i.S1_conf),
+            "total ST": pm(i.ST, i.ST_conf),
+        }
+        for name, i in ranked
+    ]
+
+
+def discovery_text(result) -> str | None:
+    """PRIM's box in words, or None: "Xinxiang–Luoyang: T > 4.234 (coverage 97 %, density 96 %)"."""
+    box = result.discovery
+    if box is None:
+        return None
+
+    def limit(name: str, lo: float, hi: float) -> str:
+        label = quantity_label(result, name)
+        if hi == math.inf:
+            return f"{label} > {lo:.4g}"
+        if lo == -math.inf:
+            return f"{label} < {hi:.4g}"
+        return f"{lo:.4g} < {label} < {hi:.4g}"
+
+    limits = "; ".join(limit(name, lo, hi) for name, (lo, hi) in box.limits.items()) or "everywhere"
+    return f"{limits} (coverage {box.coverage:.0%}, density {box.density:.0%})"
+
+
+def robustness_lines(result) -> list[str]:
+    """The sentences under the table: what was sampled, the city group's share at the target,
+    the Sobol' ranking, and where cooperation fails (PRIM)."""
+    mean, low, high = result.network_share
+    how = f"{result.samples:,} worlds of scrambled Sobol' points (8 scramblings)" if result.method == "sobol" else f"{result.samples:,} Monte-Carlo worlds"
+    lines = [
+        f"{result.scenario}: {how}, seed {result.seed}, over {len(result.quantities)} uncertain quantities. "
+        f"Link weight at {result.target} or better with all mechanisms: {mean:.1%} [{low:.1%}, {high:.1%}] (95 % interval)."
+    ]
+    if result.sobol:
+        top = [r for r in sobol_rows(result)][:3]
+        lines.append(f"Sobol' total indices of that share ({result.sobol_note}); largest: " + "; ".join(f"{r['quantity']} {r['total ST']}" for r in top) + ".")
+    elif result.sobol_note:
+        lines.append(f"No Sobol' indices: {result.sobol_note}.")
+    where = discovery_text(result)
+    if where is not None:
+        lines.append(f"Where some link misses {result.target} (PRIM box): {where}.")
+    return lines
