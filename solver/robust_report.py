@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from regions import RegionNetwork
 
@@ -64,20 +63,20 @@ def robustness_figures(network: RegionNetwork, result, keep: Callable[[object, s
         f"Probability that each link reaches {result.target} or better with all of its mechanisms ({worlds}).",
     )
     if result.sobol:
-        draw(tornado(result), "robust-sobol", f"Total Sobol' indices of the share of link weight at {result.target} ({result.sobol_note}).")
+        draw(tornado(result), "tornado", f"Total Sobol' indices of the share of link weight at {result.target} ({result.sobol_note}).")
     if len(result.quantities) >= 2:
         x, y = surface_pair(result)
         surface = probability_surface(network, x, y, seed=seed, target=result.target)
         draw(
             surface_plot(surface),
-            "robust-surface",
+            "probability-surface",
             f"Probability that {surface.what}, over {result.labels.get(x, x)} and {result.labels.get(y, y)} "
             f"({surface.samples:,} sampled worlds of the other quantities at each grid point).",
         )
     if any(s is not None and s.pointwise is not None for link in result.links for s in link.strengths.values()):
         draw(
             strength_distribution(result, network),
-            "robust-strengths",
+            "strength-distribution",
             f"Distribution of each link's minimal mechanism strength over the {worlds}; the robust strength is its "
             f"{result.confidence:.0%} quantile.",
         )
@@ -104,8 +103,3 @@ def robustness_blocks(network: RegionNetwork, result, figures: list[tuple[str, s
     blocks += [("text", line) for line in robustness_lines(result)[1:]]
     blocks += [("figure", name, caption) for name, caption in figures]
     return blocks
-
-
-def figure_names(folder: Path) -> list[str]:
-    """The figure files a robustness folder holds (for tests and listings)."""
-    return sorted(p.stem for p in folder.glob("robust-*.pdf"))

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from .cooperation import LEVELS
 from .robust.engine import RobustStrength
 from .robust.estimate import Estimate
+from .robust.rounding import up4
 
 __all__ = [
     "discovery_text",
@@ -61,22 +62,6 @@ def estimate_text(e: Estimate, *, interval: bool = True) -> str:
     if not interval:
         return shown
     return f"{shown} [{_fixed(e.low, d)}, {_fixed(e.high, d)}]"
-
-
-def up4(value: float) -> str:
-    """``value`` rounded up (towards +∞) to 4 significant digits, without float noise.
-
-    >>> up4(1.93253), up4(0.790004), up4(2.0), up4(-0.123456), up4(0.0)
-    ('1.933', '0.7901', '2', '-0.1234', '0')
-    """
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else str(value)
-    exponent = math.floor(math.log10(abs(value))) - 3
-    scaled = value / 10.0**exponent
-    # float noise (1.9300000000000002 / 10⁻³) must not push an exact value up a step
-    up = math.ceil(scaled - 1e-9 * abs(scaled))
-    out = up * 10.0**exponent
-    return f"{out:.{max(0, -exponent)}f}".rstrip("0").rstrip(".") if exponent < 0 else str(round(out))
 
 
 def strength_display(s: RobustStrength | None) -> str:

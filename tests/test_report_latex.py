@@ -54,11 +54,21 @@ def latin(tmp_path_factory):
     return write_report(load_scenario("yongkang-wuyi-jinyun"), tmp_path_factory.mktemp("latex") / "r", figures=False, basin_samples=256)
 
 
+@pytest.fixture(scope="module")
+def uncertain(tmp_path_factory):
+    """A scenario with distributions, Chinese names: the report gains its robustness section,
+    tables and figures (issue 14)."""
+    out = tmp_path_factory.mktemp("latex") / "r"
+    args = ["report", "henan-uncertain", "--names", "zh", "--out", str(out), "--basin-samples", "256", "--robust-samples", "256"]
+    assert main(args) == 0
+    return out
+
+
 def _outside_math(tex):
     return re.sub(r"(?<!\\)\$.*?(?<!\\)\$", "", tex)
 
 
-@pytest.mark.parametrize("which", ["both", "latin"])
+@pytest.mark.parametrize("which", ["both", "latin", "uncertain"])
 def test_every_tex_file_has_symbols_in_math_mode(request, which):
     folder = request.getfixturevalue(which)
     files = sorted(folder.rglob("*.tex"))
@@ -70,7 +80,7 @@ def test_every_tex_file_has_symbols_in_math_mode(request, which):
         assert not stray, f"{path.name}: {sorted(stray)} in text mode"
         assert "_" not in text.replace(r"\_", ""), path.name
     report = (folder / "report.tex").read_text(encoding="utf-8")
-    assert ("xeCJK" in report) == (which == "both")
+    assert ("xeCJK" in report) == (which != "latin")
 
 
 def test_report_tex_compiles_and_shows_the_chinese_names(both):
@@ -87,7 +97,7 @@ def test_report_tex_compiles_and_shows_the_chinese_names(both):
     assert report.count(r"\caption{") == len(list((both / "figures").glob("*.pdf")))
 
 
-@pytest.mark.parametrize("which", ["both", "latin"])
+@pytest.mark.parametrize("which", ["both", "latin", "uncertain"])
 def test_table_fragments_compile_alone(request, tmp_path, which):
     folder = request.getfixturevalue(which)
     for path in sorted((folder / "tables").glob("*.tex")):
@@ -97,6 +107,18 @@ def test_table_fragments_compile_alone(request, tmp_path, which):
         compile_tex(tmp_path, path.stem)
         if which == "both":
             assert "缙云县" in pdf_text(tmp_path / f"{path.stem}.pdf")
+        if which == "uncertain" and path.stem in ("robustness", "analysis"):
+            assert "洛阳市" in pdf_text(tmp_path / f"{path.stem}.pdf")
+
+
+def test_robustness_section_compiles_with_its_tables_and_figures(uncertain):
+    assert {"robustness.tex", "sobol.tex"} <= {p.name for p in (uncertain / "tables").iterdir()}
+    compile_tex(uncertain, "report")
+    text = " ".join(pdf_text(uncertain / "report.pdf").split())
+    assert "Robustness under uncertain payoffs" in text and "新乡市–洛阳市" in text
+    report = (uncertain / "report.tex").read_text(encoding="utf-8")
+    for kind in ("robust-map", "tornado", "probability-surface", "strength-distribution"):
+        assert f"{{figures/{kind}.pdf}}" in report
 
 
 def test_latin_report_compiles_without_cjk(latin):

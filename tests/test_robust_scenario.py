@@ -270,3 +270,12 @@ def test_unreachable_worlds_are_censored_or_the_strength_indices_skipped():
     link = robustness(loads_scenario(SIDE_PAYMENT.replace("HIGH", "4.2")), samples=256, seed=2).links[0]  # few: not reachable is confirmed world by world
     assert link.strength_sobol[label] == {}
     assert link.strength_sobol_note[label].startswith("not computed: transfer cannot reach strict in 20")
+
+
+def test_strength_indices_without_a_formula_are_skipped_with_a_note():
+    """Risk dominance has no threshold formula: each world's minimal subsidy is a search of its own,
+    so the indices are not computed (and the run stays fast) — the note says so."""
+    text = STRENGTH.replace("RLOW", "2").replace("RHIGH", "3").replace("TLOW", "4").replace("THIGH", "5")
+    link = robustness(loads_scenario(text), samples=16, seed=0, target="risk-dominant").links[0]
+    assert link.strength_sobol["higher level guidance by p"] == {}
+    assert link.strength_sobol_note["higher level guidance by p"].startswith("not computed: the minimal subsidy for risk-dominant has no closed form")

@@ -99,9 +99,6 @@ SOBOL_MAX_LOG2 = 14
 #: target (+∞) is censored at the largest finite strength of the design when at most this share
 #: of the design is unreachable, and the indices are not computed (with a note) above it.
 CENSOR_SHARE = 0.05
-#: Base sample (power of two) of the strength's Sobol' design where the thresholds have no
-#: formula and each world is searched on its own (repeated play, target risk-dominant/unique).
-SLOW_STRENGTH_LOG2 = 5
 #: PRIM looks for its box in at most this many worlds (the first ones, a balanced QMC subset).
 PRIM_WORLDS = 20_000
 #: The payoff of each cell of a 2×2 game from the cluster economics (b, c, g, l, w), as
@@ -431,9 +428,10 @@ def _strength_sobol(network: RegionNetwork, index: int, applied, parameter: str,
         return {}, "Sobol' indices assume independent quantities; this scenario correlates some"
     k = len(uncertainty.quantities)
     n = _base_sample(samples, k)
-    slow = target not in BATCH_TARGETS or applied.spec.kind == "repeated_play"
-    if slow:  # each design point is a search of its own (about a millisecond)
-        n = min(n, 2**SLOW_STRENGTH_LOG2)
+    if target not in BATCH_TARGETS or applied.spec.kind == "repeated_play":
+        # No formula: each world's strength is a search of its own (tens of milliseconds), and a
+        # design small enough to afford would give intervals too wide to rank anything.
+        return {}, f"not computed: the minimal {parameter} for {target} has no closed form here (each world needs a search of its own)"
     censored: list[tuple[int, float]] = []
     central = uncertainty.central
 
@@ -465,8 +463,6 @@ def _strength_sobol(network: RegionNetwork, index: int, applied, parameter: str,
     if not used:
         return {}, f"no uncertain quantity enters the minimal {parameter} here: it is the same in every world"
     size = f"Saltelli design, base sample {n} ({n * (len(used) + 2)} evaluations over the {len(used)} quantities that enter it), bootstrap intervals"
-    if slow:
-        size += " (small: each world's strength is searched on its own)"
     ppf = {q.name: q.distribution.ppf for q in uncertainty.quantities if q.name in used}
     try:
         found = sobol_indices(strength, used, ppf, n=n, seed=seed)
