@@ -245,7 +245,7 @@ def report_from_batch(game, solved: Solved2x2, k: int):
 CHUNK = 1 << 15
 
 
-def levels_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> np.ndarray:
+def levels_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, exact: bool = True) -> np.ndarray:
     """The cooperation level of each of N 2×2 games, as its index into :data:`solver.LEVELS`.
 
     ``LEVELS[levels_2x2(A, B)[k]] == solve_2x2(A, B).level[k]`` for every game: the same
@@ -256,6 +256,11 @@ def levels_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> np.ndarray:
     ----------
     A, B : array_like, shape (N, 2, 2) or (2, 2)
         Row and column payoffs; strategy 0 is cooperate.
+    exact : bool
+        Whether the games inside the band are decided exactly (the default). With False they
+        are decided by the signs of the float gaps too: a search that only needs to locate a
+        boundary to within the band (the bisection of :mod:`solver.robust.engine`, whose answer
+        is then confirmed exactly) skips the exact decisions at every step near it.
 
     Returns
     -------
@@ -345,7 +350,7 @@ def levels_2x2(A: npt.ArrayLike, B: npt.ArrayLike) -> np.ndarray:
         codes[start:stop] = cc
         if near.any():
             near_games.append(start + np.flatnonzero(near))
-    if near_games:
+    if near_games and exact:
         index = np.concatenate(near_games)
         exact = solve_2x2(A[index], B[index], payoffs=False).level
         codes[index] = [LEVELS.index(level) for level in exact]

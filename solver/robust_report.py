@@ -95,7 +95,8 @@ def robustness_blocks(network: RegionNetwork, result, figures: list[tuple[str, s
             "text",
             f"A robust strength is the least value at which {result.target} or better holds in at least "
             f"{result.confidence:.0%} of the sampled worlds (the {result.confidence:.0%} quantile of each world's own minimal "
-            "strength), rounded up to 4 significant digits; the expected cost is the mean cost at that strength.",
+            "strength), rounded up to 4 significant digits, with the 95 % confidence interval of that quantile in brackets "
+            "(the spread over the 8 scramblings, or order statistics for Monte Carlo); the expected cost is the mean cost at that strength.",
         ),
     ]
     if "sobol" in tables:

@@ -32,6 +32,7 @@ from .robust.rounding import up4
 __all__ = [
     "discovery_text",
     "estimate_text",
+    "interval_text",
     "quantity_label",
     "robustness_lines",
     "robustness_rows",
@@ -64,13 +65,36 @@ def estimate_text(e: Estimate, *, interval: bool = True) -> str:
     return f"{shown} [{_fixed(e.low, d)}, {_fixed(e.high, d)}]"
 
 
-def strength_display(s: RobustStrength | None) -> str:
-    """A robust strength for a table: ``subsidy > 1.933``, ``not reachable``, or ``n/a``."""
+def interval_text(interval: tuple[float, float] | None) -> str:
+    """A strength's interval rounded outwards to 4 significant digits: ``[1.921, 1.952]``;
+    an unbounded end reads ``∞`` (the quantile may be unreachable).
+
+    >>> interval_text((1.92149, 1.95111)), interval_text((0.5, float("inf")))
+    ('[1.921, 1.952]', '[0.5, ∞]')
+    """
+    if interval is None:
+        return ""
+    lo, hi = interval
+
+    def end(x: float, up: bool) -> str:
+        if math.isinf(x):
+            return "∞" if x > 0 else "−∞"
+        return up4(x) if up else up4(-x).removeprefix("-") if x > 0 else "-" + up4(-x) if x < 0 else "0"
+
+    return f"[{end(lo, False)}, {end(hi, True)}]"
+
+
+def strength_display(s: RobustStrength | None, *, interval: bool = True) -> str:
+    """A robust strength for a table: ``subsidy > 1.933 [1.921, 1.952]`` (the interval of the
+    quantile, rounded outwards), ``not reachable``, or ``n/a``."""
     if s is None:
         return "n/a"
     if s.value is None:
         return "not reachable"
-    return f"{s.parameter.replace('_', ' ')} {'≥' if s.closed else '>'} {up4(s.value)}"
+    text = f"{s.parameter.replace('_', ' ')} {'≥' if s.closed else '>'} {up4(s.value)}"
+    if interval and s.interval is not None:
+        text += " " + interval_text(s.interval)
+    return text
 
 
 def quantity_label(result, name: str) -> str:

@@ -6,9 +6,11 @@ every world after the mechanism stack as an index into :data:`solver.LEVELS`, wi
 :func:`solver.design.batch.batch_apply` and the levels-only 2×2 kernel
 (:func:`solver.fast2x2.levels_2x2`, game by game the decision of
 :func:`solver.fast2x2.solve_2x2`, the path of :func:`solver.sweep.evaluate`);
-:func:`level_samples` gives the same levels as names. A stack with repeated play induces an m×m normal form that the
-2×2 path cannot solve: those worlds are solved one by one (:func:`solver.cooperation.stability`,
-``method="fast"``), as sweeps do.
+:func:`level_samples` gives the same levels as names. A stack with repeated play induces an m×m
+normal form that the 2×2 path cannot solve: its payoffs are computed for all worlds at once
+(:func:`induced_arrays`, linear in the stage payoffs), the worlds where some deviation beats
+every cooperative profile are ``none`` at once, and the others are solved one by one
+(:func:`solver.cooperation.stability`, ``method="fast"``), as sweeps do.
 
 :func:`robust_strength` is the least value of one parameter at which the target level holds in
 at least a share ``confidence`` of the worlds: the ``confidence`` quantile of the pointwise
@@ -39,6 +41,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 
 from games import Game, Mechanism, RepeatedPlay, SidePayment, ThirdPartyOrganization, apply
 from games.repeated import EXACT_STATES, Automaton
@@ -46,10 +49,21 @@ from games.repeated import EXACT_STATES, Automaton
 from ..cooperation import LEVELS, stability
 from ..design.batch import BATCH_TARGETS, _gaps, _range, batch_apply, batch_minimal_strength, cost_at_cc
 from ..design.gaps import affine_tolerance, fmt, solve_gaps, tidy
-from ..design.strength import STEP, minimal_strength
+from ..design.strength import FINE_GRID, GRID, STEP, minimal_strength
 from ..fast2x2 import levels_2x2
 
-__all__ = ["SCREEN_BAND", "RobustStrength", "induced_arrays", "level_codes", "level_samples", "pointwise_strength", "reaches_target", "robust_strength"]
+__all__ = [
+    "SCREEN_BAND",
+    "RobustStrength",
+    "induced_arrays",
+    "level_codes",
+    "level_samples",
+    "order_statistic_indices",
+    "pointwise_strength",
+    "quantile_interval",
+    "reaches_target",
+    "robust_strength",
+]
 
 Params = Mapping[int, Mapping[str, npt.ArrayLike]] | None
 
@@ -88,12 +102,15 @@ def _stack_at(mechanisms: Sequence[Mechanism], params: list, i: int) -> list[Mec
 _NAMES = np.asarray(LEVELS, dtype=object)
 
 
-def level_codes(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechanism] = (), params: Params = None) -> np.ndarray:
+def level_codes(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechanism] = (), params: Params = None, *, exact: bool = True) -> np.ndarray:
     """The cooperation level of each of n sampled worlds under a mechanism stack, as its index
     into :data:`solver.LEVELS` (0 dominant … 5 none; a level reaches a target when its code is
     at most the target's).
 
     Parameters and errors as :func:`level_samples`, which is ``LEVELS[level_codes(...)]``.
+
+    With ``exact=False`` a stage stack's near-ties are decided by the float signs
+    (:func:`solver.fast2x2.levels_2x2`), for searches whose answer is confirmed exactly.
 
     Returns
     -------
@@ -103,8 +120,12 @@ def level_codes(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechani
     -----
     Stage stacks: :func:`solver.design.batch.batch_apply`, then
     :func:`solver.fast2x2.levels_2x2` (10⁶ worlds in a few hundredths of a second plus the
-    transform). With :class:`games.RepeatedPlay` each world's induced normal form is solved on
-    its own (:func:`solver.cooperation.stability`, about a millisecond per world).
+    transform). With :class:`games.RepeatedPlay`, a screen on arrays (about 10 µs a world)
+    decides the worlds where some deviation of one player beats every cooperative profile by
+    more than :data:`SCREEN_BAND` of the payoff range: no mixture of cooperative strategies is
+    then an equilibrium, so the level is ``none`` (a sufficient condition, exact in its
+    verdict). Every other world's induced normal form is solved on its own
+    (:func:`solver.cooperation.stability`, 1–10 ms a world; identical worlds once).
 
     >>> import numpy as np
     >>> A = np.array([[[3.0, 0.0], [5.0, 1.0]], [[4.0, 0.0], [3.0, 2.0]]])  # dilemma, stag hunt
@@ -115,7 +136,7 @@ def level_codes(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechani
     mechanisms = list(mechanisms)
     values = _param_list(mechanisms, params, len(A))
     if not any(isinstance(m, RepeatedPlay) for m in mechanisms):
-        return levels_2x2(*batch_apply(A, B, mechanisms, values))
+        return levels_2x2(*batch_apply(A, B, mechanisms, values), exact=exact)
     out = np.full(len(A), LEVELS.index("none"), dtype=np.int8)
     rest = np.flatnonzero(~_repeated_none(A, B, mechanisms, values))
     # identical worlds (the same payoffs and parameter values, as with discrete distributions)
@@ -353,6 +374,10 @@ class RobustStrength:
         Who pays that cost.
     parameter : str
     target : str
+    interval : (float, float) or None
+        A confidence interval for the ``quantile_of`` quantile of the pointwise minimal
+        strength (:func:`quantile_interval`; an end +∞ where the quantile may be unreachable,
+        −∞ where the sample bounds it from no side); None when not computed.
     pointwise : array (n,) or None
         Each world's own minimal strength (+∞ where unreachable), whose ``quantile_of``
         quantile ``value`` is; not compared, not printed.
@@ -368,6 +393,7 @@ class RobustStrength:
     payer: str
     parameter: str
     target: str
+    interval: tuple[float, float] | None = None
     pointwise: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -376,6 +402,123 @@ class RobustStrength:
         if self.value is None:
             return "not reachable"
         return f"{self.parameter} {'≥' if self.closed else '>'} {fmt(self.value)}"
+
+
+def order_statistic_indices(n: int, quantile: float, confidence: float = 0.95) -> tuple[int, int]:
+    """The ranks (l, u), 1-based, of the distribution-free interval [x₍ₗ₎, x₍ᵤ₎] for the
+    ``quantile`` of a law from n independent draws (Hahn and Meeker 1991, ch. 5).
+
+    With F the binomial(n, q) CDF and α = 1 − ``confidence``: l = F⁻¹(α/2) (the least m with
+    F(m) ≥ α/2) and u = F⁻¹(1 − α/2) + 1. The interval misses ξ only if fewer than l draws
+    fall at or below ξ (probability ≤ F(l − 1) < α/2) or at least u fall below it (probability
+    ≤ 1 − F(u − 1) ≤ α/2), so its coverage is at least ``confidence`` for every law, with
+    atoms or without. l = 0 means no order statistic bounds ξ from below (−∞), u = n + 1 none
+    from above (+∞).
+
+    Examples
+    --------
+    >>> order_statistic_indices(100, 0.95)
+    (90, 100)
+    >>> order_statistic_indices(20, 0.95)          # too few draws for an upper bound
+    (17, 21)
+    """
+    if n < 1:
+        raise ValueError(f"need at least one draw, got n = {n}")
+    if not 0 < quantile < 1 or not 0 < confidence < 1:
+        raise ValueError(f"quantile and confidence must be in (0, 1), got {quantile} and {confidence}")
+    tail = (1 - confidence) / 2
+    low = int(stats.binom.ppf(tail, n, quantile))  # least m with F(m) ≥ tail, so F(m − 1) < tail
+    high = int(stats.binom.ppf(1 - tail, n, quantile)) + 1  # F(high − 1) ≥ 1 − tail
+    return low, min(high, n + 1)
+
+
+def quantile_interval(
+    values: npt.ArrayLike, quantile: float, *, groups: npt.ArrayLike | None = None, confidence: float = 0.95
+) -> tuple[float, float]:
+    """A confidence interval for the ``quantile`` of the law behind sampled ``values``.
+
+    Parameters
+    ----------
+    values : array_like (n,)
+        The samples; +∞ allowed (a world where the strength is unreachable).
+    quantile : float
+        In (0, 1), the quantile's level (the robust strength's confidence).
+    groups : array_like of int (n,), optional
+        Each sample's independent QMC scrambling (at least two). Without it the samples are
+        taken as independent draws.
+    confidence : float
+        The interval's nominal coverage, in (0, 1).
+
+    Returns
+    -------
+    (low, high) : tuple of float
+        ``high`` is +∞ where the quantile may be unreachable; ``low`` is −∞ where no sample
+        bounds it from below.
+
+    Notes
+    -----
+    Independent draws: the order-statistic interval [x₍ₗ₎, x₍ᵤ₎] of
+    :func:`order_statistic_indices`, distribution-free, coverage at least ``confidence``.
+
+    Scramblings: each group's own quantile (the same rule as the robust strength, numpy's
+    ``inverted_cdf``: the k-th smallest of its m values, k = ⌈q·m⌉) is an independent estimate;
+    the interval is their mean ± t_{R−1} · sd / √R over the R groups, as
+    :func:`solver.robust.estimate.probability` does for probabilities (asymptotic: as far as the
+    group quantiles are near normal). It is widened, where they reach further, to the mean over
+    the groups of their (k − 1)-th and (k + 1)-th smallest values: the k-th order statistic of
+    a scrambled net is off the quantile by up to a spacing, a bias the spread of the groups does
+    not show (with few quantities each scrambling puts its k-th point in the same stratum, and
+    the t interval alone covers 2.9, the 0.95 quantile of U[1, 3] from 8 × 64 points, in about
+    a third of the seeds) — the counterpart of the lattice widening of
+    :func:`~solver.robust.estimate.probability`. If some group's quantile is +∞ the upper end
+    is +∞, and the t part of the lower end is computed with +∞ replaced by the largest finite
+    value in the sample (the quantile of the censored law min(X, c) is at most the true one,
+    so the lower end stays conservative); if every group's quantile is +∞ the interval is
+    (+∞, +∞).
+
+    Examples
+    --------
+    >>> x = np.arange(1.0, 101.0)
+    >>> quantile_interval(x, 0.95)
+    (90.0, 100.0)
+    >>> low, high = quantile_interval(x, 0.5, groups=np.repeat([0, 1, 2, 3], 25))
+    >>> round(low, 2), round(high, 2)     # group medians 13, 38, 63, 88: 50.5 ± t₃ · 32.27 / 2
+    (-0.86, 101.86)
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    n = len(x)
+    if n == 0:
+        raise ValueError("no samples: values is empty")
+    if np.isnan(x).any():
+        raise ValueError("values must not be NaN (an unreachable world is +inf)")
+    if groups is None:
+        low, high = order_statistic_indices(n, quantile, confidence)
+        ordered = np.sort(x)
+        return (float(ordered[low - 1]) if low >= 1 else -math.inf, float(ordered[high - 1]) if high <= n else math.inf)
+    groups = np.asarray(groups).ravel()
+    if len(groups) != n:
+        raise ValueError(f"groups has {len(groups)} entries, values has {n}")
+    if not 0 < quantile < 1 or not 0 < confidence < 1:
+        raise ValueError(f"quantile and confidence must be in (0, 1), got {quantile} and {confidence}")
+    labels = np.unique(groups)
+    if len(labels) < 2:
+        raise ValueError(f"an interval over scramblings needs at least two, got {len(labels)}")
+    # per group its ⌈q·m⌉-th smallest value (inverted_cdf) and the order statistics either side
+    near = np.empty((len(labels), 3))
+    for r, g in enumerate(labels):
+        own = np.sort(x[groups == g])
+        k = math.ceil(quantile * len(own) - 1e-9)
+        near[r] = [own[k - 2] if k >= 2 else -math.inf, own[k - 1], own[k] if k < len(own) else math.inf]
+    q = near[:, 1]
+    if np.isinf(q).all():
+        return math.inf, math.inf
+    censored = np.where(np.isinf(q), x[np.isfinite(x)].max(), q)
+    half = float(stats.t.ppf(0.5 + confidence / 2, len(q) - 1) * censored.std(ddof=1) / math.sqrt(len(q)))
+    centre = float(censored.mean())
+    below, above = near[:, 0].mean(), near[:, 2].mean()
+    low = min(centre - half, float(below))
+    high = math.inf if np.isinf(q).any() else max(centre + half, float(above))
+    return float(tidy(low)) if math.isfinite(low) else low, float(tidy(high)) if math.isfinite(high) else high
 
 
 def _formula(A, B, stack, parameter, target, values) -> tuple[np.ndarray, np.ndarray] | None:
@@ -406,13 +549,104 @@ def _formula(A, B, stack, parameter, target, values) -> tuple[np.ndarray, np.nda
     return np.where(s.empty, np.nan, tidy(s.low)), s.low_closed & ~s.empty
 
 
+#: Worlds per block of the vectorized bisection (each world is evaluated at GRID points at once).
+BISECT_BLOCK = 2**14
+
+
+def _bisect_worlds(A, B, stack, parameter, target, values, tol: float = 1e-6) -> np.ndarray:
+    """Each world's least value of ``parameter`` reaching ``target`` by the search of
+    :func:`solver.design.minimal_strength` (a grid of GRID points over the range, FINE_GRID where
+    none holds, then bisection between the last failing and the first holding grid point), for
+    all worlds at once with :func:`level_codes`; NaN where no grid point holds.
+
+    The steps are decided by the float signs (``level_codes(..., exact=False)``): the boundary
+    is located to within the exact-decision band (about 10⁻⁶ of the payoff scale), not snapped
+    to a short decimal as minimal_strength does; :func:`robust_strength` confirms its one
+    answer on every world exactly. The value returned is the bisection's upper end.
+    """
+    n = len(A)
+    out = np.full(n, np.nan)
+    code = LEVELS.index(target)
+    low, high, open_low, open_high = _range(stack[0], parameter, A, B, None)
+    inner = 1e-9 * np.maximum(1.0, high - low)
+    lo_s = low + inner if open_low else low
+    hi_s = high - inner if open_high else high
+
+    def holds(rows: np.ndarray, x: np.ndarray, exact: bool = True) -> np.ndarray:
+        """Whether the target holds in worlds ``rows`` (repeated as x's columns) at values x (m, g)."""
+        g = x.shape[1]
+        at = [None if v is None else {key: np.repeat(np.asarray(a)[rows], g) for key, a in v.items()} for v in values]
+        at[0] = {**(at[0] or {}), parameter: x.ravel()}
+        codes = level_codes(np.repeat(A[rows], g, axis=0), np.repeat(B[rows], g, axis=0), stack, dict(enumerate(at)), exact=exact)
+        return (codes <= code).reshape(len(rows), g)
+
+    for start in range(0, n, BISECT_BLOCK):
+        rows = np.arange(start, min(n, start + BISECT_BLOCK))
+        fractions = np.linspace(0.0, 1.0, GRID)
+        grid = lo_s[rows, None] + (hi_s - lo_s)[rows, None] * fractions
+        flags = holds(rows, grid)
+        none = ~flags.any(axis=1)
+        if none.any():  # a window narrower than the grid's step: look again, eight times finer
+            fine = np.linspace(0.0, 1.0, FINE_GRID)
+            again = rows[none]
+            fine_grid = lo_s[again, None] + (hi_s - lo_s)[again, None] * fine
+            fine_flags = holds(again, fine_grid)
+            found = fine_flags.any(axis=1)
+            first = np.argmax(fine_flags, axis=1)
+            a_f = np.where(first > 0, fine_grid[np.arange(len(again)), np.maximum(first - 1, 0)], np.nan)
+            b_f = fine_grid[np.arange(len(again)), first]
+        first = np.argmax(flags, axis=1)
+        a = np.where(first > 0, grid[np.arange(len(rows)), np.maximum(first - 1, 0)], np.nan)
+        b = grid[np.arange(len(rows)), first]
+        if none.any():
+            a[none], b[none] = a_f, b_f
+            b[np.flatnonzero(none)[~found]] = np.nan
+        # first grid point holds: the range's low end (open: the end itself, not attained)
+        at_low = ~np.isnan(b) & np.isnan(a)
+        result = np.where(at_low, low[rows], np.nan)
+        search = ~np.isnan(a) & ~np.isnan(b)
+        lo_b, hi_b, idx = a[search], b[search], rows[search]
+        for _ in range(200):
+            wide = hi_b - lo_b > tol * np.maximum(1.0, np.abs(hi_b))
+            if not wide.any():
+                break
+            mid = 0.5 * (lo_b[wide] + hi_b[wide])
+            # float decisions: near the boundary a wrong one moves the bracket by less than the
+            # band; the check below catches worlds where floats misjudge more than that
+            ok = holds(idx[wide], mid[:, None], exact=False)[:, 0]
+            w = np.flatnonzero(wide)
+            hi_b[w[ok]] = mid[ok]
+            lo_b[w[~ok]] = mid[~ok]
+        result[np.flatnonzero(search)] = hi_b
+        # Exact check of each bisected world: the target holds just above its value and fails
+        # just below. A world where it does not (a tie the floats cannot see, a window) is
+        # searched again on its own by minimal_strength.
+        pos = np.flatnonzero(search)
+        if len(pos):
+            v = result[pos]
+            step = 1e-5 * np.maximum(1.0, np.abs(v))
+            below = np.maximum(v - step, lo_s[rows[pos]])
+            good = holds(rows[pos], (v + step)[:, None])[:, 0] & ((v - step < lo_s[rows[pos]]) | ~holds(rows[pos], below[:, None])[:, 0])
+            for j in pos[~good]:
+                i = int(rows[j])
+                world = _stack_at(stack, values, i)
+                s = minimal_strength(Game(A[i], B[i]), world[0], parameter, target, others=world[1:])
+                result[j] = s.value if s.feasible else np.nan
+        out[rows] = result
+    return out
+
+
 def _pointwise(A, B, stack, parameter, target, values) -> tuple[np.ndarray, np.ndarray]:
     """Threshold and a confirmed value per world (NaN where unreachable)."""
     found = batch_minimal_strength(A, B, stack, 0, parameter, target, values)
     if found is not None:
         return found.value, found.used
+    if not any(isinstance(m, RepeatedPlay) for m in stack):  # a stage target with no formula: bisect every world at once
+        value = _bisect_worlds(A, B, stack, parameter, target, values)
+        # confirmed just above the float boundary, beyond the band where floats may misjudge
+        return value, np.where(value == _range(stack[0], parameter, A, B, None)[0], value, value + 1e-5 * np.maximum(1.0, np.abs(value)))
     value, used = np.full(len(A), np.nan), np.full(len(A), np.nan)
-    for i in range(len(A)):  # repeated play or a target with no formula: world by world
+    for i in range(len(A)):  # repeated play: world by world
         world = _stack_at(stack, values, i)
         s = minimal_strength(Game(A[i], B[i]), world[0], parameter, target, others=world[1:])
         if s.feasible:
@@ -467,6 +701,8 @@ def robust_strength(
     others: Sequence[Mechanism] = (),
     params: Params = None,
     confidence: float = 0.95,
+    groups: npt.ArrayLike | None = None,
+    interval_confidence: float = 0.95,
 ) -> RobustStrength:
     """The least value of ``parameter`` at which ``target`` holds in ≥ ``confidence`` of the worlds.
 
@@ -487,6 +723,12 @@ def robust_strength(
         Parameter values per world, keyed by the index in that stack (0 = ``mechanism``).
     confidence : float
         The required share of worlds, in (0, 1).
+    groups : array_like of int (n,), optional
+        Each world's independent QMC scrambling (as
+        :func:`solver.robust.scenario.sample_worlds` returns them); None for independent draws.
+    interval_confidence : float
+        The nominal coverage of ``interval`` (:func:`quantile_interval` of the pointwise
+        strengths), in (0, 1).
 
     Returns
     -------
@@ -511,12 +753,23 @@ def robust_strength(
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if not 0 < interval_confidence < 1:
+        raise ValueError(f"interval_confidence must be in (0, 1), got {interval_confidence}")
     if target not in LEVELS or target == "none":
         raise ValueError(f"target must be a level other than 'none' ({', '.join(LEVELS[:-1])}), got {target!r}")
     if parameter not in type(mechanism).RANGES:
         raise ValueError(f"{type(mechanism).__name__} has no numeric parameter {parameter!r}; parameters: {', '.join(type(mechanism).RANGES)}")
     A, B = _arrays(A, B)
     n = len(A)
+    if groups is not None:
+        groups = np.asarray(groups).ravel()
+        if len(groups) != n:
+            raise ValueError(f"groups has {len(groups)} entries, the worlds are {n}")
+        if len(np.unique(groups)) < 2:
+            raise ValueError("groups must name at least two scramblings")
+
+    def interval(pointwise: np.ndarray) -> tuple[float, float]:
+        return quantile_interval(pointwise, confidence, groups=groups, confidence=interval_confidence)
     stack = [mechanism, *others]
     values = _param_list(stack, params, n)
     k = math.ceil(confidence * n - 1e-9)  # the share k / n ≥ confidence, k the least such
@@ -533,7 +786,9 @@ def robust_strength(
         cost_params.update(values[0] or {})
         cost_params[parameter] = np.full(n, at)
         payer, cost = cost_at_cc(mechanism, cost_params)
-        return RobustStrength(value, closed, at, share, float(reachable.mean()), confidence, float(tidy(np.mean(cost))), payer, parameter, target, pointwise)
+        return RobustStrength(
+            value, closed, at, share, float(reachable.mean()), confidence, float(tidy(np.mean(cost))), payer, parameter, target, interval(pointwise), pointwise
+        )
 
     formula = _formula(A, B, stack, parameter, target, values)
     if formula is not None:  # the formulas' quantile, confirmed on every world: it holds there, fails just below
@@ -566,4 +821,4 @@ def robust_strength(
                 return result(x if y == confirmed[k - 1] else float(y), False, float(y), share)
             best = max(best, share)
     payer = cost_at_cc(mechanism, {name: np.zeros(1) for name in type(mechanism).RANGES})[0]
-    return RobustStrength(None, False, None, best, float(reachable.mean()), confidence, None, payer, parameter, target, pointwise)
+    return RobustStrength(None, False, None, best, float(reachable.mean()), confidence, None, payer, parameter, target, interval(pointwise), pointwise)

@@ -178,6 +178,7 @@ class Robustness:
                 "reachable_share": s.reachable_share,
                 "expected_cost": s.expected_cost,
                 "payer": s.payer,
+                "interval": None if s.interval is None else [_finite(s.interval[0]), _finite(s.interval[1])],
             }
 
         return {
@@ -318,7 +319,9 @@ def _link(network: RegionNetwork, index: int, worlds: pd.DataFrame, groups, targ
         params = _mechanism_params(network, m.spec, worlds)
         params.pop(parameter, None)  # the parameter sought is set, not sampled
         try:
-            strengths[m.label] = robust_strength(A, B, m.mechanism, parameter, target, params={0: params} if params else None, confidence=confidence)
+            strengths[m.label] = robust_strength(
+                A, B, m.mechanism, parameter, target, params={0: params} if params else None, confidence=confidence, groups=groups
+            )
         except ValueError:
             strengths[m.label] = None  # a parameter the batch path cannot size (said as n/a)
             continue

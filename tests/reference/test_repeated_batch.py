@@ -5,7 +5,8 @@ deviation beats every cooperative profile by more than a margin (see
 ``solver.robust.engine._repeated_none``); every other world goes through the exact path. The
 reference is that exact path world by world — the stage mechanisms applied to the exact
 rationals, ``games.repeated.induced_game`` in exact rationals (δ and ε read as the decimals
-they print as), the equilibria enumerated and the level decided by ``solver.stability`` — which
+they print as), the equilibria enumerated in exact rationals (``method="exact"``, not the float
+vertex path ``level_codes`` uses) and the level decided by ``solver.stability`` — which
 shares nothing with the screen's float outcome weights and its deviation test. Identity is
 checked on 2,000+ seeded worlds: random stage games (integers, so ties are common), several
 strategy sets (with a non-standard automaton, tit for two tats), δ per world and fixed, noise,
@@ -31,7 +32,7 @@ SETS = (STANDARD, ("AllC", "AllD", "Grim"), ("AllD", "TFT"), ("AllD", "WSLS", TF
 
 def world_by_world(A, B, stack, params) -> np.ndarray:
     values = _param_list(stack, params, len(A))
-    return np.array([LEVELS.index(stability(apply(Game(A[i], B[i]), *_stack_at(stack, values, i)), basin=False).level) for i in range(len(A))])
+    return np.array([LEVELS.index(stability(apply(Game(A[i], B[i]), *_stack_at(stack, values, i)), basin=False, method="exact").level) for i in range(len(A))])
 
 
 def integer_worlds(rng, n):
@@ -86,11 +87,21 @@ def test_integer_stage_games_with_fixed_discount_noise_and_mechanisms(k):
     assert screened.any()
 
 
+def test_standard_set_at_the_grim_threshold():
+    # 50 dilemmas over all five standard automata with δ exactly at (T − R)/(T − P): AllD
+    # against Grim ties the cooperative payoff R, so no world may be screened
+    rng = np.random.default_rng(8)
+    T = rng.choice([4.0, 4.5, 5.0, 5.5, 6.0], 50)
+    A, B = dilemmas(rng, 50, T)
+    screened = check(A, B, [RepeatedPlay()], {0: {"discount": (T - 3.0) / (T - 1.0)}})
+    assert not screened.any()
+
+
 def test_standard_set_with_noise_on_dilemmas():
-    # 100 worlds over all five standard automata, noise 0.02 and δ per world
+    # 60 worlds over all five standard automata, noise 0.02 and δ per world
     rng = np.random.default_rng(7)
-    A, B = dilemmas(rng, 100, rng.uniform(4, 6, 100))
-    screened = check(A, B, [RepeatedPlay(noise=0.02)], {0: {"discount": rng.uniform(0.3, 0.9, 100)}})
+    A, B = dilemmas(rng, 60, rng.uniform(4, 6, 60))
+    screened = check(A, B, [RepeatedPlay(noise=0.02)], {0: {"discount": rng.uniform(0.3, 0.9, 60)}})
     assert screened.any() and not screened.all()
 
 
