@@ -552,8 +552,8 @@ def report(
 
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
-    if not 16 <= robust_samples <= 10**7:
-        raise InputError(f"--robust-samples {robust_samples}: use 16 to 10000000")
+    if not 64 <= robust_samples <= MAX_SAMPLES:
+        raise InputError(f"--robust-samples {robust_samples}: use 64 to {MAX_SAMPLES:,}")
     network = _load(scenario)
     budgets, options = _budgets(network, budget, menu)
     path = Path(scenario)
@@ -1004,8 +1004,9 @@ def robustness(
 
     if target not in LEVELS[:-1]:
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
-    if not 16 <= samples <= 10**7:
-        raise InputError(f"--samples {samples}: use 16 to 10000000")
+    least = 64 if method == "sobol" else 16
+    if not least <= samples <= MAX_SAMPLES:
+        raise InputError(f"--samples {samples}: use {least} to {MAX_SAMPLES:,} (memory grows by about 2 GB per million worlds)")
     if not 0 < confidence < 1:
         raise InputError(f"--confidence {confidence}: use a share in (0, 1), e.g. 0.95")
     if method not in ("sobol", "random"):
@@ -1063,6 +1064,10 @@ def robustness(
             for fig in drawn.values():
                 plt.close(fig)
     print(f"wrote {folder}/robustness.md, robustness.json, {len(tables)} tables and {len(drawn)} figures", file=sys.stderr)
+
+
+#: The most sampled worlds one run takes (a million worlds of a four-link scenario use about 2 GB).
+MAX_SAMPLES = 2_000_000
 
 
 def _check_out_folder(out: str, force: bool) -> None:

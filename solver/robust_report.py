@@ -21,20 +21,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from regions import RegionNetwork
 
-from .robust_tables import robustness_lines, robustness_rows, sobol_rows
+from .robust_tables import robustness_lines, robustness_rows, sobol_rows, strength_sobol_rows
 from .tables import region_names
 
 __all__ = ["robustness_blocks", "robustness_figures", "robustness_tables"]
 
 
 def robustness_tables(network: RegionNetwork, result) -> dict[str, list[dict]]:
-    """The tables by file name: ``robustness`` (every link and option) and ``sobol`` (when the
-    indices exist)."""
+    """The tables by file name: ``robustness`` (every link and option), ``sobol`` and
+    ``strength_sobol`` (when the indices exist)."""
     tables = {"robustness": robustness_rows(result, region_names(network))}
     if result.sobol:
         tables["sobol"] = sobol_rows(result)
+    if any(link.strength_sobol_note for link in result.links):
+        tables["strength_sobol"] = strength_sobol_rows(result, region_names(network))
     return tables
 
 
@@ -73,9 +77,13 @@ def robustness_figures(network: RegionNetwork, result, keep: Callable[[object, s
             f"Probability that {surface.what}, over {result.labels.get(x, x)} and {result.labels.get(y, y)} "
             f"({surface.samples:,} sampled worlds of the other quantities at each grid point).",
         )
-    if any(s is not None and s.pointwise is not None for link in result.links for s in link.strengths.values()):
+    if any(s is not None and s.pointwise is not None and np.isfinite(s.pointwise).any() for link in result.links for s in link.strengths.values()):
+        try:
+            figure = strength_distribution(result, network)
+        except ValueError:  # every strength is "not needed" or "never reaches": said in the table
+            return
         draw(
-            strength_distribution(result, network),
+            figure,
             "strength-distribution",
             f"Distribution of each link's minimal mechanism strength over the {worlds}; the robust strength is its "
             f"{result.confidence:.0%} quantile.",
@@ -102,5 +110,10 @@ def robustness_blocks(network: RegionNetwork, result, figures: list[tuple[str, s
     if "sobol" in tables:
         blocks += [("table", tables["sobol"], "sobol")]
     blocks += [("text", line) for line in robustness_lines(result)[1:]]
+    if "strength_sobol" in tables:
+        blocks += [
+            ("text", "Which quantities move each minimal strength: Sobol' total indices of the strength each world needs."),
+            ("table", tables["strength_sobol"], "strength_sobol"),
+        ]
     blocks += [("figure", name, caption) for name, caption in figures]
     return blocks

@@ -38,6 +38,7 @@ __all__ = [
     "robustness_rows",
     "sobol_rows",
     "strength_display",
+    "strength_sobol_rows",
     "up4",
 ]
 
@@ -85,13 +86,14 @@ def interval_text(interval: tuple[float, float] | None) -> str:
 
 
 def strength_display(s: RobustStrength | None, *, interval: bool = True) -> str:
-    """A robust strength for a table: ``subsidy > 1.933 [1.921, 1.952]`` (the interval of the
-    quantile, rounded outwards), ``not reachable``, or ``n/a``."""
+    """A robust strength for a table: ``subsidy > 1.933 [1.921, 1.952]`` (the value as
+    :attr:`~solver.robust.RobustStrength.shown`, the quantile's interval rounded outwards),
+    ``not reachable``, or ``n/a``."""
     if s is None:
         return "n/a"
     if s.value is None:
         return "not reachable"
-    text = f"{s.parameter.replace('_', ' ')} {'≥' if s.closed else '>'} {up4(s.value)}"
+    text = s.text.replace(s.parameter, s.parameter.replace("_", " "), 1)
     if interval and s.interval is not None:
         text += " " + interval_text(s.interval)
     return text
@@ -144,6 +146,22 @@ def sobol_rows(result) -> list[dict]:
         }
         for name, i in ranked
     ]
+
+
+def strength_sobol_rows(result, names: Mapping[str, str] | None = None, *, most: int = 3) -> list[dict]:
+    """One row per link and mechanism with Sobol' indices of its minimal strength: the
+    quantities with the largest total index (with interval half-widths), and how they were
+    computed (or why not)."""
+    rows = []
+    for link in result.links:
+        for mechanism, note in link.strength_sobol_note.items():
+            indices = link.strength_sobol.get(mechanism, {})
+            ranked = sorted(((q, i) for q, i in indices.items() if math.isfinite(i.ST) and i.ST > 0), key=lambda qi: -qi[1].ST)[:most]
+            shown = "; ".join(f"{quantity_label(result, q)} {i.ST:.3f} ± {i.ST_conf:.3f}" for q, i in ranked)
+            rows.append(
+                {"link": _link_label(link, names), "mechanism": mechanism, "largest total indices of the minimal strength": shown or "none", "note": note}
+            )
+    return rows
 
 
 def discovery_text(result) -> str | None:

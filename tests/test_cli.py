@@ -55,7 +55,7 @@ def test_analyze_json(capsys):
 
 def test_scenarios(capsys):
     code, out, _ = run(capsys, "scenarios")
-    assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == ["gba-nev", "henan-clusters", "synthetic-province", "yongkang-wuyi-jinyun"]
+    assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == ["gba-nev", "henan-clusters", "henan-uncertain", "synthetic-province", "yongkang-wuyi-jinyun"]
     code, out, _ = run(capsys, "scenarios", "show", "yongkang-wuyi-jinyun")
     assert code == 0 and "ILLUSTRATIVE CALIBRATION" in out
 

@@ -276,6 +276,6 @@ def test_strength_indices_without_a_formula_are_skipped_with_a_note():
     """Risk dominance has no threshold formula: each world's minimal subsidy is a search of its own,
     so the indices are not computed (and the run stays fast) — the note says so."""
     text = STRENGTH.replace("RLOW", "2").replace("RHIGH", "3").replace("TLOW", "4").replace("THIGH", "5")
-    link = robustness(loads_scenario(text), samples=16, seed=0, target="risk-dominant").links[0]
+    link = robustness(loads_scenario(text), samples=64, seed=0, target="risk-dominant").links[0]
     assert link.strength_sobol["higher level guidance by p"] == {}
     assert link.strength_sobol_note["higher level guidance by p"].startswith("not computed: the minimal subsidy for risk-dominant has no closed form")

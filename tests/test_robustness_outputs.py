@@ -93,3 +93,51 @@ def test_report_has_a_robustness_section_only_with_distributions(tmp_path):
     assert {"robustness.csv", "robustness.tex", "sobol.md"} <= {p.name for p in (uncertain / "tables").iterdir()}
     meta = json.loads((uncertain / "metadata.json").read_text(encoding="utf-8"))
     assert meta["parameters"]["robust_samples"] == 256
+
+
+SIDE = """
+[scenario]
+name = "bounded transfer"
+[[regions]]
+id = "p"
+level = "province"
+[[regions]]
+id = "a"
+level = "county"
+parent = "p"
+[[regions]]
+id = "b"
+level = "county"
+parent = "p"
+[[links]]
+between = ["a", "b"]
+payoffs = { row = { R = 3, S = 0, T = { choice = [4.123456, 4.5], weights = [0.97, 0.03], name = "x" }, P = 1 }, col = { R = { choice = [4.123456, 4.5], weights = [0.97, 0.03], name = "x" }, S = 0, T = 2.9999, P = 1 } }
+[[mechanisms]]
+kind = "side_payment"
+name = "Tr"
+payer = "b"
+transfer = 1
+"""
+
+
+def test_a_printed_strength_is_a_value_where_the_target_holds():
+    """The transfers that work in 97 % of these worlds lie in (1.123456, 1.123556): rounding the
+    threshold up to 1.124 would leave them, so the table prints more digits. Checked on the exact
+    single-game path at the printed value (and the rounded-up one, where it fails)."""
+    from fractions import Fraction
+
+    from games import Game, SidePayment, apply
+    from regions import loads_scenario
+    from solver.cooperation import stability
+    from solver.robust.scenario import robustness
+
+    s = robustness(loads_scenario(SIDE), samples=64, seed=0).links[0].strengths["Tr"]
+    printed = s.text.split("> ")[1]
+    assert printed == "1.123456" and s.closed is False
+
+    def level(transfer, x=4.123456):
+        game = Game([[3, 0], [x, 1]], [[x, 2.9999], [0, 1]])
+        return stability(apply(game, SidePayment(transfer=transfer, payer=1)), basin=False, method="exact").level
+
+    just_above = float(Fraction(printed) + Fraction(1, 10**9))
+    assert level(just_above) == "strict" and level(1.124) == "none"

@@ -51,6 +51,7 @@ from ..design.batch import BATCH_TARGETS, _gaps, _range, batch_apply, batch_mini
 from ..design.gaps import affine_tolerance, fmt, solve_gaps, tidy
 from ..design.strength import FINE_GRID, GRID, STEP, minimal_strength
 from ..fast2x2 import levels_2x2
+from .rounding import up4
 
 __all__ = [
     "SCREEN_BAND",
@@ -381,6 +382,11 @@ class RobustStrength:
     pointwise : array (n,) or None
         Each world's own minimal strength (+∞ where unreachable), whose ``quantile_of``
         quantile ``value`` is; not compared, not printed.
+    shown : str or None
+        ``value`` as people read it: rounded up to 4 significant digits
+        (:func:`solver.robust.rounding.up4`) where the target was confirmed in the required
+        share at the rounded value too, else to 12 (the working values of a side payment are
+        bounded above: rounding up can leave them).
     """
 
     value: float | None
@@ -395,13 +401,14 @@ class RobustStrength:
     target: str
     interval: tuple[float, float] | None = None
     pointwise: np.ndarray | None = field(default=None, repr=False, compare=False)
+    shown: str | None = None
 
     @property
     def text(self) -> str:
-        """"subsidy ≥ 2.9", "subsidy > 1", or "not reachable"."""
+        """"subsidy ≥ 2.9", "subsidy > 1.935", or "not reachable" (the value as ``shown``)."""
         if self.value is None:
             return "not reachable"
-        return f"{self.parameter} {'≥' if self.closed else '>'} {fmt(self.value)}"
+        return f"{self.parameter} {'≥' if self.closed else '>'} {self.shown or fmt(self.value)}"
 
 
 def order_statistic_indices(n: int, quantile: float, confidence: float = 0.95) -> tuple[int, int]:
@@ -786,9 +793,14 @@ def robust_strength(
         cost_params.update(values[0] or {})
         cost_params[parameter] = np.full(n, at)
         payer, cost = cost_at_cc(mechanism, cost_params)
+        # the printed value: rounded up where the target still holds there in the share
+        shown = up4(value)
+        if float(shown) != value and share_at(float(shown)) < confidence - 1e-12:
+            shown = f"{value:.12g}"
         return RobustStrength(
-            value, closed, at, share, float(reachable.mean()), confidence, float(tidy(np.mean(cost))), payer, parameter, target, interval(pointwise), pointwise
-        )
+            value, closed, at, share, float(reachable.mean()), confidence, float(tidy(np.mean(cost))), payer, parameter, target, interval(pointwise), pointwise,
+            shown,
+        )  # fmt: skip
 
     formula = _formula(A, B, stack, parameter, target, values)
     if formula is not None:  # the formulas' quantile, confirmed on every world: it holds there, fails just below
@@ -797,7 +809,9 @@ def robust_strength(
         if int(reachable.sum()) >= k:
             x = float(np.sort(formula[0][reachable])[k - 1])
             step = STEP * max(1.0, abs(x))
-            if share_at(x - step) < confidence - 1e-12:
+            bottom, _, open_bottom, _ = type(mechanism).RANGES[parameter]
+            # at the range's closed low end (no subsidy needed) there is nothing below to fail
+            if (x <= bottom and not open_bottom) or share_at(x - step) < confidence - 1e-12:
                 share = share_at(x)
                 if share >= confidence - 1e-12:
                     return result(x, True, x, share)

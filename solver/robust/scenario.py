@@ -93,6 +93,8 @@ __all__ = [
 
 #: Independent scramblings of the Sobol' points; their spread gives the QMC interval.
 QMC_GROUPS = 8
+#: The fewest Sobol' points per scrambling (the intervals' coverage was measured from 8 on).
+MIN_PER_GROUP = 8
 #: The largest base sample (as a power of two) of the Sobol' indices' Saltelli design.
 SOBOL_MAX_LOG2 = 14
 #: The minimal strength's Sobol' indices: a world where no value of the parameter reaches the
@@ -226,8 +228,9 @@ def sample_worlds(network: RegionNetwork, samples: int, seed: int = 0, method: s
         raise ValueError(f"{network.name or 'the scenario'} states no uncertain quantity: give a distribution, e.g. T = {{ uniform = [4.5, 5.5] }}")
     if method == "sobol":
         per = samples // QMC_GROUPS
-        if per < 2:
-            raise ValueError(f"samples must be at least {2 * QMC_GROUPS} with QMC ({QMC_GROUPS} scramblings)")
+        if per < MIN_PER_GROUP:
+            # with 2 points per scrambling the t interval covered in 92 % of 600 seeds, not 95 %
+            raise ValueError(f"samples must be at least {MIN_PER_GROUP * QMC_GROUPS} with QMC ({QMC_GROUPS} scramblings of at least {MIN_PER_GROUP} points)")
         seeds = np.random.SeedSequence(seed).spawn(QMC_GROUPS)
         frames = [uncertainty.sample(per, seed=int(s.generate_state(1)[0]), method="sobol") for s in seeds]
         return pd.concat(frames, ignore_index=True), np.repeat(np.arange(QMC_GROUPS), per)

@@ -181,7 +181,11 @@ def probability_surface(
         raise ValueError(f"link must be a link index from 0 to {len(network.links) - 1}, got {link!r}")
 
     law = {q.name: q.distribution for q in uncertainty.quantities}
-    xs, ys = (np.linspace(*grid_range(law[name]), int(grid)) for name in (x, y))
+    sigma = uncertainty.correlation
+    ix, iy = names.index(x), names.index(y)
+    if law[x].kind == "choice" and law[y].kind == "choice" and sigma[ix, iy] != 0:
+        raise ValueError(f"a surface over two correlated choice quantities ({x}, {y}) is not supported; pick a continuous one for an axis")
+    xs, ys = (_axis(law[name], int(grid)) for name in (x, y))
     gx, gy = np.meshgrid(xs, ys)  # (ny, nx): row j ↔ ys[j]
     gx, gy = gx.ravel(), gy.ravel()
     points = len(gx)
@@ -207,8 +211,21 @@ def probability_surface(
     )  # fmt: skip
 
 
+def _axis(distribution, grid: int) -> np.ndarray:
+    """The grid of one axis: ``grid`` points over the support, or a choice law's own values."""
+    if distribution.kind == "choice":
+        return np.unique(np.asarray(distribution.params, dtype=float))
+    return np.linspace(*grid_range(distribution), grid)
+
+
 def _conditional(uncertainty, law, x, y, gx, gy, others, draws, seed) -> dict[str, np.ndarray]:
-    """The other quantities drawn given (x, y) at each grid point: ``draws`` rows per point."""
+    """The other quantities drawn given (x, y) at each grid point: ``draws`` rows per point.
+
+    A continuous quantity's value fixes its normal score. A choice quantity's value v only
+    bounds it, to (Φ⁻¹(F(v⁻)), Φ⁻¹(F(v))]: its score is drawn from the normal law it has given
+    the other axis' score, truncated to that interval (two correlated choice axes are refused
+    by the caller), and the others are drawn given both scores.
+    """
     names = list(uncertainty.names)
     io = [names.index(n) for n in others]
     iq = [names.index(x), names.index(y)]
@@ -216,11 +233,28 @@ def _conditional(uncertainty, law, x, y, gx, gy, others, draws, seed) -> dict[st
     gain = sigma[np.ix_(io, iq)] @ np.linalg.inv(sigma[np.ix_(iq, iq)])  # Σ_oq Σ_qq⁻¹
     cov = sigma[np.ix_(io, io)] - gain @ sigma[np.ix_(iq, io)]
     chol = np.linalg.cholesky(cov + 1e-15 * np.eye(len(io)))
-    q = np.stack([_score(law[x], gx), _score(law[y], gy)], axis=1)  # (points, 2)
-    mean = q @ gain.T  # (points, others)
     rng = np.random.default_rng(seed)
     residual = rng.standard_normal((draws, len(io))) @ chol.T  # the same draws at every point
-    z = (mean[:, None, :] + residual[None, :, :]).reshape(-1, len(io))
+    points = len(gx)
+    q = np.empty((points, draws, 2))
+    rho = sigma[iq[0], iq[1]]
+    discrete = [law[x].kind == "choice", law[y].kind == "choice"]
+    for k, (name, values) in enumerate(((x, gx), (y, gy))):
+        if not discrete[k]:
+            q[:, :, k] = _score(law[name], values)[:, None]
+    shares = rng.random((draws, 2))  # where in its interval each choice score falls (same at every point)
+    for k, (name, values) in enumerate(((x, gx), (y, gy))):
+        if discrete[k]:
+            low = special.ndtri(np.clip(law[name].cdf(np.nextafter(values, -np.inf)), 0, 1))
+            high = special.ndtri(np.clip(law[name].cdf(values), 0, 1))
+            other = 1 - k
+            # given the other axis' score (continuous) its law is N(ρ z, 1 − ρ²); independent: N(0, 1)
+            centre = rho * q[:, :, other] if not discrete[other] else np.zeros((points, draws))
+            scale = np.sqrt(1 - rho**2) if not discrete[other] else 1.0
+            a, b = special.ndtr((low[:, None] - centre) / scale), special.ndtr((high[:, None] - centre) / scale)
+            q[:, :, k] = centre + scale * special.ndtri(a + shares[None, :, k] * (b - a))
+    mean = q @ gain.T  # (points, draws, others)
+    z = (mean + residual[None, :, :]).reshape(-1, len(io))
     u = special.ndtr(z)
     return {name: np.asarray(law[name].ppf(u[:, j]), dtype=float) for j, name in enumerate(others)}
 

@@ -126,3 +126,62 @@ def test_bad_arguments_are_one_line(kwargs, message):
     args = {"x": "a-b.T", "y": "subsidy", **kwargs}
     with pytest.raises(ValueError, match=message):
         probability_surface(net, args.pop("x"), args.pop("y"), **args)
+
+
+CHOICE = """
+[scenario]
+name = "choice axis"
+[[regions]]
+id = "p"
+level = "province"
+[[regions]]
+id = "a"
+level = "county"
+parent = "p"
+[[regions]]
+id = "b"
+level = "county"
+parent = "p"
+[[links]]
+between = ["a", "b"]
+payoffs = { R = 3, S = 0, T = { choice = [4, 6], name = "T" }, P = 1 }
+[[mechanisms]]
+kind = "higher_level_guidance"
+by = "p"
+subsidy = { uniform = [0, 2], name = "s" }
+penalty = 1
+detection = { uniform = [0, 1], name = "d" }
+[uncertainty]
+correlation = [["T", "s", 0.8]]
+"""
+
+
+def test_a_correlated_choice_axis_conditions_on_its_whole_latent_interval():
+    """T is a choice of 4 or 6 whose normal score correlates 0.8 with the subsidy's. At T = 4
+    (score below 0) and detection d, strict needs s > 1 − d, i.e. z_s > c = Φ⁻¹((1 − d)/2), so
+    P = P(z_s > c | z_T < 0) = 2 (Φ(0) − Φ₂(c, 0; 0.8)) by scipy's bivariate normal CDF; at T = 6,
+    s > 3 − d is impossible. Tolerance 4 binomial SE at the closed form (2,000 draws)."""
+    import math
+
+    from scipy import stats
+
+    net = loads_scenario(CHOICE)
+    for x, y in (("T", "d"), ("d", "T")):
+        surface = probability_surface(net, x, y, grid=5, samples=2000, seed=3)
+        choices = surface.xs if x == "T" else surface.ys
+        assert choices.tolist() == [4.0, 6.0]  # a choice axis is its own values
+        ds = surface.ys if x == "T" else surface.xs
+        p4 = surface.p[:, 0] if x == "T" else surface.p[0, :]
+        p6 = surface.p[:, 1] if x == "T" else surface.p[1, :]
+        law = stats.multivariate_normal(mean=[0, 0], cov=[[1, 0.8], [0.8, 1]])
+        for d, got in zip(ds, p4):
+            c = stats.norm.ppf((1 - d) / 2) if d < 1 else -math.inf
+            truth = 1.0 if d >= 1 else 2 * (0.5 - law.cdf([c, 0.0]))
+            assert abs(got - truth) <= 4 * math.sqrt(max(truth * (1 - truth), 1e-4) / 2000) + 1 / 2000, (x, d, got, truth)
+        assert (p6 == 0).all()
+
+
+def test_two_correlated_choice_axes_are_refused():
+    text = CHOICE.replace('subsidy = { uniform = [0, 2], name = "s" }', 'subsidy = { choice = [0.5, 1.5], name = "s" }')
+    with pytest.raises(ValueError, match="two correlated choice quantities"):
+        probability_surface(loads_scenario(text), "T", "s")
