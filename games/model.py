@@ -81,10 +81,11 @@ MAX_PROFILES = 4096
 #: Largest |decimal exponent| of a parameter value.
 _MAX_VALUE_EXPONENT = 300
 
-_TOP = ("model", "parameters", "payoffs")
+_TOP = ("model", "parameters", "payoffs", "uncertainty")
 _MODEL = ("name", "populations", "strategies", "shares")
 _PARAMETER = ("value", "range", "note")
 _PAYOFF = ("profile", "values")
+_UNCERTAINTY = ("correlation",)
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,3})?(\s*/\s*\d+)?\s*")
 
 
@@ -219,6 +220,41 @@ def _range(value: object, fail: Any) -> tuple[float, float]:
     return ends[0], ends[1]
 
 
+def _distribution_keys() -> tuple[str, ...]:
+    from regions.uncertain import DISTRIBUTION_KINDS
+
+    return (*DISTRIBUTION_KINDS, "bounds", "weights")
+
+
+def _is_distribution_key(key: object) -> bool:
+    return key in _distribution_keys() or key == "name"
+
+
+def _floats(value: object) -> object:
+    """TOML decimals (read as Decimal here) as floats, in arrays too, for :mod:`regions.uncertain`."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list):
+        return [_floats(v) for v in value]
+    return value
+
+
+def _central(dist: Any, table: Mapping) -> Fraction:
+    """A distribution's central value as an exact fraction: exact from the numbers as written for
+    uniform (the midpoint), triangular (the mode) and choice (the weighted mean); otherwise the
+    float :attr:`regions.Distribution.central` read like any float value (:func:`games.game.rational`)."""
+    written = table[dist.kind]
+    if dist.kind == "uniform":
+        return (_exact_number(written[0]) + _exact_number(written[1])) / 2
+    if dist.kind == "triangular":
+        return _exact_number(written[1])
+    if dist.kind == "choice":
+        values = [_exact_number(v) for v in written]
+        weights = [_exact_number(w) for w in table["weights"]] if "weights" in table else [Fraction(1, len(values))] * len(values)
+        return sum((v * w for v, w in zip(values, weights)), Fraction(0))
+    return _exact_number(dist.central)
+
+
 def _profile_label(model_strategies: Sequence[Sequence[str]], profile: Sequence[int]) -> str:
     return "/".join(model_strategies[k][i] for k, i in enumerate(profile))
 
@@ -228,6 +264,8 @@ class _Builder:
 
     def __init__(self, source: str, file_style: bool) -> None:
         self.source, self.file_style = source, file_style
+        #: The parameters given as distributions, in file order (their values are the central values).
+        self.distributions: dict[str, Any] = {}
 
     def fail(self, entry: str | None, field_: str | None, detail: str) -> ModelError:
         return ModelError(self.source, entry, field_, detail)
@@ -298,10 +336,15 @@ class _Builder:
                 out[name] = spec
                 continue
             value_field, rng, note = None, None, ""
+            if isinstance(spec, Mapping) and not any(key in spec for key in _PARAMETER):
+                # the short form of an uncertain parameter: s = { uniform = [1, 3] }
+                out[name] = Parameter(name, self.distribution(spec, entry, None, name))
+                continue
             if isinstance(spec, Mapping):
                 for key in spec:
                     if key not in _PARAMETER:
-                        raise self.fail(entry, str(key), f"unknown key{did_you_mean(key, _PARAMETER)}")
+                        hint = " (a distribution goes under value: s = { value = { uniform = [1, 3] }, note = \"…\" })" if _is_distribution_key(key) else ""
+                        raise self.fail(entry, str(key), f"unknown key{did_you_mean(key, _PARAMETER)}{hint}")
                 if "value" not in spec:
                     raise self.fail(entry, "value", "is missing")
                 value, value_field = spec["value"], "value"
@@ -312,12 +355,63 @@ class _Builder:
                     raise self.fail(entry, "note", f"must be a string, got {_kind(note)}")
             else:
                 value = spec
+            if isinstance(value, Mapping):
+                out[name] = Parameter(name, self.distribution(value, entry, "value", name), rng, note)
+                continue
             try:
                 exact = _exact_number(value)
             except ValueError as err:
                 raise self.fail(entry, value_field, str(err)) from None
             out[name] = Parameter(name, exact, rng, note)
         return out
+
+    def distribution(self, table: Mapping, entry: str, field_: str | None, name: str) -> Fraction:
+        """A distribution table read by the scenarios' reader (:mod:`regions.uncertain`): recorded,
+        and its central value returned as an exact fraction (docs/models.md, "Uncertain parameters")."""
+        from regions.uncertain import Distribution  # the scenarios' laws, checks and messages
+
+        def at(sub: str) -> str:
+            return f"{field_}.{sub}" if field_ else sub
+
+        if field_ is None:  # the short form: every key must belong to a distribution table
+            for key in table:
+                if not _is_distribution_key(key):
+                    raise self.fail(entry, str(key), f"unknown key{did_you_mean(str(key), (*_PARAMETER, *_distribution_keys()))}")
+        if "name" in table:
+            raise self.fail(entry, at("name"), "a model parameter is its own uncertain quantity; 'name' is for scenarios (one draw shared by several places)")
+        try:
+            dist = Distribution.from_table({k: _floats(v) for k, v in table.items()})
+        except ValueError as err:  # regions.EntryError: the sub-key at fault and what is wrong
+            sub = getattr(err, "field", None)
+            raise self.fail(entry, at(sub) if sub else field_, getattr(err, "detail", str(err))) from None
+        self.distributions[name] = dist
+        try:
+            return _central(dist, table)
+        except ValueError as err:
+            raise self.fail(entry, field_, f"central value {err}") from None
+
+    def uncertainty(self, raw: object) -> Any:
+        """The recorded distributions as a :class:`regions.Uncertainty` (with the ``[uncertainty]``
+        correlations), or None when every parameter is certain."""
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, Mapping):
+            raise self.fail("[uncertainty]", None, f"must be a table, got {_kind(raw)}")
+        for key in raw:
+            if key not in _UNCERTAINTY:
+                raise self.fail("[uncertainty]", str(key), f"unknown key{did_you_mean(key, _UNCERTAINTY)}")
+        pairs = raw.get("correlation", [])
+        if not isinstance(pairs, list):
+            raise self.fail("[uncertainty]", "correlation", f'must be an array of ["name", "name", rho] entries, got {_kind(pairs)}')
+        if not self.distributions and not pairs:
+            return None
+        from regions.uncertain import Quantity, Uncertainty
+
+        quantities = tuple(Quantity(n, d, (("parameter", n),)) for n, d in self.distributions.items())
+        try:
+            return Uncertainty(quantities, tuple(tuple(_floats(v) for v in p) if isinstance(p, list) else p for p in pairs))
+        except ValueError as err:
+            raise self.fail("[uncertainty]", getattr(err, "field", None), getattr(err, "detail", str(err))) from None
 
     # --- [[payoffs]] -----------------------------------------------------------------------
     def profile(self, raw: object, strategies: tuple[tuple[str, ...], ...], populations: tuple[str, ...], entry: str) -> tuple[int, ...]:
@@ -474,6 +568,9 @@ class Model:
     payoffs: Mapping[tuple[int, ...], tuple[sympy.Expr, ...]]
     name: str = ""
     share_names: tuple[str, ...] = field(default=())
+    #: The uncertain parameters (a :class:`regions.Uncertainty`, one quantity per parameter given
+    #: as a distribution, named like it), or None; set from ``parameters`` and the file.
+    uncertainty: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         b = _Builder("Model", file_style=False)
@@ -494,7 +591,7 @@ class Model:
             entries.append((label, profile, values))
         table = b.payoff_table(entries, populations, strategies, symbols)
         b.check_values(table, parameters, shares, populations, strategies)
-        _set(self, populations, strategies, parameters, table, self.name, shares)
+        _set(self, populations, strategies, parameters, table, self.name, shares, b.uncertainty(None))
 
     def __hash__(self) -> int:
         return hash((self.populations, self.strategies, tuple(self.parameters.items()), tuple(self.payoffs.items()), self.name, self.share_names))
@@ -579,6 +676,7 @@ class Model:
         populations, strategies = b.structure(head["populations"], head["strategies"])
         shares = b.shares(head.get("shares"), len(populations))
         parameters = b.parameters(doc.get("parameters", {}), shares)
+        uncertainty = b.uncertainty(doc.get("uncertainty"))
         symbols = _symbols(parameters, shares)
         raw = doc.get("payoffs", [])
         if not isinstance(raw, list) or not all(isinstance(v, dict) for v in raw):
@@ -600,7 +698,7 @@ class Model:
             labels[p] = f"{entry} ({_profile_label(strategies, p)})"
         b.check_values(payoffs, parameters, shares, populations, strategies, labels)
         model = object.__new__(cls)
-        _set(model, populations, strategies, parameters, payoffs, name, shares)
+        _set(model, populations, strategies, parameters, payoffs, name, shares, uncertainty)
         object.__setattr__(model, "_source", source)
         return model
 
@@ -636,7 +734,8 @@ class Model:
     def with_values(self, **overrides: float | str | Fraction) -> Model:
         """A copy with some parameter values changed (``--set C=5``); ranges and notes kept.
 
-        Values are numbers or strings such as ``"2.5"`` or ``"1/3"``, read exactly.
+        Values are numbers or strings such as ``"2.5"`` or ``"1/3"``, read exactly. An uncertain
+        parameter given a value is certain in the copy (it leaves :attr:`uncertainty`).
 
         Raises
         ------
@@ -668,9 +767,21 @@ class Model:
             parameters[key] = Parameter(key, exact, old.range, old.note)
         b.check_values(self.payoffs, parameters, self.share_names, self.populations, self.strategies)
         model = object.__new__(type(self))
-        _set(model, self.populations, self.strategies, parameters, dict(self.payoffs), self.name, self.share_names)
+        _set(model, self.populations, self.strategies, parameters, dict(self.payoffs), self.name, self.share_names, _without(self.uncertainty, overrides))
         object.__setattr__(model, "_source", source)
         return model
+
+
+def _without(uncertainty: Any, names: Iterable[str]) -> Any:
+    """The uncertainty left when the parameters ``names`` are given exact values (None if none is)."""
+    if uncertainty is None:
+        return None
+    gone = set(names)
+    if not gone & set(uncertainty.names):
+        return uncertainty
+    quantities = tuple(q for q in uncertainty.quantities if q.name not in gone)
+    pairs = tuple(p for p in uncertainty.pairs if not gone & {p[0], p[1]})
+    return type(uncertainty)(quantities, pairs) if quantities else None
 
 
 def _source_of(model: Model) -> str:
@@ -689,6 +800,7 @@ def _set(
     payoffs: Mapping[tuple[int, ...], tuple[sympy.Expr, ...]],
     name: str,
     shares: tuple[str, ...],
+    uncertainty: Any = None,
 ) -> None:
     for key, value in (
         ("populations", populations),
@@ -697,6 +809,7 @@ def _set(
         ("payoffs", MappingProxyType(dict(payoffs))),
         ("name", name),
         ("share_names", shares),
+        ("uncertainty", uncertainty),
     ):
         object.__setattr__(model, key, value)
 

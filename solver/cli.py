@@ -313,16 +313,17 @@ def _span(text: str, option: str) -> tuple[str, float, float]:
     return name, lo, hi
 
 
-def _load(scenario: str) -> RegionNetwork:
+def _load(scenario: str, sampled_by: str = "`intergov robustness` samples them") -> RegionNetwork:
     """A scenario for a command that computes at one point: with distributions, their central
-    values, said once on stderr (only `intergov robustness` samples them)."""
+    values, said once on stderr (only `intergov robustness` and the report's robustness section
+    sample them)."""
     network = load_scenario(scenario)
     if network.uncertainty is not None:
         from .design.gaps import fmt
 
         central = network.uncertainty.central
         shown = ", ".join(f"{name} = {fmt(value)}" for name, value in list(central.items())[:4]) + (" …" if len(central) > 4 else "")
-        print(f"note: {len(central)} uncertain quantities at their central values ({shown}); `intergov robustness` samples them", file=sys.stderr)
+        print(f"note: {len(central)} uncertain quantities at their central values ({shown}); {sampled_by}", file=sys.stderr)
     return network
 
 
@@ -554,7 +555,7 @@ def report(
         raise InputError(f"--target: '{target}' is not one of {', '.join(LEVELS[:-1])}")
     if not 64 <= robust_samples <= MAX_SAMPLES:
         raise InputError(f"--robust-samples {robust_samples}: use 64 to {MAX_SAMPLES:,}")
-    network = _load(scenario)
+    network = _load(scenario, "the report's robustness section samples them (--robust-samples)")
     budgets, options = _budgets(network, budget, menu)
     path = Path(scenario)
     text = path.read_text(encoding="utf-8") if path.is_file() else builtin_text(scenario)

@@ -273,7 +273,8 @@ def _robust_kinds(network: RegionNetwork, names: str, wanted: set[str]) -> dict[
     if "probability-surface" in wanted:
         from .robust.surface import probability_surface, surface_pair
 
-        out["probability-surface"] = surface_plot(probability_surface(net, *surface_pair(result), grid=21, samples=256, seed=0), confidence=result.confidence)
+        surface = probability_surface(net, *surface_pair(result), grid=21, samples=256, seed=0)
+        out["probability-surface"] = surface_plot(surface, confidence=result.confidence, box=result.discovery)
     if "strength-distribution" in wanted:
         out["strength-distribution"] = strength_distribution(result, source, names=names)
     return out

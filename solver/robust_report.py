@@ -72,7 +72,7 @@ def robustness_figures(network: RegionNetwork, result, keep: Callable[[object, s
         x, y = surface_pair(result)
         surface = probability_surface(network, x, y, seed=seed, target=result.target)
         draw(
-            surface_plot(surface),
+            surface_plot(surface, confidence=result.confidence, box=result.discovery),
             "probability-surface",
             f"Probability that {surface.what}, over {result.labels.get(x, x)} and {result.labels.get(y, y)} "
             f"({surface.samples:,} sampled worlds of the other quantities at each grid point).",

@@ -237,3 +237,24 @@ def test_strength_distribution_without_strengths_says_why():
     alliance_only = dataclasses.replace(result, links=tuple(dataclasses.replace(k, strengths={"Industry alliance": k.strengths["Industry alliance"]}) for k in result.links))
     with pytest.raises(ValueError, match="reaches strict in no world"):
         strength_distribution(alliance_only, net)
+
+
+def test_surface_plot_draws_the_prim_box_where_its_limits_are():
+    """The rectangle spans the box's limits on x and y (an open side at the axis' end); a box
+    limiting neither axis draws nothing."""
+    from solver.plots.robust import surface_plot
+    from solver.robust.prim import Box
+    from solver.robust.surface import Surface
+
+    xs, ys = np.linspace(4, 6, 21), np.linspace(0, 1, 11)
+    p = np.clip((xs[None, :] - 4 - 2 * ys[:, None]) / 0.5, 0, 1)
+    s = Surface("a.T", "b.R", "A–B: T", "B–C: R", xs, ys, p, np.zeros_like(p), 0, "every link reaches strict", "strict", (5.0, 0.5))
+    box = Box({"a.T": (4.6, np.inf), "c.S": (-1.0, 0.0)}, 0.9, 0.95, 0.3, 3, "peel", True)
+    fig = surface_plot(s, box=box)
+    (rect,) = [patch for patch in fig.axes[0].patches if patch.get_gid() == "prim-box"]
+    assert (rect.get_x(), rect.get_y(), rect.get_x() + rect.get_width(), rect.get_y() + rect.get_height()) == pytest.approx((4.6, 0, 6, 1))
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("coverage 90%, density 95%, 1 more limit" in t for t in texts)
+    other = Box({"c.S": (-1.0, 0.0)}, 0.9, 0.95, 0.3, 3, "peel", True)
+    assert not [patch for patch in surface_plot(s, box=other).axes[0].patches if patch.get_gid() == "prim-box"]
+    matplotlib.pyplot.close("all")

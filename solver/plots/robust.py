@@ -230,7 +230,7 @@ def robust_map(network, result, *, names: str = "latin", font: str | None = None
         return _draw_map(net, rows, nodes, pos, geographic, "all together", ax, paint=(paint, colourbar))
 
 
-def surface_plot(surface, *, confidence: float = 0.95, ax: Axes | None = None) -> Figure:
+def surface_plot(surface, *, confidence: float = 0.95, box=None, ax: Axes | None = None) -> Figure:
     """Filled contours of P over two quantities, lines at 0.5 and ``confidence``, the central point.
 
     Parameters
@@ -238,6 +238,9 @@ def surface_plot(surface, *, confidence: float = 0.95, ax: Axes | None = None) -
     surface : solver.robust.surface.Surface
     confidence : float
         The level whose contour is drawn beside 0.5 (the robust-strength confidence).
+    box : solver.robust.prim.Box, optional
+        A PRIM box (``Robustness.discovery``): where it limits x or y, its rectangle is drawn
+        (an open side at the axis' end), with its coverage and density in the legend.
     ax : Axes, optional
 
     Examples
@@ -260,7 +263,7 @@ def surface_plot(surface, *, confidence: float = 0.95, ax: Axes | None = None) -
     label = wrap_text(f"probability that {surface.what}", 2.2, 8) + "\n" + wrap_text(f"({per})", 2.2, 8)
     with plot_style():
         if ax is None:
-            fig, (ax,) = new_figure(SINGLE_COLUMN + 0.3, SINGLE_COLUMN * 0.8)
+            fig, (ax,) = new_figure(SINGLE_COLUMN + 0.3, SINGLE_COLUMN * (0.88 if box is not None else 0.8))
         fig = ax.figure
         filled = ax.contourf(xs, ys, p, levels=np.linspace(0, 1, 11), cmap=cmap, norm=norm)
         filled.set_gid("probability")
@@ -272,6 +275,7 @@ def surface_plot(surface, *, confidence: float = 0.95, ax: Axes | None = None) -
             # Upright labels on a white ground (an inline label on a vertical line reads sideways).
             for text in ax.clabel(lines, fmt={v: f"{v:g}" for v in marks}, fontsize=_NOTE_SIZE, inline=False):
                 text.set_rotation(0)
+                text.set_zorder(6)
                 text.set_bbox({"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
         ax.plot(*surface.central, **_STAR, gid="central", label="central values", zorder=5)
         ax.set_xlim(xs[0], xs[-1])
@@ -286,8 +290,33 @@ def surface_plot(surface, *, confidence: float = 0.95, ax: Axes | None = None) -
         bar.ax.set_gid("probability")
         handles = [Line2D([], [], **_STAR, label="central values")]
         handles += [Line2D([], [], color="black", linewidth=0.8, linestyle=styles.get(v, "-"), label=f"P = {v:g}") for v in marks] if marks else []
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+        drawn = _box_patch(ax, box, surface) if box is not None else None
+        if drawn is not None:
+            handles.append(drawn)
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3 if drawn is None else 2))
     return fig
+
+
+def _box_patch(ax: Axes, box, surface) -> Patch | None:
+    """Draw the PRIM box's rectangle over (x, y) where it limits them; its legend handle."""
+    from matplotlib.patches import Rectangle
+
+    limits = box.limits
+    if surface.x not in limits and surface.y not in limits:
+        return None
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    lx = limits.get(surface.x, (-math.inf, math.inf))
+    ly = limits.get(surface.y, (-math.inf, math.inf))
+    left, right = max(lx[0], x0), min(lx[1], x1)
+    bottom, top = max(ly[0], y0), min(ly[1], y1)
+    if not (left < right and bottom < top):
+        return None
+    style = {"facecolor": "none", "edgecolor": OKABE_ITO[6], "linewidth": 1.8, "linestyle": (0, (4, 2))}
+    ax.add_patch(Rectangle((left, bottom), right - left, top - bottom, gid="prim-box", zorder=3, clip_on=False, **style))
+    others = len([name for name in limits if name not in (surface.x, surface.y)])
+    extra = f", {others} more {'limit' if others == 1 else 'limits'}" if others else ""
+    label = f"PRIM box: some link misses {surface.target}\n(coverage {box.coverage:.0%}, density {box.density:.0%}{extra})"
+    return Patch(label=label, **style)
 
 
 def strength_distribution(result, network=None, *, names: str = "latin") -> Figure:
