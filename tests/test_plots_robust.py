@@ -257,4 +257,6 @@ def test_surface_plot_draws_the_prim_box_where_its_limits_are():
     assert any("coverage 90%, density 95%, 1 more limit" in t for t in texts)
     other = Box({"c.S": (-1.0, 0.0)}, 0.9, 0.95, 0.3, 3, "peel", True)
     assert not [patch for patch in surface_plot(s, box=other).axes[0].patches if patch.get_gid() == "prim-box"]
-    matplotlib.pyplot.close("all")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -31,8 +31,8 @@ Examples
 >>> src = src.replace('s = { value = 1.5,', 's = { value = { uniform = [0, 3] },')
 >>> m = Model.from_text(src, "uncertain.toml")
 >>> r = model_robustness(m, 1024, seed=1)
->>> [(c.label, c.verdict, round(c.stable.p, 3)) for c in r.corners if c.stable.p > 0]
-[('defect/defect/strict', 'saddle', 0.333), ('cooperate/cooperate/lax', 'stable', 1.0)]
+>>> [(c.label, c.verdict, round(c.stable.p, 2), c.stable.covers(1 / 3)) for c in r.corners if c.stable.p > 0]
+[('defect/defect/strict', 'saddle', 0.33, True), ('cooperate/cooperate/lax', 'stable', 1.0, False)]
 
 (defect/defect/strict is stable iff s < 1: probability 1/3 under s uniform on [0, 3].)
 """
