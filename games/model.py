@@ -22,7 +22,11 @@ parser with no namespace, bounded powers; never ``eval``) and may use the parame
 ``+ - * / ^``, parentheses, ``min``, ``max``, ``exp``, ``log``, ``sqrt`` and — for
 state-dependent mechanisms in two-strategy models — the population shares by name (``x1`` …
 ``xK``, the share of population k playing its first strategy, or the names in
-``[model] shares``). Every payoff is evaluated at the parameter values (and, where it uses
+``[model] shares``). A parameter may be uncertain: ``s = { uniform = [1, 3] }`` or
+``s = { value = { triangular = [1, 2, 4] }, note = "…" }`` (the laws, checks and messages of
+scenarios, :mod:`regions.uncertain`, read there lazily; an optional ``[uncertainty]
+correlation``); its value is then the distribution's central value, exact for uniform,
+triangular and choice, and :attr:`Model.uncertainty` keeps the laws. Every payoff is evaluated at the parameter values (and, where it uses
 shares, at the corners and the centre of the unit cube) so that a division by zero is caught
 when the file is read. Decimal values are exact rationals: ``0.1`` is 1/10.
 
@@ -343,7 +347,7 @@ class _Builder:
             if isinstance(spec, Mapping):
                 for key in spec:
                     if key not in _PARAMETER:
-                        hint = " (a distribution goes under value: s = { value = { uniform = [1, 3] }, note = \"…\" })" if _is_distribution_key(key) else ""
+                        hint = ' (a distribution goes under value: s = { value = { uniform = [1, 3] }, note = "…" })' if _is_distribution_key(key) else ""
                         raise self.fail(entry, str(key), f"unknown key{did_you_mean(key, _PARAMETER)}{hint}")
                 if "value" not in spec:
                     raise self.fail(entry, "value", "is missing")
@@ -533,8 +537,8 @@ class Model:
     strategies : sequence of sequences of str
         Each population's strategy names (at least 2, distinct).
     parameters : mapping of str to number, str, dict or Parameter
-        By name: a value (``3``, ``0.1``, ``"1/3"``), a ``{"value", "range", "note"}`` table or a
-        :class:`Parameter`.
+        By name: a value (``3``, ``0.1``, ``"1/3"``), a ``{"value", "range", "note"}`` table, a
+        distribution table (``{"uniform": [1, 3]}``, also as the ``value``) or a :class:`Parameter`.
     payoffs : mapping of profile to sequence of payoffs
         Every pure profile, keyed by strategy names or indices (one per population), to one
         payoff per population: an expression string (read safely), a number or a sympy

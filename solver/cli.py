@@ -886,11 +886,21 @@ def evolve_model(
     plot: Annotated[str | None, typer.Option("--plot", help="Draw a figure (.pdf, .svg, .png): the sweep, the cube (K = 3) or the shares over time.")] = None,
     names: NamesOption = "latin",
     font: FontOption = None,
+    samples: Annotated[
+        str | None,
+        typer.Option("--samples", help="With parameters given as distributions: sampled parameter sets for each corner's P(stable) (QMC: 8 scramblings)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the --samples draws.")] = 0,
 ) -> None:
     """The derivation of an evolutionary model: replicator equations, corner eigenvalues, stability conditions, rest points."""
     from .dynamics import ModelDynamics, derive, trajectory
     from .dynamics.model_sweep import default_starts, sweep_model
     from .tables import model_json, render_model
+
+    if samples is not None:
+        text = samples.strip().replace("_", "")
+        if not text.isdigit() or not 64 <= int(text) <= MAX_SAMPLES:
+            raise InputError(f"--samples {samples}: use a whole number from 64 to {MAX_SAMPLES:,}")
 
     if not (t_end > 0 and t_end < 1e6):
         raise InputError("--t-end must be a positive number below 1e6")
@@ -901,6 +911,21 @@ def evolve_model(
     overrides = _assignments(set_ or [])
     if overrides:
         model = model.with_values(**overrides)
+    uncertain = getattr(model, "uncertainty", None)
+    robust = None
+    if samples is not None and uncertain is None:
+        raise InputError(f"--samples {samples}: the model has no uncertain parameter; give one as a distribution, e.g. s = {{ uniform = [1, 3] }}")
+    if samples is not None:
+        from .dynamics.model_robust import model_robustness
+
+        robust = model_robustness(model, int(samples.strip().replace("_", "")), seed=seed)
+    elif uncertain is not None:
+        values = {n: model.parameters[n].value for n in uncertain.names}
+        shown = {n: str(v) if v.denominator == 1 else f"{float(v):.6g}" for n, v in values.items()}
+        laws = "; ".join(f"{q.name} = {shown[q.name]}: {q.distribution.describe()}" for q in uncertain.quantities)
+        many = len(values) != 1
+        at = f"{len(values)} uncertain parameter{'s' if many else ''} at {'their central values' if many else 'its central value'}"
+        print(f"note: {at} ({laws}); --samples N samples them", file=sys.stderr)
     k_count = len(model.populations)
     derivation = derive(model, rest_points=k_count <= _MODEL_REST_POINTS_K)
     if k_count > _MODEL_REST_POINTS_K:
@@ -909,14 +934,48 @@ def evolve_model(
     if sweep_ is not None:
         name, values = _sweep_spec(sweep_, model)
         swept = sweep_model(model, name, values, t_end=t_end)
+    payload = model_json(derivation, model, swept)
+    robust_text = {}
+    if robust is not None:
+        # docs/models.md: corners[i].p_stable, corners[i].p_stable_ci and the robustness object
+        payload["robustness"] = robust.to_dict()
+        for entry, c in zip(payload["corners"], robust.corners):
+            entry["p_stable"], entry["p_stable_ci"] = c.stable.p, [c.stable.low, c.stable.high]
+
+        import math
+
+        def share(x: float) -> str:
+            # 3 decimals, more near 0 or 1 so that 0.0003 is not shown as 0.000
+            if not 0 < x < 1:
+                return f"{x:.0f}"
+            return f"{x:.{min(8, max(3, 1 - math.floor(math.log10(min(x, 1 - x)))))}f}"
+
+        rows = []
+        for c in robust.corners:
+            row = {"corner": "(" + ", ".join(map(str, c.corner)) + ")", "profile": c.label, "verdict at central values": c.verdict}
+            row["P(stable) [interval]"] = f"{share(c.stable.p)} [{share(c.stable.low)}, {share(c.stable.high)}]"
+            ranked = sorted(((i.ST, n) for n, i in c.sobol.items() if i.ST == i.ST), reverse=True)
+            row["largest total Sobol' index"] = f"{ranked[0][1]} ({ranked[0][0]:.2f})" if ranked else "—"
+            rows.append(row)
+        interval = "spread over 8 scramblings" if robust.method == "sobol" else "Wilson"
+        head = f"Probability that each corner is stable over {robust.samples:,} sampled parameter sets (seed {robust.seed}; 95 % interval: {interval})"
+        laws = "; ".join(f"{n}: {law}" for n, law in robust.parameters.items())
+        for fmt in ("text", "markdown"):
+            title = f"## {head}" if fmt == "markdown" else head
+            table = render(rows, "table" if fmt == "text" else "markdown")
+            robust_text[fmt] = "\n".join([title, "", table, "", f"uncertain: {laws}", f"Sobol' indices: {robust.sobol_note}"])
     if format is ModelFormat.json:
-        print(json.dumps(model_json(derivation, model, swept), indent=2, ensure_ascii=False))
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
     elif format is ModelFormat.latex:
         from .latex import derivation_document
 
         print(derivation_document(derivation, model=model), end="")
+        if robust is not None:
+            notes.append("note: the corners' P(stable) (--samples) is in the text, markdown and json formats")
     else:
         print(render_model(derivation, model, format.value, swept))
+        if robust is not None:
+            print("\n" + robust_text[format.value])
     for note in notes:
         print(note, file=sys.stderr if format in (ModelFormat.json, ModelFormat.latex) else sys.stdout)
     if out is None and plot is None:
@@ -939,9 +998,9 @@ def evolve_model(
         from .latex import derivation_document
 
         texts = {
-            "derivation.md": render_model(derivation, model, "markdown", swept) + "\n",
+            "derivation.md": render_model(derivation, model, "markdown", swept) + ("\n\n" + robust_text["markdown"] if robust is not None else "") + "\n",
             "derivation.tex": derivation_document(derivation, model=model),
-            "derivation.json": json.dumps(model_json(derivation, model, swept), indent=2, ensure_ascii=False) + "\n",
+            "derivation.json": json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
         }
         folder = _write_folder(out, force, texts, figures)
         print(f"wrote {folder}/derivation.md", file=sys.stderr if format in (ModelFormat.json, ModelFormat.latex) else sys.stdout)

@@ -21,6 +21,9 @@ Public API (models: docs/models.md)
     One parameter over a range: where each corner's verdict changes and the long-run shares
     (:class:`ModelSweep`); the two-population model of a scenario link, its payoffs and
     mechanism parameters as symbols.
+:func:`model_robustness`, :func:`corner_stability`
+    With parameters given as distributions: each pure corner's probability of being stable,
+    with its interval and Sobol' indices (:class:`ModelRobustness`).
 :func:`parameter_sensitivity`, :func:`initial_sensitivity`
     The sensitivity runs papers print.
 :func:`evolve_on_graph`, :func:`evolve_many`
@@ -41,6 +44,7 @@ from .corners import CornerRow, CornerTable, corner_table, rest_points, verdict
 from .derive import CornerDerivation, Derivation, ModelDynamics, RestPoint, derive
 from .graph import PAYOFFS, RULES, EnsembleResult, EvolutionResult, cooperation_dominant, death_birth_choice, evolve_many, evolve_on_graph, fermi_choice
 from .link_model import link_model
+from .model_robust import CornerRobustness, ModelRobustness, corner_stability, model_robustness
 from .model_sweep import ModelSweep, sweep_model
 from .replicator import CallableModel, Model, PayoffTable, Trajectory, field_at, jacobian, replicator, trajectory
 from .sensitivity import initial_sensitivity, parameter_sensitivity
@@ -50,6 +54,7 @@ __all__ = [
     "RULES",
     "CallableModel",
     "CornerDerivation",
+    "CornerRobustness",
     "CornerRow",
     "CornerTable",
     "Derivation",
@@ -57,11 +62,13 @@ __all__ = [
     "EvolutionResult",
     "Model",
     "ModelDynamics",
+    "ModelRobustness",
     "ModelSweep",
     "PayoffTable",
     "RestPoint",
     "Trajectory",
     "cooperation_dominant",
+    "corner_stability",
     "corner_table",
     "death_birth_choice",
     "derive",
@@ -72,6 +79,7 @@ __all__ = [
     "initial_sensitivity",
     "jacobian",
     "link_model",
+    "model_robustness",
     "parameter_sensitivity",
     "replicator",
     "rest_points",

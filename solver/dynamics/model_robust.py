@@ -55,6 +55,8 @@ from .derive import Derivation, derive
 
 __all__ = ["CornerRobustness", "ModelRobustness", "corner_stability", "model_robustness"]
 
+#: Samples evaluated at once by :func:`corner_stability`.
+CHUNK = 1 << 16
 #: Largest base sample (a power of two) of the Saltelli design of the Sobol' indices.
 SOBOL_MAX_LOG2 = 14
 
@@ -218,11 +220,15 @@ def corner_stability(model: Any, values: Mapping[str, np.ndarray], *, derivation
             raise KeyError(f"no parameter {key!r} in the model")
     n = len(next(iter(values.values()))) if values else 1
     central = {str(s): complex(v) for s, v in derivation.values.items()}
-    args = [np.asarray(values[name], dtype=complex) if name in values else np.full(n, central[name]) for name in names]
+    compiled = _compile(model, derivation)
     stable = np.zeros((n, len(derivation.corners)), bool)
     undefined = np.zeros_like(stable)
-    for j, (kind, funcs) in enumerate(_compile(model, derivation)):
-        stable[:, j], undefined[:, j] = _stable(kind, funcs, args, n)
+    for start in range(0, n, CHUNK):  # bounded memory: every parameter is an array of the chunk
+        stop = min(n, start + CHUNK)
+        m = stop - start
+        args = [np.asarray(values[name][start:stop], dtype=complex) if name in values else np.full(m, central[name]) for name in names]
+        for j, (kind, funcs) in enumerate(compiled):
+            stable[start:stop, j], undefined[start:stop, j] = _stable(kind, funcs, args, m)
     return stable, undefined
 
 
