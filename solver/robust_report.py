@@ -33,12 +33,12 @@ __all__ = ["robustness_blocks", "robustness_figures", "robustness_tables"]
 
 def robustness_tables(network: RegionNetwork, result) -> dict[str, list[dict]]:
     """The tables by file name: ``robustness`` (every link and option), ``sobol`` and
-    ``strength_sobol`` (when the indices exist)."""
+    ``strength-sobol`` (when the indices exist)."""
     tables = {"robustness": robustness_rows(result, region_names(network))}
     if result.sobol:
         tables["sobol"] = sobol_rows(result)
     if any(link.strength_sobol_note for link in result.links):
-        tables["strength_sobol"] = strength_sobol_rows(result, region_names(network))
+        tables["strength-sobol"] = strength_sobol_rows(result, region_names(network))
     return tables
 
 
@@ -110,10 +110,10 @@ def robustness_blocks(network: RegionNetwork, result, figures: list[tuple[str, s
     if "sobol" in tables:
         blocks += [("table", tables["sobol"], "sobol")]
     blocks += [("text", line) for line in robustness_lines(result)[1:]]
-    if "strength_sobol" in tables:
+    if "strength-sobol" in tables:
         blocks += [
             ("text", "Which quantities move each minimal strength: Sobol' total indices of the strength each world needs."),
-            ("table", tables["strength_sobol"], "strength_sobol"),
+            ("table", tables["strength-sobol"], "strength-sobol"),
         ]
     blocks += [("figure", name, caption) for name, caption in figures]
     return blocks
