@@ -30,8 +30,9 @@ test: lint
 figures: $(STAMP)
 	$(BIN)/python -m solver.gallery docs/gallery
 
-# Speed is measured here, never asserted in tests.
+# Speed is measured here, never asserted in tests; the peers (QuantEcon) are an optional extra.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean:
