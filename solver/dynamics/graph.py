@@ -140,26 +140,47 @@ def _setup(G, game):
     return nodes, W, None, None, None, _payoff_vector(game)
 
 
-def _pick(W: sparse.csr_matrix, weights: np.ndarray, who: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A neighbour of each node in ``who``, with probability ∝ ``weights`` (aligned with the CSR
-    entries of W), normalised within each node's own row.
+class _Picker:
+    """A neighbour of each node in ``who`` with probability ∝ fixed link weights (the Fermi
+    rule's), prepared once per run.
 
     Each row's weights are divided by the row's total before one cumulative sum runs over all
-    rows, so every row spans an interval of length ≈ 1 and a row with small weights is
-    resolved as finely as any other (the error is at most the number of nodes × machine ε).
+    rows, so every row spans an interval of length ≈ 1 and a row with small weights is resolved
+    as finely as any other; u ∈ [0, 1) picks the entry whose interval holds start + u·(end −
+    start). Where every node's links have equal weights (an unweighted graph) that entry is the
+    ⌊u·degree⌋-th of the row, found without the sum and the binary search.
     """
-    indptr, indices = W.indptr, W.indices
-    n = W.shape[0]
-    row_of = np.repeat(np.arange(n), np.diff(indptr))
-    totals = np.bincount(row_of, weights=weights, minlength=n)
-    share = weights / np.where(totals > 0, totals, 1.0)[row_of]
-    c = np.cumsum(share)
-    start = np.concatenate([[0.0], c])[indptr[who]]
-    end = c[indptr[who + 1] - 1]
-    target = start + rng.random(len(who)) * (end - start)
-    pos = np.searchsorted(c, target, side="right")
-    pos = np.clip(pos, indptr[who], indptr[who + 1] - 1)
-    return indices[pos]
+
+    def __init__(self, W: sparse.csr_matrix, weights: np.ndarray) -> None:
+        self.indptr, self.indices = W.indptr, W.indices
+        n = W.shape[0]
+        degree = np.diff(self.indptr)
+        row_of = np.repeat(np.arange(n), degree)
+        self.uniform = bool(np.all(weights == weights[self.indptr[row_of]])) if len(weights) else True
+        self.degree = degree
+        if not self.uniform:
+            totals = np.bincount(row_of, weights=weights, minlength=n)
+            self.c = np.cumsum(weights / np.where(totals > 0, totals, 1.0)[row_of])
+            self.start = np.concatenate([[0.0], self.c])[self.indptr[:-1]]
+            self.end = self.c[np.maximum(self.indptr[1:] - 1, 0)]
+
+    def __call__(self, who: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        u = rng.random(len(who))
+        if who is not getattr(self, "_who", None):  # the same nodes every step (synchronous): gathered once
+            self._who, self._first, self._degree = who, self.indptr[who], self.degree[who]
+        first = self._first
+        if self.uniform:
+            k = np.minimum((u * self._degree).astype(np.intp), self._degree - 1)
+            return self.indices[first + k]
+        target = self.start[who] + u * (self.end[who] - self.start[who])
+        pos = np.clip(np.searchsorted(self.c, target, side="right"), first, self.indptr[who + 1] - 1)
+        return self.indices[pos]
+
+
+def _fermi(picker: _Picker, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    other = picker(who, rng)
+    z = np.minimum(-beta * (pay[other] - pay[who]), 700.0)  # exp(−∞…) is 0, not an overflow
+    return other, rng.random(len(who)) < 1.0 / (1.0 + np.exp(z))
 
 
 def fermi_choice(W: sparse.csr_matrix, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -173,9 +194,7 @@ def fermi_choice(W: sparse.csr_matrix, pay: np.ndarray, who: np.ndarray, beta: f
     >>> other.tolist(), adopt.tolist()
     ([1, 1], [True, True])
     """
-    other = _pick(W, W.data, who, rng)
-    z = np.clip(-beta * (pay[other] - pay[who]), -700, 700)
-    return other, rng.random(len(who)) < 1.0 / (1.0 + np.exp(z))
+    return _fermi(_Picker(W, W.data), pay, who, beta, rng)
 
 
 def death_birth_choice(W: sparse.csr_matrix, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator) -> np.ndarray:
@@ -192,14 +211,45 @@ def death_birth_choice(W: sparse.csr_matrix, pay: np.ndarray, who: np.ndarray, b
     >>> round(float(np.mean(other == 1)), 1)
     0.5
     """
-    indptr = W.indptr
-    rows = np.flatnonzero(np.diff(indptr) > 0)
-    values = np.where(W.data > 0, beta * pay[W.indices], -np.inf)  # a link of weight 0 never counts
-    best = np.zeros(W.shape[0])
-    best[rows] = np.maximum.reduceat(values, indptr[rows])
-    best[~np.isfinite(best)] = 0.0
-    row_of = np.repeat(np.arange(W.shape[0]), np.diff(indptr))
-    return _pick(W, W.data * np.exp(values - best[row_of]), who, rng)
+    return _DeathBirth(W)(pay, who, beta, rng)
+
+
+class _DeathBirth:
+    """:func:`death_birth_choice` with the graph's fixed arrays (rows, each entry's row, the
+    zero-weight links) prepared once per run; per step only the payoff-dependent weights, their
+    per-row normalised cumulative sum and one binary search per dying node."""
+
+    def __init__(self, W: sparse.csr_matrix) -> None:
+        self.W, self.indptr, self.indices = W, W.indptr, W.indices
+        n = W.shape[0]
+        self.rows = np.flatnonzero(np.diff(self.indptr) > 0)
+        self.row_of = np.repeat(np.arange(n), np.diff(self.indptr))
+        self.dead = W.data <= 0  # a link of weight 0 never counts
+        self.any_dead = bool(self.dead.any())
+        self.starts = self.indptr[self.rows]
+
+    def __call__(self, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator) -> np.ndarray:
+        n = self.W.shape[0]
+        values = beta * pay[self.indices]
+        if self.any_dead:
+            values[self.dead] = -np.inf
+        top, bottom = (float(values.max()), float(values.min())) if len(values) else (0.0, 0.0)
+        if self.any_dead or not top - bottom < 700:
+            # each row's own maximum: a high payoff elsewhere (a hub) cannot make a row underflow
+            best = np.zeros(n)
+            best[self.rows] = np.maximum.reduceat(values, self.starts)
+            best[~np.isfinite(best)] = 0.0
+            weights = self.W.data * np.exp(values - best[self.row_of])
+        else:  # no weight can underflow: one shift for all rows (the same law after normalising)
+            weights = self.W.data * np.exp(values - top)
+        totals = np.bincount(self.row_of, weights=weights, minlength=n)
+        c = np.cumsum(weights / np.where(totals > 0, totals, 1.0)[self.row_of])
+        first, last = self.indptr[who], self.indptr[who + 1] - 1
+        start = np.concatenate([[0.0], c])[first]
+        end = c[last]
+        target = start + rng.random(len(who)) * (end - start)
+        pos = np.clip(np.searchsorted(c, target, side="right"), first, last)
+        return self.indices[pos]
 
 
 def evolve_on_graph(
@@ -296,6 +346,10 @@ def evolve_on_graph(
             pay = pay + own / np.maximum(np.bincount(src, minlength=n), 1)
         return pay
 
+    picker = _Picker(W, W.data) if rule == "fermi" else None
+    dying = _DeathBirth(W) if rule == "death-birth" else None
+    everyone = np.flatnonzero(has_neighbours)  # who revises under synchronous updating
+    rows = np.flatnonzero(np.diff(indptr) > 0)
     history = np.empty(int(steps) + 1)
     history[0] = float(np.mean(state == 0)) if n else 0.0
     for step in range(int(steps)):
@@ -303,28 +357,31 @@ def evolve_on_graph(
         if payoffs == "average":
             pay = pay / np.where(degree_weight > 0, degree_weight, 1.0)
         if synchronous:
-            who = np.flatnonzero(has_neighbours)
+            who = everyone
         else:
             chosen = rng.random(n) < update_fraction
             who = np.flatnonzero(chosen & has_neighbours)
         if len(who):
             new = state.copy()
             if rule == "fermi":
-                other, adopt = fermi_choice(W, pay, who, beta, rng)
+                other, adopt = _fermi(picker, pay, who, beta, rng)
                 new[who[adopt]] = state[other[adopt]]
             elif rule == "death-birth":
-                other = death_birth_choice(W, pay, who, beta, rng)
+                other = dying(pay, who, beta, rng)
                 new[who] = state[other]
             else:
+                # each row's best neighbour, the first of equals in the row's order
                 values = pay[indices]
-                order = np.lexsort((-values, row_of))
+                top = np.full(n, -np.inf)
+                top[rows] = np.maximum.reduceat(values, indptr[rows])
+                position = np.where(values == top[row_of], np.arange(len(values)), len(values))
                 first = np.full(n, -1)
-                first[row_of[order][::-1]] = order[::-1]
+                first[rows] = np.minimum.reduceat(position, indptr[rows])
                 best = indices[first[who]]
                 better = pay[best] > pay[who]
                 new[who[better]] = state[best[better]]
             state = new
-        history[step + 1] = float(np.mean(state == 0))
+        history[step + 1] = (n - np.count_nonzero(state)) / n if n else 0.0
     return EvolutionResult(tuple(nodes), history, state, seed, rule, payoffs)
 
 
