@@ -6,6 +6,7 @@ where a peer exists, the ratio against it measured in the same run.
 (c) 1,000 steps of imitation dynamics on 10,000 nodes           goal: < 10 s
 (d) a 20 × 20 phase diagram, end to end (solve, draw, save)     goal: < 5 s
 (f) robustness, 10⁶ sampled worlds of a 3-link 2×2 scenario     goal: < 10 s
+(g) analyze + design, 30,000 regions / 150,000 links            goal: < 15 s, < 1 GB peak RSS
 
 ``benchmarks/run.py f`` (or ``a c``…) runs only the rows named.
 
@@ -67,20 +68,26 @@ def bench_sweep() -> None:
     )
 
 
-def bench_network() -> None:
+def _five_candidates() -> list:
     from games import BindingContract, HigherLevelGuidance, SidePayment, ThirdPartyOrganization
-    from regions import synthetic_province
-    from solver import analyze
-    from solver.design import Candidate, compare
+    from solver.design import Candidate
 
-    network = synthetic_province(regions=3000, links=15000, seed=0)
-    candidates = [
+    return [
         Candidate("guidance: subsidy", HigherLevelGuidance(inspection_cost=0.1), "subsidy"),
         Candidate("guidance: penalty", HigherLevelGuidance(detection=0.5, inspection_cost=0.1), "penalty"),
         Candidate("binding contract", BindingContract(enforcement=0.8, signing_cost=0.05), "breach_penalty"),
         Candidate("third party", ThirdPartyOrganization(fee=0.05), "detection", (HigherLevelGuidance(penalty=3, detection=0.1),)),
         Candidate("side payment", SidePayment(payer=0), "transfer", (HigherLevelGuidance(subsidy=1.0),)),
     ]
+
+
+def bench_network() -> None:
+    from regions import synthetic_province
+    from solver import analyze
+    from solver.design import compare
+
+    network = synthetic_province(regions=3000, links=15000, seed=0)
+    candidates = _five_candidates()
     start = time.perf_counter()
     analysis = analyze(network, basin=False)
     middle = time.perf_counter()
@@ -91,6 +98,44 @@ def bench_network() -> None:
         f"(b) analyze + design, {len(network.regions):,} regions, {len(network.links):,} links, five mechanisms: analyze {middle - start:.2f} s, "
         f"design {end - middle:.2f} s ({len(comparison.rows):,} rows), total {total:.2f} s — goal < 10 s {'ok' if total < 10 else 'MISSED'}"
         f"; stable share {analysis.summary['stable_share']:.1%}"
+    )
+
+
+def _province_run(regions: int, links: int) -> None:
+    """Child process of row (g): one analyze + design, its times and peak RSS on stdout."""
+    import resource
+
+    from regions import synthetic_province
+    from solver import analyze
+    from solver.design import compare
+
+    network = synthetic_province(regions=regions, links=links, seed=0)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    analysis = analyze(network, basin=False)
+    middle = time.perf_counter()
+    comparison = compare(network, _five_candidates(), target="strict")
+    end = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(f"{middle - start} {end - middle} {len(comparison.rows)} {analysis.summary['stable_share']} {before / 1024} {peak / 1024}")
+
+
+def bench_province() -> None:
+    """Issue 15: analyze + design (five mechanisms) on 30,000 regions / 150,000 links in < 15 s
+    and < 1 GB peak RSS, measured in a fresh subprocess (the RSS includes building the network)."""
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve().parent
+    code = f"import sys; sys.path[:0] = [{str(here.parent)!r}, {str(here)!r}]; import run; run._province_run(30000, 150000)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    analyze_s, design_s, rows, share, built, peak = float(out[0]), float(out[1]), int(out[2]), float(out[3]), float(out[4]), float(out[5])
+    total = analyze_s + design_s
+    ok = total < 15 and peak < 1024
+    print(
+        f"(g) analyze + design, 30,000 regions, 150,000 links, five mechanisms: analyze {analyze_s:.2f} s, design {design_s:.2f} s ({rows:,} rows), "
+        f"total {total:.2f} s; peak RSS {peak:,.0f} MB ({built:,.0f} MB after building the network) — goal < 15 s and < 1 GB {'ok' if ok else 'MISSED'}"
+        f"; stable share {share:.1%}"
     )
 
 
@@ -233,7 +278,15 @@ def bench_robustness() -> None:
           f"solve_2x2 {reference:.2f} s, ratio {reference / kernel:,.0f} × ({'identical' if same else 'DIFFERENT'} levels)")
 
 
-BENCHMARKS = {"a": "bench_sweep", "b": "bench_network", "c": "bench_evolution", "d": "bench_phase", "e": "bench_model", "f": "bench_robustness"}
+BENCHMARKS = {
+    "a": "bench_sweep",
+    "b": "bench_network",
+    "c": "bench_evolution",
+    "d": "bench_phase",
+    "e": "bench_model",
+    "f": "bench_robustness",
+    "g": "bench_province",
+}
 
 
 def main(rows: list[str] | None = None) -> None:

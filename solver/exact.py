@@ -109,6 +109,32 @@ def _solve(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | N
     return [rows[i][k] for i in range(k)], det
 
 
+def _vertex(M: list[list[int]], free: tuple[int, ...], tight: tuple[int, ...], bound: int = 1) -> tuple[Vector, frozenset[int]] | None:
+    """The point of {z ≥ 0, Mz ≤ bound} where z is zero off ``free`` and the rows ``tight``
+    are tight, with all its labels (see :func:`_vertices`); None when the system is singular
+    or the point infeasible."""
+    r, d = len(M), len(M[0])
+    if free:
+        sol = _solve([[M[i][k] for k in free] for i in tight], [bound] * len(free))
+        if sol is None:
+            return None
+        nums, den = sol
+        if any(v < 0 for v in nums):
+            return None
+    else:
+        nums, den = [], 1
+    z = [0] * d
+    for k, v in zip(free, nums):
+        z[k] = v
+    loads = [sum(M[i][k] * z[k] for k in free) for i in range(r)]
+    limit = bound * den
+    if any(load > limit for load in loads):
+        return None
+    labels = {k for k in range(d) if z[k] == 0}
+    labels |= {d + i for i in range(r) if loads[i] == limit}
+    return tuple(Fraction(v, den) for v in z), frozenset(labels)
+
+
 def _vertices(M: list[list[int]], bound: int) -> dict[Vector, frozenset[int]]:
     """Vertices of {z ∈ ℝᵈ : z ≥ 0, Mz ≤ bound} with their tight constraints.
 
@@ -121,29 +147,11 @@ def _vertices(M: list[list[int]], bound: int) -> dict[Vector, frozenset[int]]:
     for zeros in range(d + 1):
         free_count = d - zeros
         for zero_set in combinations(range(d), zeros):
-            free = [k for k in range(d) if k not in zero_set]
+            free = tuple(k for k in range(d) if k not in zero_set)
             for tight in combinations(range(r), free_count):
-                if free_count:
-                    sol = _solve([[M[i][k] for k in free] for i in tight], [bound] * free_count)
-                    if sol is None:
-                        continue
-                    nums, den = sol
-                    if any(v < 0 for v in nums):
-                        continue
-                else:
-                    nums, den = [], 1
-                z = [0] * d
-                for k, v in zip(free, nums):
-                    z[k] = v
-                loads = [sum(M[i][k] * z[k] for k in free) for i in range(r)]
-                limit = bound * den
-                if any(load > limit for load in loads):
-                    continue
-                key = tuple(Fraction(v, den) for v in z)
-                if key not in found:
-                    labels = {k for k in range(d) if z[k] == 0}
-                    labels |= {d + i for i in range(r) if loads[i] == limit}
-                    found[key] = frozenset(labels)
+                vertex = _vertex(M, free, tight, bound)
+                if vertex is not None and vertex[0] not in found:
+                    found[vertex[0]] = vertex[1]
     return found
 
 
@@ -192,9 +200,13 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
     a, b = _positive(A), _positive(B)
     bt = [[b[i][j] for i in range(m)] for j in range(n)]  # Bᵀ, shape (n, m)
     # P: x ∈ ℝᵐ, x ≥ 0 (labels 0..m-1), Bᵀx ≤ 1 (labels m + j): _vertices labels match.
-    p_vertices = _vertices(bt, 1)
+    return _pair(m, n, _vertices(bt, 1), _vertices(a, 1))
+
+
+def _pair(m: int, n: int, p_vertices: dict[Vector, frozenset[int]], q_local: dict[Vector, frozenset[int]]) -> ExactResult:
+    """The fully labelled pairs of the vertices of P and Q (Q's labels still local)."""
     # Q: y ∈ ℝⁿ, y ≥ 0 (local labels 0..n-1 → m + j), Ay ≤ 1 (local n + i → i).
-    q_vertices = {y: frozenset((m + k) if k < n else (k - n) for k in labels) for y, labels in _vertices(a, 1).items()}
+    q_vertices = {y: frozenset((m + k) if k < n else (k - n) for k in labels) for y, labels in q_local.items()}
     degenerate = any(len(lab) > m for lab in p_vertices.values()) or any(len(lab) > n for lab in q_vertices.values())
     full = frozenset(range(m + n))
     pairs = []

@@ -1,20 +1,24 @@
-"""An exact vectorized path for many 2×2 games at once: equilibria, degeneracy, cooperation.
+"""Exact 2×2 kernels: equilibria, degeneracy and cooperation of one game or of many at once.
 
 For a 2×2 game the best-response polytopes have at most three vertices each (after
 normalization): the two pure strategies and, when it lies strictly inside, the mixed strategy
 that makes the other player indifferent. The extreme equilibria are the fully labelled vertex
-pairs (von Stengel 2007), so every game needs at most 3 × 3 label checks — done for all games
-at once in numpy, with no Python loop per game. This is the same enumeration as
-:mod:`solver.exact` (and so as Gambit's ``enummixed``): the tests hold it to the nashpy-based
-:func:`solver.equilibria` on 10,000 random games, a quarter of them with ties.
+pairs (von Stengel 2007); for a 2×2 game they follow in closed form from the signs of the four
+incentive gaps and from which of them are exactly zero (:func:`_exact_decision`, at most four
+pairs). This is the same enumeration as :mod:`solver.exact` (and so as Gambit's
+``enummixed``): tests/reference/test_fast2x2_exact.py holds the closed forms to both on
+thousands of tie-heavy games. :func:`solve_2x2` decides N games as arrays (structure of arrays,
+blocks that stay in cache), :func:`solve_single` one game in plain Python floats, with the same
+answers bit for bit; :func:`levels_2x2` computes the cooperation level only.
 
 Every decision agrees with the exact path (:mod:`solver.exact`, :mod:`solver.cooperation`),
 which compares the payoffs as rationals (:func:`games.game.rational`). The floats decide a
 game only when every quantity a decision rests on — the four incentive gaps, their two
 differences and the difference of the risk-dominance products — is farther than
 :data:`BAND` times the payoff range from zero, where float error and the rational reading
-cannot change a sign; the few games inside the band are decided again exactly, one by one (a
-filtered exact predicate).
+cannot change a sign; the few games inside the band are decided exactly, one by one, by the
+closed forms in integers over each matrix's common denominator (a filtered exact predicate;
+a few microseconds a game, where the general enumeration took about 0.35 ms).
 
 Examples
 --------
@@ -28,18 +32,45 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from .cooperation import LEVELS
-from .nash import TOLERANCE
 
-__all__ = ["BAND", "Solved2x2", "levels_2x2", "report_from_batch", "solve_2x2", "stack_games"]
+__all__ = ["BAND", "Single2x2", "Solved2x2", "levels_2x2", "report_from_batch", "solve_2x2", "solve_single", "stack_games"]
 
 #: Relative distance from zero below which a game is decided exactly rather than in floats.
 BAND = 1e-6
+
+#: Most extreme equilibria a 2×2 game has (every profile of a constant game): the width of
+#: the arrays of :class:`Solved2x2`.
+MAX_EQUILIBRIA = 4
+
+#: Games per block of :func:`solve_2x2` and :func:`levels_2x2`: their temporaries stay in cache.
+CHUNK = 1 << 15
+
+_LEVEL_NAMES = np.array(LEVELS, dtype=object)
+_EXACT_INT = 2.0**53  # integer-valued floats below this are exact integers
+
+
+class _Decision(NamedTuple):
+    """One game's equilibria (p, q, payoffs in the stable order) and report fields."""
+
+    p: tuple[float, ...]
+    q: tuple[float, ...]
+    payoffs: tuple[tuple[float, float], ...]
+    degenerate: bool
+    continuum: bool
+    nash: bool
+    strict: bool
+    unique: bool
+    dominant: bool
+    risk_dominant: bool
+    level: str
 
 
 @dataclass(frozen=True)
@@ -48,14 +79,14 @@ class Solved2x2:
 
     Attributes
     ----------
-    p, q : arrays (N, 9)
+    p, q : arrays (N, 4)
         Each extreme equilibrium's probability that the row (p) and column (q) government
         cooperates, in the stable order of :func:`solver.equilibria`; NaN beyond ``count``.
     count : array (N,)
     degenerate, continuum : arrays (N,) of bool
     nash, strict, unique, dominant, risk_dominant : arrays (N,) of bool
     level : array (N,) of str
-    payoffs : array (N, 9, 2)
+    payoffs : array (N, 4, 2)
         Both expected payoffs at each equilibrium.
     """
 
@@ -90,121 +121,455 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, payoffs: bool = True) -> So
         cooperative profile (the default cooperation matrix).
     payoffs : bool
         Whether to compute the expected payoffs at each equilibrium (NaN otherwise).
+
+    Returns
+    -------
+    Solved2x2
+        Game k's fields equal :func:`solve_single` of game k, bit for bit.
+
+    Raises
+    ------
+    ValueError
+        If A and B do not hold the same number of 2×2 games.
+
+    Notes
+    -----
+    Structure of arrays, in blocks of :data:`CHUNK` games whose temporaries stay in cache.
+    Outside the band (every gap, gap difference and the risk-dominance difference farther
+    than :data:`BAND` × scale from zero) the game is non-degenerate and its equilibria follow
+    from the signs of the four gaps: one pure equilibrium; or two pure ones, (C, C) and (D, D)
+    or (C, D) and (D, C), and the mixed one; or the mixed one alone. The games inside the band
+    are decided one by one by the exact closed forms (:func:`solve_single`).
     """
     A = np.asarray(A, dtype=float).reshape(-1, 2, 2)
     B = np.asarray(B, dtype=float).reshape(-1, 2, 2)
+    if A.shape != B.shape:
+        raise ValueError(f"A and B must hold the same number of 2×2 games, got {len(A)} and {len(B)}")
     n = len(A)
-
-    def spread(M: np.ndarray) -> np.ndarray:  # max − min of each game's four payoffs, elementwise
-        m00, m01, m10, m11 = M[:, 0, 0], M[:, 0, 1], M[:, 1, 0], M[:, 1, 1]
-        return np.maximum(np.maximum(m00, m01), np.maximum(m10, m11)) - np.minimum(np.minimum(m00, m01), np.minimum(m10, m11))
-
-    scale = np.maximum(np.maximum(spread(A), spread(B)), 1.0)
-    eps = TOLERANCE * scale
-
-    # Vertices of the row's polytope: x = (p, 1 − p) with p ∈ {1, 0, p*}; p* makes the column
-    # indifferent: B₀₀p + B₁₀(1 − p) = B₀₁p + B₁₁(1 − p).
-    c0 = B[:, 1, 0] - B[:, 1, 1]  # column's advantage of C against row's D
-    c1 = (B[:, 0, 0] - B[:, 0, 1]) - c0
-    r0 = A[:, 0, 1] - A[:, 1, 1]  # row's advantage of C against column's D
-    r1 = (A[:, 0, 0] - A[:, 1, 0]) - r0
+    # Column-major (each slot's N values contiguous), indexed [game, slot] as usual.
+    P = np.empty((MAX_EQUILIBRIA, n)).T
+    Q = np.empty((MAX_EQUILIBRIA, n)).T
+    values = np.empty((MAX_EQUILIBRIA, 2, n)).transpose(2, 0, 1)
+    count = np.empty(n, dtype=np.int64)
+    flags = np.empty((5, n), dtype=bool)  # nash (= strict outside the band), strict, unique, dominant, risk
+    codes = np.empty(n, dtype=np.int8)
+    near_games = []
+    nan = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        pstar = np.where(np.abs(c1) > eps, -c0 / c1, np.nan)
-        qstar = np.where(np.abs(r1) > eps, -r0 / r1, np.nan)
-    pvals = np.stack([np.ones(n), np.zeros(n), pstar], axis=1)  # (n, 3)
-    qvals = np.stack([np.ones(n), np.zeros(n), qstar], axis=1)
-    inside = 1e-12  # a mixed vertex at p* = 0 or 1 is the pure one
-    pvalid = np.stack([np.ones(n, bool), np.ones(n, bool), np.isfinite(pstar) & (pstar > inside) & (pstar < 1 - inside)], axis=1)
-    qvalid = np.stack([np.ones(n, bool), np.ones(n, bool), np.isfinite(qstar) & (qstar > inside) & (qstar < 1 - inside)], axis=1)
-
-    # Labels as 4-bit masks. x: bit 0 row's C unused (p = 0), bit 1 row's D unused (p = 1),
-    # bit 2 column's C a best response, bit 3 column's D a best response; y likewise with the
-    # row's best responses in bits 0, 1 and the column's unused strategies in bits 2, 3.
-    col_adv = c0[:, None] + c1[:, None] * np.nan_to_num(pvals)
-    row_adv = r0[:, None] + r1[:, None] * np.nan_to_num(qvals)
-    e = eps[:, None]
-    xbits = (pvals == 0) * 1 + (pvals == 1) * 2 + (col_adv >= -e) * 4 + (col_adv <= e) * 8
-    ybits = (row_adv >= -e) * 1 + (row_adv <= e) * 2 + (qvals == 0) * 4 + (qvals == 1) * 8
-    xbits[:, 2] = 12  # the mixed vertex: both column strategies best responses, nothing unused
-    ybits[:, 2] = 3
-    popcount = np.array([bin(k).count("1") for k in range(16)])
-    many = (popcount[xbits] > 2) & pvalid
-    degenerate = many[:, 0] | many[:, 1] | many[:, 2]
-    many = (popcount[ybits] > 2) & qvalid
-    degenerate |= many[:, 0] | many[:, 1] | many[:, 2]
-    full = ((xbits[:, :, None] | ybits[:, None, :]) == 15) & pvalid[:, :, None] & qvalid[:, None, :]  # (n, 3, 3)
-    f8 = full.astype(np.int8)
-    per_x = f8[:, :, 0] + f8[:, :, 1] + f8[:, :, 2]
-    per_y = f8[:, 0, :] + f8[:, 1, :] + f8[:, 2, :]
-    continuum = (per_x > 1).any(axis=1) | (per_y > 1).any(axis=1)
-
-    # Order as solver.equilibria: pure first (support size), then more weight on C first.
-    P = np.broadcast_to(pvals[:, :, None], (n, 3, 3)).reshape(n, 9)
-    Q = np.broadcast_to(qvals[:, None, :], (n, 3, 3)).reshape(n, 9)
-    mask = full.reshape(n, 9)
-    size = (np.where((P == 0) | (P == 1), 1, 2) + np.where((Q == 0) | (Q == 1), 1, 2)).astype(float)
-    keys = np.where(mask, size * 1e6 + (1 - P) * 1e3 + (1 - Q), np.inf)
-    order = np.argsort(keys, axis=1, kind="stable")
-    P = np.take_along_axis(np.where(mask, P, np.nan), order, axis=1)
-    Q = np.take_along_axis(np.where(mask, Q, np.nan), order, axis=1)
-    count = per_x.sum(axis=1)
-    cc, cd, dc, dd = P * Q, P * (1 - Q), (1 - P) * Q, (1 - P) * (1 - Q)
-
-    def expected(M: np.ndarray) -> np.ndarray:
-        return cc * M[:, 0, 0, None] + cd * M[:, 0, 1, None] + dc * M[:, 1, 0, None] + dd * M[:, 1, 1, None]
-
-    values = np.stack([expected(A), expected(B)], axis=2) if payoffs else np.full((n, 9, 2), np.nan)
-
-    # Cooperation report (docs/models.md) with (C, C) the only fully cooperative profile.
-    a1r, a1c = A[:, 0, 0] - A[:, 1, 0], B[:, 0, 0] - B[:, 0, 1]
-    a2r, a2c = A[:, 0, 1] - A[:, 1, 1], B[:, 1, 0] - B[:, 1, 1]
-    nash = (a1r >= -eps) & (a1c >= -eps)
-    strict = (a1r > eps) & (a1c > eps)
-    unique = nash & (count == 1)
-    dominant = strict & (a2r > eps) & (a2c > eps)
-    dd_strict = (-a2r > eps) & (-a2c > eps)
-    mine, theirs = a1r * a1c, a2r * a2c  # products of deviation losses at (C, C) and (D, D)
-    tie = np.abs(mine - theirs) <= eps * scale
-    risk_dominant = strict & (~dd_strict | ((mine > theirs) & ~tie))
-    codes = np.select([dominant, unique, risk_dominant, strict, nash], [0, 1, 2, 3, 4], default=5)
-    level = np.array(LEVELS, dtype=object)[codes]
-    result = Solved2x2(P, Q, count, degenerate, continuum, nash, strict, unique, dominant, risk_dominant, level, values)
-    band = BAND * scale
-    near = np.zeros(n, dtype=bool)
-    for x in (a1r, a1c, a2r, a2c, a1r - a2r, a1c - a2c):
-        near |= np.abs(x) <= band
-    near |= np.abs(mine - theirs) <= band * scale
-    for k in np.flatnonzero(near):
-        _decide_exactly(A[k], B[k], result, int(k), payoffs)
+        for start in range(0, n, CHUNK):
+            stop = min(n, start + CHUNK)
+            a, b = A[start:stop], B[start:stop]
+            a00, a01, a10, a11 = a[:, 0, 0], a[:, 0, 1], a[:, 1, 0], a[:, 1, 1]
+            b00, b01, b10, b11 = b[:, 0, 0], b[:, 0, 1], b[:, 1, 0], b[:, 1, 1]
+            g1r, g2r, g1c, g2c = a00 - a10, a01 - a11, b00 - b01, b10 - b11
+            spread_a = np.maximum(np.maximum(a00, a01), np.maximum(a10, a11)) - np.minimum(np.minimum(a00, a01), np.minimum(a10, a11))
+            spread_b = np.maximum(np.maximum(b00, b01), np.maximum(b10, b11)) - np.minimum(np.minimum(b00, b01), np.minimum(b10, b11))
+            scale = np.maximum(np.maximum(spread_a, spread_b), 1.0)
+            band = BAND * scale
+            dr, dc = g1r - g2r, g1c - g2c  # r₁ and c₁: p* = −c₀/c₁ with c₀ = a₂꜀
+            mine, theirs = g1r * g1c, g2r * g2c
+            near = np.abs(g1r) <= band
+            for x in (g1c, g2r, g2c, dr, dc):
+                near |= np.abs(x) <= band
+            near |= np.abs(mine - theirs) <= band * scale
+            s1r, s2r, s1c, s2c = g1r > 0, g2r > 0, g1c > 0, g2c > 0
+            e11 = s1c & s1r
+            e10 = s2r & ~s1c
+            e01 = s2c & ~s1r
+            dd = ~s2c & ~s2r  # (D, D) an equilibrium (strict outside the band)
+            npure = e11.view(np.int8) + e10.view(np.int8) + e01.view(np.int8) + dd.view(np.int8)
+            mixed = (s1c ^ s2c) & (s1r ^ s2r)
+            two = npure == 2
+            lone = npure == 0
+            pstar, qstar = -g2c / dc, -g2r / dr
+            p, q = P[start:stop], Q[start:stop]
+            p[:, 0] = np.where(lone, pstar, e11 | e10)
+            q[:, 0] = np.where(lone, qstar, e11 | (e01 & ~e10))
+            p[:, 1] = np.where(two, 0.0, nan)
+            q[:, 1] = np.where(two, e01, nan)
+            p[:, 2] = np.where(two, pstar, nan)
+            q[:, 2] = np.where(two, qstar, nan)
+            p[:, 3] = nan
+            q[:, 3] = nan
+            np.add(npure, mixed, out=count[start:stop], casting="unsafe")
+            strict = s1r & s1c
+            nash, strict_, unique, dominant, risk = (row[start:stop] for row in flags)
+            strict_[...] = strict
+            nash[...] = strict
+            np.logical_and(strict, ~dd, out=unique)
+            np.logical_and(unique, s2r & s2c, out=dominant)
+            np.logical_and(strict, ~dd | (mine > theirs), out=risk)
+            c = codes[start:stop]
+            np.subtract(5, strict.view(np.int8) * 4, out=c)
+            c += (strict & dd).view(np.int8) * (1 + (mine <= theirs).view(np.int8))
+            c -= dominant.view(np.int8)
+            v = values[start:stop]
+            if payoffs:  # pure: the payoff itself (+ 0.0: no −0.0); mixed: expected payoffs at (p*, q*)
+                cc, cd, dc_, dd_ = pstar * qstar, pstar * (1 - qstar), (1 - pstar) * qstar, (1 - pstar) * (1 - qstar)
+                for who, (m00, m01, m10, m11) in enumerate(((a00, a01, a10, a11), (b00, b01, b10, b11))):
+                    mix = cc * m00 + cd * m01 + dc_ * m10 + dd_ * m11
+                    v[:, 0, who] = np.where(lone, mix, np.where(e11, m00, np.where(e10, m01, np.where(e01, m10, m11))) + 0.0)
+                    v[:, 1, who] = np.where(two, np.where(e11, m11, m10) + 0.0, nan)
+                    v[:, 2, who] = np.where(two, mix, nan)
+                v[:, 3] = nan
+            else:
+                v[...] = nan
+            if near.any():
+                near_games.append(start + np.flatnonzero(near))
+    level = _LEVEL_NAMES[codes]
+    degenerate = np.zeros(n, dtype=bool)
+    continuum = np.zeros(n, dtype=bool)
+    result = Solved2x2(P, Q, count, degenerate, continuum, flags[0], flags[1], flags[2], flags[3], flags[4], level, values)
+    if near_games:
+        index = np.concatenate(near_games)
+        a, b = A[index].reshape(-1, 4), B[index].reshape(-1, 4)
+        small = np.all((np.abs(a) <= _SMALL) & (a == np.round(a)) & (np.abs(b) <= _SMALL) & (b == np.round(b)), axis=1)
+        _decide_small_integers(a[small], b[small], result, index[small], payoffs)
+        _decide_exactly(a[~small], b[~small], result, index[~small], payoffs)
     return result
 
 
-def _decide_exactly(A: np.ndarray, B: np.ndarray, out: Solved2x2, k: int, payoffs: bool) -> None:
-    """Game ``k`` decided in exact rationals; its entries of ``out`` are overwritten in place."""
-    from games.game import matrix_scale, rational
+#: Integer payoffs up to this size are decided exactly in float64 arithmetic (see below).
+_SMALL = 2.0**16
 
-    from .exact import exact_payoffs, extreme_equilibria
+# The nine candidate pairs of the closed forms, in the stable order: which vertex of each
+# polytope (0: the pure C, 1: the pure D, 2: the mixed one) each pair joins.
+_ROW_VERTEX = np.array([0, 0, 1, 1, 0, 2, 2, 1, 2])
+_COL_VERTEX = np.array([0, 1, 0, 1, 2, 0, 1, 2, 2])
 
-    scale_a, scale_b = matrix_scale(A), matrix_scale(B)
-    a = [[rational(v, scale_a) for v in row] for row in A.tolist()]
-    b = [[rational(v, scale_b) for v in row] for row in B.tolist()]
-    found = extreme_equilibria(a, b)
-    pairs = sorted(found.equilibria, key=lambda e: (sum(1 if v in (0, 1) else 2 for v in (e[0][0], e[1][0])), -e[0][0], -e[1][0]))
-    out.p[k], out.q[k], out.payoffs[k] = np.nan, np.nan, np.nan
-    for i, (x, y) in enumerate(pairs):
-        out.p[k, i], out.q[k, i] = float(x[0]), float(y[0])
-        if payoffs:
-            out.payoffs[k, i] = exact_payoffs(a, b, x, y)
-    g1r, g1c = a[0][0] - a[1][0], b[0][0] - b[0][1]
-    g2r, g2c = a[0][1] - a[1][1], b[1][0] - b[1][1]
+
+def _decide_small_integers(a: np.ndarray, b: np.ndarray, out: Solved2x2, index: np.ndarray, payoffs: bool) -> None:
+    """Games of integer payoffs |x| ≤ 2¹⁶ decided by the closed forms, vectorized and exact.
+
+    The same decision as :func:`_exact_decision` with every number exact in float64: the gaps
+    (≤ 2¹⁷), their products (≤ 2³⁴), p* = a₂꜀/(a₂꜀ − a₁꜀) as a correctly rounded quotient of
+    exact integers (what Python's int / int gives), and each expected payoff as its exact
+    numerator (|·| ≤ denominator × 2¹⁶ ≤ 2⁵²) over its exact denominator (≤ 2³⁶), rounded once.
+    """
+    if not len(index):
+        return
+    a00, a01, a10, a11 = a.T
+    b00, b01, b10, b11 = b.T
+    g1r, g2r, g1c, g2c = a00 - a10, a01 - a11, b00 - b01, b10 - b11
+    has_p, has_q = g1c * g2c < 0, g1r * g2r < 0
+    pn, pd = np.abs(g2c), np.where(has_p, np.abs(g2c - g1c), 1.0)  # p* = pn / pd where it exists
+    qn, qd = np.abs(g2r), np.where(has_q, np.abs(g2r - g1r), 1.0)
+    m = len(index)
+    ones, zeros = np.ones(m), np.zeros(m)
+    full = np.stack(
+        [
+            (g1c >= 0) & (g1r >= 0),
+            (g2r >= 0) & (g1c <= 0),
+            (g2c >= 0) & (g1r <= 0),
+            (g2c <= 0) & (g2r <= 0),
+            has_q & (g1c == 0),
+            has_p & (g1r == 0),
+            has_p & (g2r == 0),
+            has_q & (g2c == 0),
+            has_p & has_q,
+        ],
+        axis=1,
+    )  # (m, 9), the table of _exact_decision
+    vn = np.stack([ones, zeros, pn])  # each vertex's numerator and denominator, (3, m)
+    vd = np.stack([ones, ones, pd])
+    wn = np.stack([ones, zeros, qn])
+    wd = np.stack([ones, ones, qd])
+    Pn, Pd, Qn, Qd = vn[_ROW_VERTEX].T, vd[_ROW_VERTEX].T, wn[_COL_VERTEX].T, wd[_COL_VERTEX].T  # (m, 9)
+    slot = np.cumsum(full, axis=1) - 1
+    rows, cols = np.nonzero(full)
+    where = (index[rows], slot[rows, cols])
+    out.p[index], out.q[index] = np.nan, np.nan
+    out.p[where] = Pn[rows, cols] / Pd[rows, cols]
+    out.q[where] = Qn[rows, cols] / Qd[rows, cols]
+    if payoffs:
+        out.payoffs[index] = np.nan
+        pn_, pd_, qn_, qd_ = Pn[rows, cols], Pd[rows, cols], Qn[rows, cols], Qd[rows, cols]
+        w = (pn_ * qn_, pn_ * (qd_ - qn_), (pd_ - pn_) * qn_, (pd_ - pn_) * (qd_ - qn_))
+        den = pd_ * qd_
+        for who, M in enumerate((a, b)):
+            M = M[rows]
+            out.payoffs[(*where, who)] = (w[0] * M[:, 0] + w[1] * M[:, 1] + w[2] * M[:, 2] + w[3] * M[:, 3] + 0.0) / den
+    count = full.sum(axis=1)
+    x_used = np.stack([full[:, [0, 1, 4]].sum(1), full[:, [2, 3, 7]].sum(1), full[:, [5, 6, 8]].sum(1)])
+    y_used = np.stack([full[:, [0, 2, 5]].sum(1), full[:, [1, 3, 6]].sum(1), full[:, [4, 7, 8]].sum(1)])
+    nash = (g1r >= 0) & (g1c >= 0)
+    strict = (g1r > 0) & (g1c > 0)
+    dominant = strict & (g2r > 0) & (g2c > 0)
+    risk = strict & (~((g2r < 0) & (g2c < 0)) | (g1r * g1c > g2r * g2c))
+    unique = nash & (count == 1)
+    out.count[index] = count
+    out.degenerate[index] = (g1r == 0) | (g2r == 0) | (g1c == 0) | (g2c == 0)
+    out.continuum[index] = (x_used > 1).any(axis=0) | (y_used > 1).any(axis=0)
+    out.nash[index], out.strict[index], out.unique[index], out.dominant[index], out.risk_dominant[index] = nash, strict, unique, dominant, risk
+    out.level[index] = _LEVEL_NAMES[np.select([dominant, unique, risk, strict, nash], [0, 1, 2, 3, 4], default=5)]
+
+
+class Single2x2(NamedTuple):
+    """The equilibria and cooperation report fields of one 2×2 game (:func:`solve_single`).
+
+    Immutable like the frozen dataclasses of the other results, but a named tuple: it is
+    built once per game on the per-game path, where a frozen dataclass's construction
+    (1.3 µs, measured) would be a quarter of the whole call (0.3 µs as a named tuple).
+
+    Attributes
+    ----------
+    p, q : tuple of float
+        Each extreme equilibrium's probability that the row (p) and the column (q) government
+        cooperates, in the stable order of :func:`solver.equilibria` (pure first, then more
+        weight on C first).
+    payoffs : tuple of (float, float)
+        Both expected payoffs at each equilibrium.
+    degenerate, continuum : bool
+        As :class:`solver.EquilibriumSet` (decided exactly).
+    nash, strict, unique, dominant, risk_dominant : bool
+    level : str
+        One of :data:`solver.LEVELS`.
+    exact : bool
+        Whether the game lay inside the band and was decided in exact rationals (otherwise the
+        signs of the float gaps decided it, which the band makes the same decision).
+    """
+
+    p: tuple[float, ...]
+    q: tuple[float, ...]
+    payoffs: tuple[tuple[float, float], ...]
+    degenerate: bool
+    continuum: bool
+    nash: bool
+    strict: bool
+    unique: bool
+    dominant: bool
+    risk_dominant: bool
+    level: str
+    exact: bool
+
+
+def _entries(M) -> tuple[float, float, float, float]:
+    rows = M.tolist() if isinstance(M, np.ndarray) else M
+    (m00, m01), (m10, m11) = rows
+    return float(m00), float(m01), float(m10), float(m11)
+
+
+def solve_single(A: npt.ArrayLike, B: npt.ArrayLike) -> Single2x2:
+    """Every extreme equilibrium and the report fields of one 2×2 game, in plain Python.
+
+    The contract: for float payoffs, every field equals the same game's entry of
+    :func:`solve_2x2` — bit for bit, ``p``/``q``/``payoffs`` included (the same float
+    operations in the same order) — and so the exact path: the equilibrium set of
+    :func:`solver.equilibria` with ``method="exact"`` and of Gambit's ``enummixed``. It costs a
+    few microseconds: no numpy arrays, no vertex enumeration. A game outside the band of
+    :func:`solve_2x2` is decided by the signs of its four incentive gaps; one inside is decided
+    by the exact closed forms (integers over a common denominator, see :func:`_exact_decision`).
+
+    Parameters
+    ----------
+    A, B : array_like, shape (2, 2)
+        Row and column payoffs (nested sequences or an array; read as floats, and where a
+        decision rests on a near-tie as the rationals :attr:`games.Game.exact` holds for them);
+        strategy 0 is cooperate.
+
+    Returns
+    -------
+    Single2x2
+
+    Examples
+    --------
+    >>> r = solve_single([[4, 0], [3, 2]], [[4, 3], [0, 2]])          # a stag hunt
+    >>> r.p, r.q, r.level
+    ((1.0, 0.0, 0.6666666666666666), (1.0, 0.0, 0.6666666666666666), 'strict')
+    >>> r = solve_single([[1, 1], [1, 1]], [[1, 1], [1, 1]])          # every profile an equilibrium
+    >>> len(r.p), r.degenerate, r.continuum, r.exact
+    (4, True, True, True)
+    """
+    a00, a01, a10, a11 = a4 = _entries(A)
+    b00, b01, b10, b11 = b4 = _entries(B)
+    scale = max(max(a00, a01, a10, a11) - min(a00, a01, a10, a11), max(b00, b01, b10, b11) - min(b00, b01, b10, b11), 1.0)
+    band = BAND * scale
+    a1r, a1c, a2r, a2c = a00 - a10, b00 - b01, a01 - a11, b10 - b11
+    mine, theirs = a1r * a1c, a2r * a2c
+    if (
+        abs(a1r) <= band
+        or abs(a1c) <= band
+        or abs(a2r) <= band
+        or abs(a2c) <= band
+        or abs(a1r - a2r) <= band
+        or abs(a1c - a2c) <= band
+        or abs(mine - theirs) <= band * scale
+    ):
+        return Single2x2(*_exact_decision(a4, b4), True)
+    # Outside the band no label is within the tolerance: the gaps' signs give the labels.
+    # A pure equilibrium's payoffs are the payoffs themselves (+ 0.0: no −0.0).
+    pairs, values = [], []
+    if a1c > 0 and a1r > 0:
+        pairs.append((1.0, 1.0))
+        values.append((a00 + 0.0, b00 + 0.0))
+    if a2r > 0 and a1c < 0:
+        pairs.append((1.0, 0.0))
+        values.append((a01 + 0.0, b01 + 0.0))
+    if a2c > 0 and a1r < 0:
+        pairs.append((0.0, 1.0))
+        values.append((a10 + 0.0, b10 + 0.0))
+    if a2c < 0 and a2r < 0:
+        pairs.append((0.0, 0.0))
+        values.append((a11 + 0.0, b11 + 0.0))
+    if (a1c > 0) != (a2c > 0) and (a1r > 0) != (a2r > 0):
+        P, Q = -a2c / (a1c - a2c), -a2r / (a1r - a2r)  # p* = −c₀/c₁, q* = −r₀/r₁
+        cc, cd, dc, dd = P * Q, P * (1 - Q), (1 - P) * Q, (1 - P) * (1 - Q)
+        pairs.append((P, Q))
+        values.append((cc * a00 + cd * a01 + dc * a10 + dd * a11, cc * b00 + cd * b01 + dc * b10 + dd * b11))
+    strict = a1r > 0 and a1c > 0
+    dominant = strict and a2r > 0 and a2c > 0
+    unique = strict and len(pairs) == 1
+    risk = strict and (not (a2r < 0 and a2c < 0) or mine > theirs)
+    level = "dominant" if dominant else "unique" if unique else "risk-dominant" if risk else "strict" if strict else "none"
+    ps = tuple(P for P, _ in pairs)
+    qs = tuple(Q for _, Q in pairs)
+    return Single2x2(ps, qs, tuple(values), False, False, strict, strict, unique, dominant, risk, level, False)
+
+
+def _integers(m: tuple[float, float, float, float]) -> tuple[list[int], int]:
+    """Four payoffs of one matrix as integers over a common denominator: (numerators, L).
+
+    The rationals are :func:`games.game.rational` of each entry with the matrix's
+    :func:`games.game.matrix_scale`, exactly as :attr:`games.Game.exact` and
+    :mod:`solver.exact` read them; an integer-valued float below 2⁵³ is that integer (which
+    is what ``rational`` returns for it), so integer games never build a Fraction.
+    """
+    if all(v.is_integer() and -_EXACT_INT < v < _EXACT_INT for v in m):
+        return [int(v) for v in m], 1
+    top = max(abs(v) for v in m)
+    scale = top if top > 0 else 1.0
+    values = [_ratio(v, scale) for v in m]
+    common = math.lcm(*(d for _, d in values))
+    return [n * (common // d) for n, d in values], common
+
+
+def _ratio(x: float, scale: float) -> tuple[int, int]:
+    """``games.game.rational(x, scale)`` as (numerator, denominator > 0), not necessarily reduced.
+
+    The same reading, in integers: a short decimal is parsed from its repr (four times faster
+    than ``Fraction(text)``); a longer one is the nearest fraction with denominator ≤ 10⁹ by the
+    continued-fraction steps of ``Fraction.limit_denominator`` (the same candidates and the same
+    choice between them, without building Fractions) when it lies within 10⁻¹² × max(|x|, scale),
+    and otherwise its repr. tests/reference/test_fast2x2_exact.py holds it to ``rational``.
+    """
+    from games.game import MAX_DENOMINATOR, SHORT_DIGITS, _digits
+
+    text = repr(x)
+    if _digits(text) > SHORT_DIGITS:
+        n, d = x.as_integer_ratio()
+        if d > MAX_DENOMINATOR:
+            p0, q0, p1, q1 = 0, 1, 1, 0
+            top, bottom = n, d
+            while True:
+                a = top // bottom
+                q2 = q0 + a * q1
+                if q2 > MAX_DENOMINATOR:
+                    break
+                p0, q0, p1, q1 = p1, q1, p0 + a * p1, q2
+                top, bottom = bottom, top - a * bottom
+            k = (MAX_DENOMINATOR - q0) // q1
+            pb, qb = p0 + k * p1, q0 + k * q1
+            # |p1/q1 − n/d| ≤ |pb/qb − n/d|: bound2 wins ties, as in limit_denominator
+            n, d = (p1, q1) if abs(p1 * d - n * q1) * qb <= abs(pb * d - n * qb) * q1 else (pb, qb)
+        if abs(n / d - x) <= 1e-12 * max(abs(x), scale):
+            return n, d
+    mantissa, _, exponent = text.partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    shift = (int(exponent) if exponent else 0) - len(fraction)
+    digits = int(whole + fraction)
+    return (digits * 10**shift, 1) if shift >= 0 else (digits, 10**-shift)
+
+
+def _exact_decision(a4: tuple[float, float, float, float], b4: tuple[float, float, float, float]) -> _Decision:
+    """One 2×2 game decided in exact rationals by the closed forms (no vertex enumeration).
+
+    With the gaps a₁ = u(C | C) − u(D | C), a₂ = u(C | D) − u(D | D) of each player (integers
+    over the matrix's common denominator), the vertices of the row's best-response polytope
+    are p = 1, p = 0 and, when the column's gaps have strictly opposite signs,
+    p* = a₂꜀ / (a₂꜀ − a₁꜀) — the column indifferent; likewise q* = a₂ᵣ / (a₂ᵣ − a₁ᵣ). A pure
+    vertex carries the column's best responses to it as labels, a mixed one both, so the fully
+    labelled pairs (von Stengel 2007), in the order of :func:`solver.equilibria`, are
+
+    ========== ================================ ========== ===========================
+    pair       condition                        pair       condition
+    ========== ================================ ========== ===========================
+    (1, 1)     a₁꜀ ≥ 0, a₁ᵣ ≥ 0                 (1, q*)    q* exists, a₁꜀ = 0
+    (1, 0)     a₂ᵣ ≥ 0, a₁꜀ ≤ 0                 (p*, 1)    p* exists, a₁ᵣ = 0
+    (0, 1)     a₂꜀ ≥ 0, a₁ᵣ ≤ 0                 (p*, 0)    p* exists, a₂ᵣ = 0
+    (0, 0)     a₂꜀ ≤ 0, a₂ᵣ ≤ 0                 (0, q*)    q* exists, a₂꜀ = 0
+    (p*, q*)   both exist
+    ========== ================================ ========== ===========================
+
+    A pure vertex has three labels exactly when its gap is 0, so the game is degenerate
+    exactly when some gap is 0; the equilibria form a continuum when a vertex is in two
+    pairs. This is what :func:`solver.exact.extreme_equilibria` finds for a 2×2 game
+    (tests/reference/test_fast2x2_exact.py holds the two, and Gambit, to the same sets).
+    """
+    (a00, a01, a10, a11), la = _integers(a4)
+    (b00, b01, b10, b11), lb = _integers(b4)
+    g1r, g2r, g1c, g2c = a00 - a10, a01 - a11, b00 - b01, b10 - b11
+    pm = qm = None  # p*, q* as (numerator, denominator > 0): a negative one would give −0.0
+    if g1c * g2c < 0:
+        pm = (g2c, g2c - g1c) if g2c > 0 else (-g2c, g1c - g2c)
+    if g1r * g2r < 0:
+        qm = (g2r, g2r - g1r) if g2r > 0 else (-g2r, g1r - g2r)
+    one, zero = (1, 1), (0, 1)
+    pairs = []
+    if g1c >= 0 and g1r >= 0:
+        pairs.append((one, one))
+    if g2r >= 0 and g1c <= 0:
+        pairs.append((one, zero))
+    if g2c >= 0 and g1r <= 0:
+        pairs.append((zero, one))
+    if g2c <= 0 and g2r <= 0:
+        pairs.append((zero, zero))
+    if qm and g1c == 0:
+        pairs.append((one, qm))
+    if pm and g1r == 0:
+        pairs.append((pm, one))
+    if pm and g2r == 0:
+        pairs.append((pm, zero))
+    if qm and g2c == 0:
+        pairs.append((zero, qm))
+    if pm and qm:
+        pairs.append((pm, qm))
+    xs = [x for x, _ in pairs]
+    ys = [y for _, y in pairs]
+    continuum = len(set(xs)) < len(pairs) or len(set(ys)) < len(pairs)
+    degenerate = g1r == 0 or g2r == 0 or g1c == 0 or g2c == 0
+    ps, qs, values = [], [], []
+    for (pn, pd), (qn, qd) in pairs:
+        ps.append(pn / pd)  # int / int is correctly rounded: float(Fraction(pn, pd))
+        qs.append(qn / qd)
+        w = (pn * qn, pn * (qd - qn), (pd - pn) * qn, (pd - pn) * (qd - qn))
+        den = pd * qd
+        values.append(((w[0] * a00 + w[1] * a01 + w[2] * a10 + w[3] * a11) / (den * la), (w[0] * b00 + w[1] * b01 + w[2] * b10 + w[3] * b11) / (den * lb)))
     nash = g1r >= 0 and g1c >= 0
     strict = g1r > 0 and g1c > 0
     dominant = strict and g2r > 0 and g2c > 0
     risk = strict and (not (g2r < 0 and g2c < 0) or g1r * g1c > g2r * g2c)
-    out.count[k] = len(pairs)
-    out.degenerate[k], out.continuum[k] = found.degenerate, found.continuum
-    out.nash[k], out.strict[k], out.unique[k], out.dominant[k], out.risk_dominant[k] = nash, strict, nash and len(pairs) == 1, dominant, risk
-    out.level[k] = next((name for name, flag in zip(LEVELS, (dominant, nash and len(pairs) == 1, risk, strict, nash)) if flag), "none")
+    unique = nash and len(pairs) == 1
+    level = "dominant" if dominant else "unique" if unique else "risk-dominant" if risk else "strict" if strict else "weak" if nash else "none"
+    return _Decision(tuple(ps), tuple(qs), tuple(values), degenerate, continuum, nash, strict, unique, dominant, risk, level)
+
+
+def _decide_exactly(A: np.ndarray, B: np.ndarray, out: Solved2x2, index: np.ndarray, payoffs: bool) -> None:
+    """Games ``index`` of ``out`` decided by the exact closed forms; their entries overwritten.
+
+    ``A``, ``B`` hold those games' payoffs, shape (len(index), 2, 2).
+    """
+    if not len(index):
+        return
+    decided = [_exact_decision(a, b) for a, b in zip(A.reshape(-1, 4).tolist(), B.reshape(-1, 4).tolist())]
+    pad = [(np.nan,) * (MAX_EQUILIBRIA - k) for k in range(MAX_EQUILIBRIA + 1)]  # ≤ 4 pairs each
+    out.p[index] = [d.p + pad[len(d.p)] for d in decided]
+    out.q[index] = [d.q + pad[len(d.q)] for d in decided]
+    if payoffs:
+        out.payoffs[index] = [d.payoffs + ((np.nan, np.nan),) * (MAX_EQUILIBRIA - len(d.p)) for d in decided]
+    out.count[index] = [len(d.p) for d in decided]
+    for name in ("degenerate", "continuum", "nash", "strict", "unique", "dominant", "risk_dominant"):
+        getattr(out, name)[index] = [getattr(d, name) for d in decided]
+    out.level[index] = [d.level for d in decided]
 
 
 def report_from_batch(game, solved: Solved2x2, k: int):
@@ -239,10 +604,6 @@ def report_from_batch(game, solved: Solved2x2, k: int):
         cooperative_profiles=((0, 0),) if solved.nash[k] else (),
         notes=tuple(notes),
     )
-
-
-#: Games per block of :func:`levels_2x2`: its few temporaries (about 1 MB) stay in cache.
-CHUNK = 1 << 15
 
 
 def levels_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, exact: bool = True) -> np.ndarray:

@@ -1,6 +1,13 @@
-"""Every Nash equilibrium of a two-player game: nashpy, checked and completed.
+"""Every Nash equilibrium of a two-player game, exactly: a fast kernel, or nashpy completed.
 
-nashpy is the primary source: support enumeration for 2×2 games and vertex enumeration for
+By default (``method="auto"``) the support kernel of :mod:`solver.support` solves every
+basis of both best-response polytopes in floating point, decides the unclear ones and every
+equilibrium exactly in integers, and proves the game nondegenerate; a game that is (or may
+be) degenerate goes to the exact vertex enumeration of :mod:`solver.exact`. The result is
+the one the exact enumeration gives (same equilibria, floats, payoffs, order, verdicts and
+notes), at the speed of support enumeration.
+
+With ``method="nashpy"``, nashpy is the primary source: support enumeration for 2×2 games and vertex enumeration for
 larger ones (support enumeration was measured missing equilibria in 29 % of random 3×3
 games). Every candidate is verified as a pair of mutual best responses. The exact rational
 enumeration of :mod:`solver.exact` runs beside it on every game small enough (up to about 8×8),
@@ -28,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,10 +44,13 @@ import numpy as np
 
 from games import Game
 
-from .exact import affordable, exact_payoffs, extreme_equilibria
-from .vertex import float_extreme_equilibria
+from .exact import ExactResult, affordable, exact_payoffs, extreme_equilibria
+from .support import nondegenerate_equilibria, screened_extreme_equilibria
 
-__all__ = ["TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
+__all__ = ["METHODS", "TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
+
+#: The methods :func:`equilibria` accepts; the first is the default.
+METHODS = ("auto", "nashpy", "exact", "fast")
 
 #: Tolerance, relative to the payoff range, for verifying nashpy's float candidates and
 #: deduplicating them. It decides nothing about the game: ties, degeneracy and the cooperation
@@ -203,22 +214,23 @@ def _order(e: Equilibrium) -> tuple:
     return (size, tuple(-p for p in e.row), tuple(-p for p in e.col))
 
 
-def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
-    """Every Nash equilibrium of ``game``, from nashpy, verified and completed exactly.
+def equilibria(game: Game, *, method: str = "auto") -> EquilibriumSet:
+    """Every Nash equilibrium of ``game``, exactly.
 
     Parameters
     ----------
     game : Game
         Any two-player game.
-    method : {"nashpy", "exact", "fast"}
-        ``nashpy`` (the default): nashpy's equilibria, verified, completed and cross-checked by
-        the exact enumeration. ``exact``: the exact enumeration alone (its fully labelled
-        vertex pairs are equilibria by construction). ``fast``: the vectorized float vertex
-        enumeration of :mod:`solver.vertex`, each equilibrium verified, for inner loops such as
-        the bisections of :mod:`solver.design` that call the solver many times; a game the
-        floats find degenerate (a tie within their tolerance) is enumerated exactly instead,
-        so ties are decided as on the default path; a 2×2 game goes through the vectorized
-        path of :mod:`solver.fast2x2`. Games too large for enumeration fall back to ``nashpy``.
+    method : {"auto", "nashpy", "exact", "fast"}
+        ``auto`` (the default): the support kernel of :mod:`solver.support` for a game it
+        proves nondegenerate, else the screened exact enumeration (degenerate games, ties,
+        continua); either way the result is the ``exact`` one. Games with more than
+        :data:`SCREENED_BASES` bases (larger than 10×10) fall back to ``nashpy``.
+        ``nashpy``: nashpy's equilibria, verified, completed and cross-checked by the exact
+        enumeration. ``exact``: the plain exact enumeration of :mod:`solver.exact` (its fully
+        labelled vertex pairs are equilibria by construction). ``fast``: for inner loops
+        such as the bisections of :mod:`solver.design`; a 2×2 game goes through the
+        vectorized path of :mod:`solver.fast2x2`, any other through ``auto``.
 
     Returns
     -------
@@ -227,7 +239,7 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
 
     Notes
     -----
-    Candidates from nashpy that fail the mutual-best-response check are dropped and noted.
+    On the ``nashpy`` path, candidates from nashpy that fail the mutual-best-response check are dropped and noted.
     For games up to about 8×8 the exact rational enumeration of :mod:`solver.exact` adds any
     extreme equilibrium nashpy missed; larger games rely on nashpy's vertex enumeration
     alone, with degeneracy undecided (``None``).
@@ -247,17 +259,18 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
     >>> eqs.degenerate, eqs.continuum, len(eqs)
     (True, True, 4)
     """
-    if method not in ("nashpy", "exact", "fast"):
-        raise ValueError(f"method must be 'nashpy', 'exact' or 'fast', got {method!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+    if method == "auto":
+        return _auto(game)
     if method == "fast" and game.shape == (2, 2):
         return _fast_2x2(game)
-    if method == "fast" and affordable(game.shape):
-        return _fast(game)
+    if method == "fast":
+        return _auto(game)
     if method == "exact" and affordable(game.shape):
-        candidates, notes, label = [], [], "exact vertex enumeration"
-    else:
-        candidates, name, notes = _nashpy_candidates(game)
-        label = f"nashpy {name}"
+        return _from_exact(game, extreme_equilibria(*game.exact))
+    candidates, name, notes = _nashpy_candidates(game)
+    label = f"nashpy {name}"
     verified: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
     for x, y in candidates:
         if x.shape != (game.shape[0],) or y.shape != (game.shape[1],) or not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)):
@@ -320,29 +333,75 @@ def equilibria(game: Game, *, method: str = "nashpy") -> EquilibriumSet:
     )
 
 
-def _fast(game: Game) -> EquilibriumSet:
-    found = float_extreme_equilibria(game.row_payoffs, game.col_payoffs)
-    if found.degenerate or found.near_tie:
-        # Ties decide degenerate games, and a near tie is where floats lose equilibria: both are
-        # decided on the exact rationals, as by default.
-        return equilibria(game, method="exact")
-    result, notes = [], []
-    for x, y in found.equilibria:
-        if not is_equilibrium(game, x, y, tol=1e-7):
-            notes.append("a float vertex pair failed the best-response check; dropped")
-            continue
-        cx, cy = _clean(x), _clean(y)
-        u = game.expected(cx, cy)
-        result.append(Equilibrium(row=cx, col=cy, payoffs=u, cooperation=game.expected_cooperation(cx, cy)))
+#: Most bases (C(m + n, m) per polytope) the default path screens: 10×10 and smaller.
+SCREENED_BASES = 200_000
+
+
+def _from_exact(game: Game, exact: ExactResult) -> EquilibriumSet:
+    """The equilibrium set of an exact enumeration: floats and payoffs rounded once."""
+    notes = []
+    if exact.degenerate and not exact.continuum:
+        notes.append("the game is degenerate (a mixed strategy has more pure best responses than its support size)")
+    if exact.continuum:
+        notes.append("the equilibria form a continuum; the listed ones are its extreme points")
+    result = []
+    for fx, fy in exact.equilibria:
+        x, y = tuple(float(v) for v in fx), tuple(float(v) for v in fy)
+        result.append(Equilibrium(row=x, col=y, payoffs=exact_payoffs(*game.exact, fx, fy), cooperation=game.expected_cooperation(x, y)))
     result.sort(key=_order)
-    return EquilibriumSet(
-        game=game,
-        equilibria=tuple(result),
-        degenerate=found.degenerate,
-        continuum=found.continuum,
-        method="float vertex enumeration",
-        notes=tuple(notes),
-    )
+    return EquilibriumSet(game, tuple(result), exact.degenerate, exact.continuum, "exact vertex enumeration", notes=tuple(notes))
+
+
+def _two_by_two(game: Game) -> EquilibriumSet | None:
+    """A nondegenerate 2×2 game with integer payoffs by :func:`solver.fast2x2.solve_single`
+    (which decides near-ties exactly), its numbers rounded once from the exact rationals; None
+    for any other game."""
+    from .fast2x2 import solve_single
+
+    flat = [v for M in game.exact for row in M for v in row]
+    if any(v.denominator != 1 for v in flat):
+        return None
+    a00, a01, a10, a11, b00, b01, b10, b11 = ints = [v.numerator for v in flat]
+    if max(map(abs, ints)) >= 2**53:
+        return None
+    A, B = ((a00, a01), (a10, a11)), ((b00, b01), (b10, b11))
+    found = solve_single(game.row_payoffs, game.col_payoffs)
+    if found.degenerate:
+        return None
+    result = []
+    for P, Q in zip(found.p, found.q):
+        if P in (0.0, 1.0) and Q in (0.0, 1.0):
+            i, j = int(P == 0.0), int(Q == 0.0)
+            x, y, u = (P, 1.0 - P), (Q, 1.0 - Q), (float(A[i][j]), float(B[i][j]))
+        else:  # the mixed equilibrium: each player makes the other indifferent
+            pn, pd = b11 - b10, (b00 - b01) - (b10 - b11)
+            qn, qd = a11 - a01, (a00 - a10) - (a01 - a11)
+            if pd < 0:
+                pn, pd = -pn, -pd
+            if qd < 0:
+                qn, qd = -qn, -qd
+            x, y = (pn / pd, (pd - pn) / pd), (qn / qd, (qd - qn) / qd)
+            w = (pn * qn, pn * (qd - qn), (pd - pn) * qn, (pd - pn) * (qd - qn))
+            u = tuple((w[0] * M[0][0] + w[1] * M[0][1] + w[2] * M[1][0] + w[3] * M[1][1]) / (pd * qd) for M in (A, B))
+        result.append(Equilibrium(row=x, col=y, payoffs=u, cooperation=game.expected_cooperation(x, y)))
+    result.sort(key=_order)
+    return EquilibriumSet(game, tuple(result), False, False, "support enumeration, exact (nondegenerate)")
+
+
+def _auto(game: Game) -> EquilibriumSet:
+    m, n = game.shape
+    if (m, n) == (2, 2):
+        solved = _two_by_two(game)
+        if solved is not None:
+            return solved
+    if math.comb(m + n, m) > SCREENED_BASES:
+        return equilibria(game, method="nashpy")
+    found = nondegenerate_equilibria(*game.exact)
+    if found is None:  # degenerate: the exact enumeration (screened) decides ties and continua
+        return _from_exact(game, screened_extreme_equilibria(*game.exact))
+    result = [Equilibrium(row=x, col=y, payoffs=u, cooperation=game.expected_cooperation(x, y)) for x, y, u in found]
+    result.sort(key=_order)
+    return EquilibriumSet(game, tuple(result), False, False, "support enumeration, exact (nondegenerate)")
 
 
 def _fast_2x2(game: Game) -> EquilibriumSet:

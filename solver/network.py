@@ -24,11 +24,16 @@ Examples
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import overload
 
 import numpy as np
 
 from games import Game, Ledger, Mechanism, accounting, apply, cluster_game, stage_game
+from games.game import MAX_DENOMINATOR, SHORT_DIGITS, _digits
 from regions import Link, RegionNetwork
 
 from .basin import DEFAULT_SAMPLES
@@ -37,7 +42,7 @@ from .fast2x2 import report_from_batch, solve_2x2, stack_games
 from .nash import Equilibrium
 from .stack import link_mechanisms
 
-__all__ = ["ALL_TOGETHER", "LinkResult", "NetworkAnalysis", "analyze", "link_game", "named_costs", "reference_equilibrium"]
+__all__ = ["ALL_TOGETHER", "LazyRows", "LinkResult", "NetworkAnalysis", "analyze", "link_game", "link_payoffs", "named_costs", "reference_equilibrium"]
 
 _DEFAULT_MASK = np.array([[True, False], [False, False]])
 
@@ -64,6 +69,75 @@ def link_game(network: RegionNetwork, link: Link) -> Game:
     return stage_game(row, col, players=(a, b), name=title)
 
 
+_ECONOMICS = operator.itemgetter("b", "c", "g", "l", "w")
+_PAYOFFS = operator.itemgetter("R", "S", "T", "P")
+
+
+def _stage_values(links: Sequence[Link]) -> np.ndarray:
+    """Each link's (row, col) R, S, T, P, shape (N, 2, 4), with the float operations of
+    :func:`games.cluster_payoffs` (R = b − c, S = 0 − c − l, T = g, P = 0 − w)."""
+    specs = [link.game for link in links]
+    economics = [k for k, spec in enumerate(specs) if spec.kind == "economics"]
+    payoffs = [k for k, spec in enumerate(specs) if spec.kind != "economics"]
+    out = np.empty((len(links), 2, 4))
+    for rows, get, width in ((economics, _ECONOMICS, 5), (payoffs, _PAYOFFS, 4)):
+        if not rows:
+            continue
+        chosen = [specs[k] for k in rows] if len(rows) < len(specs) else specs
+        flat = [x for g in chosen for x in get(g.row) + get(g.row if g.col is None else g.col)]
+        v = np.array(flat, dtype=float).reshape(-1, 2, width)
+        if width == 5:
+            b, c, g, l, w = (v[:, :, i] for i in range(5))
+            v = np.stack([b - c, 0.0 - c - l, g, 0.0 - w], axis=2)
+        out[rows] = v
+    return out
+
+
+def _read_as_games_do(x: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``float(games.game.rational(x, scale))`` elementwise: the floats a :class:`Game` keeps.
+
+    A value whose repr is a short decimal stays itself; any other is replaced by its nearest
+    fraction with denominator ≤ 10⁹ when that lies within 10⁻¹² × max(|x|, scale) — the same
+    float comparison as :func:`games.game.rational`, done once per distinct value.
+    """
+    values, inverse = np.unique(x, return_inverse=True)
+    near = values.copy()
+    long = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values.tolist()):
+        if _digits(repr(v)) > SHORT_DIGITS:
+            long[i] = True
+            near[i] = float(Fraction(v).limit_denominator(MAX_DENOMINATOR))
+    near_x, long_x = near[inverse].reshape(x.shape), long[inverse].reshape(x.shape)
+    keep = long_x & (np.abs(near_x - x) <= 1e-12 * np.maximum(np.abs(x), scale))
+    return np.where(keep, near_x, x) + 0.0  # + 0.0: -0.0 reads as the fraction 0
+
+
+def link_payoffs(network: RegionNetwork, links: Sequence[Link] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The stage games of many links as arrays A, B of shape (N, 2, 2), without building games.
+
+    Entry for entry the payoffs of :func:`link_game` (the floats of its exact rationals), so
+    ``solver.fast2x2.stack_games([link_game(network, k) for k in links])`` gives the same arrays.
+
+    Examples
+    --------
+    >>> from regions import load_scenario
+    >>> A, B = link_payoffs(load_scenario("yongkang-wuyi-jinyun"))
+    >>> A[1].tolist(), B.shape
+    ([[3.0, -1.0], [4.0, 0.0]], (3, 2, 2))
+    """
+    links = network.links if links is None else links
+    if not links:
+        return np.zeros((0, 2, 2)), np.zeros((0, 2, 2))
+    raw = _stage_values(links)  # (N, player, R S T P)
+    top = np.max(np.abs(raw), axis=2, keepdims=True)
+    scale = np.where(top > 0, top, 1.0)
+    exact = _read_as_games_do(raw, np.broadcast_to(scale, raw.shape))
+    R, S, T, P = (exact[:, :, k] for k in range(4))
+    A = np.stack([R[:, 0], S[:, 0], T[:, 0], P[:, 0]], axis=1).reshape(-1, 2, 2)
+    B = np.stack([R[:, 1], T[:, 1], S[:, 1], P[:, 1]], axis=1).reshape(-1, 2, 2)
+    return A, B
+
+
 def reference_equilibrium(report: CooperationReport) -> Equilibrium | None:
     """The equilibrium costs are reported at: the first fully cooperative one, else the first."""
     eqs = report.equilibria
@@ -87,6 +161,54 @@ def named_costs(ledger: Ledger, e: Equilibrium | None, link: Link, guide: str | 
             entry["paid"] += paid
             entry["received"] += received
     return out
+
+
+class LazyRows(Sequence):
+    """A read-only sequence whose entries are built on first access and then kept.
+
+    Network-scale results hold their numbers as arrays; a row object (a :class:`LinkResult`, a
+    design row) is made only when someone asks for it, so a summary over 150,000 links never
+    builds 150,000 objects. ``items`` holds built rows or None; ``build(k)`` makes row ``k``.
+
+    >>> rows = LazyRows([None, "b"], lambda k: f"row {k}")
+    >>> len(rows), rows[0], list(rows), rows == ("row 0", "b")
+    (2, 'row 0', ['row 0', 'b'], True)
+    """
+
+    __slots__ = ("_build", "_items")
+
+    def __init__(self, items: list, build: Callable[[int], object]) -> None:
+        self._items = items
+        self._build = build
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, k: int) -> object: ...
+    @overload
+    def __getitem__(self, k: slice) -> tuple: ...
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return tuple(self[i] for i in range(*k.indices(len(self))))
+        item = self._items[k]
+        if item is None:
+            k = k % len(self._items)
+            item = self._items[k] = self._build(k)
+        return item
+
+    def __iter__(self) -> Iterator:
+        return (self[k] for k in range(len(self._items)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (LazyRows, tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyRows({len(self)} rows)"
 
 
 @dataclass(frozen=True)
@@ -121,10 +243,14 @@ class LinkResult:
 
 @dataclass(frozen=True)
 class NetworkAnalysis:
-    """Per-link results and the network summary."""
+    """Per-link results and the network summary.
+
+    ``links`` is a sequence of :class:`LinkResult` (a tuple, or a :class:`LazyRows` whose rows
+    are built when first read).
+    """
 
     scenario: str
-    links: tuple[LinkResult, ...]
+    links: Sequence[LinkResult]
     summary: dict
 
     def to_dict(self) -> dict:
@@ -137,23 +263,29 @@ class NetworkAnalysis:
 
 
 def _shares(results: list[LinkResult]) -> dict:
-    total = sum(r.link.weight for r in results)
-    stable = sum(r.link.weight for r in results if r.report.stable)
+    return _shares_of(
+        [r.link.weight for r in results], [r.report.stable for r in results], [r.report.level for r in results], [r.superior_level for r in results]
+    )
+
+
+def _shares_of(weights: list[float], stable: list[bool], levels: list[str], superior_levels: list[str | None]) -> dict:
+    """The summary of rows given as columns (weights added in row order, as one by one)."""
+    total = sum(weights)
     by_level: dict[str, dict[str, float]] = {}
-    for r in results:
-        key = r.superior_level or "none"
-        entry = by_level.setdefault(key, {"links": 0, "weight": 0.0, "stable_weight": 0.0})
-        entry["links"] += 1
-        entry["weight"] += r.link.weight
-        entry["stable_weight"] += r.link.weight if r.report.stable else 0.0
-    for entry in by_level.values():
-        entry["stable_share"] = entry["stable_weight"] / entry["weight"]
+    members: dict[str, list[int]] = {}
+    for k, level in enumerate(superior_levels):
+        members.setdefault(level or "none", []).append(k)
+    for key, rows in members.items():
+        weight = sum(weights[k] for k in rows)
+        stable_weight = sum(weights[k] if stable[k] else 0.0 for k in rows)
+        by_level[key] = {"links": len(rows), "weight": weight, "stable_weight": stable_weight, "stable_share": stable_weight / weight}
+    stable_weight = sum(w for w, s in zip(weights, stable) if s)
     return {
-        "links": len(results),
+        "links": len(weights),
         "total_weight": total,
-        "stable_weight": stable,
-        "stable_share": stable / total if total else 0.0,
-        "levels": {level: sum(r.report.level == level for r in results) for level in LEVELS},
+        "stable_weight": stable_weight,
+        "stable_share": stable_weight / total if total else 0.0,
+        "levels": {level: levels.count(level) for level in LEVELS},
         "by_superior_level": by_level,
     }
 
@@ -180,45 +312,65 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
         the superior its links, weight and stable share; the same under ``with_mechanisms``
         for every link's full stack of scenario mechanisms (the status quo where none apply).
     """
-    pending = []  # (link, superior, label, stack, guide, game, transformed)
-    for link in network.links:
-        superior = network.superior(*link.between)
-        game = link_game(network, link)
-        applied = link_mechanisms(network, link) if mechanisms else ()
+    links = list(network.links)
+    superiors = [network.superior(*link.between) for link in links]
+    levels_of = {r: network.region(r).level for r in dict.fromkeys(superiors) if r}
+    superior_levels = [levels_of[r] if r else None for r in superiors]
+    with_specs = mechanisms and bool(network.mechanisms)
+    # Status-quo rows without basins: solved as arrays at once; each row object built when read.
+    lazy = not basin
+    solved = solve_2x2(*link_payoffs(network, links)) if lazy and links else None
+    games: dict[int, Game] = {}
+    items: list = []
+    at: list[int] = []  # the link of each row
+    pending = []  # (row, link index, label, stack, guide, game, transformed)
+    for i, link in enumerate(links):
+        applied = link_mechanisms(network, link) if with_specs else ()
         guides = [m.payer for m in applied if m.spec.kind == "higher_level_guidance"]
-        stacks: list[tuple[str, tuple[Mechanism, ...], str | None]] = [("status quo", (), None)]
+        stacks: list[tuple[str, tuple[Mechanism, ...], str | None]] = [] if lazy else [("status quo", (), None)]
         stacks += [(m.label, (m.mechanism,), m.payer if m.spec.kind == "higher_level_guidance" else None) for m in applied]
         if len(applied) > 1:
             stacks.append((ALL_TOGETHER, tuple(m.mechanism for m in applied), "+".join(dict.fromkeys(g for g in guides if g)) or None))
-        for label, stack, guide in stacks:
-            pending.append((link, superior, label, stack, guide, game, apply(game, *stack)))
+        if lazy:
+            items.append(None)
+            at.append(i)
+        if stacks:
+            game = games[i] = link_game(network, link)
+            for label, stack, guide in stacks:
+                pending.append((len(items), i, label, stack, guide, game, apply(game, *stack)))
+                items.append(None)
+                at.append(i)
     # Without basins, every 2×2 row goes through the exact vectorized path at once.
     batch = [k for k, row in enumerate(pending) if not basin and row[6].shape == (2, 2) and np.array_equal(row[6].cooperative, _DEFAULT_MASK)]
     reports: dict[int, CooperationReport] = {}
     if batch:
         A, B = stack_games([pending[k][6] for k in batch])
-        solved = solve_2x2(A, B)
-        for i, k in enumerate(batch):
-            reports[k] = report_from_batch(pending[k][6], solved, i)
-    results: list[LinkResult] = []
-    final: list[LinkResult] = []
-    for k, (link, superior, label, stack, guide, game, transformed) in enumerate(pending):
+        batch_solved = solve_2x2(A, B)
+        for j, k in enumerate(batch):
+            reports[k] = report_from_batch(pending[k][6], batch_solved, j)
+    last: dict[int, int] = {}  # link → its last row
+    for k, (row, i, label, stack, guide, game, transformed) in enumerate(pending):
+        link = links[i]
         report = reports.get(k) or stability(transformed, basin=basin, basin_samples=basin_samples)
         costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide) if stack else {}
-        row = LinkResult(
-            link=link,
-            superior=superior,
-            superior_level=network.region(superior).level if superior else None,
-            mechanism=label,
-            game=transformed,
-            report=report,
-            mechanisms=stack,
-            costs=costs,
-        )
-        results.append(row)
-        if k + 1 == len(pending) or pending[k + 1][0] is not link:
-            final.append(row)
-    status_quo = [r for r in results if r.mechanism == "status quo"]
-    summary = _shares(status_quo)
-    summary["with_mechanisms"] = _shares(final)
-    return NetworkAnalysis(scenario=network.name, links=tuple(results), summary=summary)
+        items[row] = LinkResult(link, superiors[i], superior_levels[i], label, transformed, report, stack, costs)
+        last[i] = row
+
+    def status_quo_row(row: int) -> LinkResult:
+        i = at[row]
+        game = games.get(i) or link_game(network, links[i])
+        return LinkResult(links[i], superiors[i], superior_levels[i], "status quo", game, report_from_batch(game, solved, i))
+
+    weights = [link.weight for link in links]
+    if lazy:
+        stable, levels = solved.nash.tolist(), solved.level.tolist()
+    else:
+        stable = [items[k].report.stable for k in range(len(items)) if items[k].mechanism == "status quo"]
+        levels = [items[k].report.level for k in range(len(items)) if items[k].mechanism == "status quo"]
+    summary = _shares_of(weights, stable, levels, superior_levels)
+    final = [last.get(i) for i in range(len(links))]
+    stable_final = [stable[i] if r is None or items[r].mechanism == "status quo" else items[r].report.stable for i, r in enumerate(final)]
+    levels_final = [levels[i] if r is None or items[r].mechanism == "status quo" else items[r].report.level for i, r in enumerate(final)]
+    summary["with_mechanisms"] = _shares_of(weights, stable_final, levels_final, superior_levels)
+    rows = LazyRows(items, status_quo_row) if lazy else tuple(items)
+    return NetworkAnalysis(scenario=network.name, links=rows, summary=summary)

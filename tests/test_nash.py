@@ -93,7 +93,8 @@ class TestDegenerate:
         eqs = equilibria(Game([[1, 1], [0, 1]], [[1, 0], [1, 1]]))
         close(pairs(eqs), [((1, 0), (1, 0)), ((0, 1), (0, 1))])
         assert eqs.degenerate is True and eqs.continuum is False
-        assert any("nashpy support enumeration warned" in n for n in eqs.notes)
+        assert any("degenerate" in n for n in eqs.notes)
+        assert any("nashpy support enumeration warned" in n for n in equilibria(Game([[1, 1], [0, 1]], [[1, 0], [1, 1]]), method="nashpy").notes)
 
     def test_all_ties_is_a_continuum(self):
         eqs = equilibria(Game(np.zeros((2, 3)), np.zeros((2, 3))))

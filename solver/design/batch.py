@@ -165,6 +165,7 @@ def batch_minimal_strength(
     """
     if target not in BATCH_TARGETS or any(isinstance(m, RepeatedPlay) for m in mechanisms):
         return None
+    from ..cooperation import LEVELS
     from ..fast2x2 import solve_2x2
     from .gaps import affine_tolerance, fmt, interval_text, solve_gaps, tidy
     from .strength import STEP, reaches
@@ -189,6 +190,7 @@ def batch_minimal_strength(
         return out
 
     everyone = np.arange(n)
+    reached = np.array([x for x in LEVELS if reaches(x, target)], dtype=object)
 
     def gaps_at(value: float) -> np.ndarray:
         return _gaps(*batch_apply(A, B, mechanisms, at(np.full(n, value), everyone)))
@@ -198,7 +200,7 @@ def batch_minimal_strength(
         if len(rows) == 0:
             return np.zeros(0, dtype=bool)
         level = solve_2x2(*batch_apply(A[rows], B[rows], mechanisms, at(values, rows)), payoffs=False).level
-        return np.array([reaches(str(x), target) for x in level], dtype=bool)
+        return np.isin(level, reached)
 
     g0, g1, gh = gaps_at(x0), gaps_at(x0 + 1.0), gaps_at(x0 + 0.5)
     slope = g1 - g0

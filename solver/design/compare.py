@@ -31,17 +31,17 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from games import BindingContract, HigherLevelGuidance, Mechanism, RepeatedPlay, ThirdPartyOrganization, accounting, apply
+from games import BindingContract, Game, HigherLevelGuidance, Mechanism, RepeatedPlay, ThirdPartyOrganization, accounting, apply
 from regions import PRIMARY_PARAMETER, Link, RegionNetwork
 
 from ..cooperation import stability
-from ..fast2x2 import solve_2x2, stack_games
-from ..network import link_game, named_costs, reference_equilibrium
+from ..fast2x2 import solve_2x2
+from ..network import LazyRows, link_game, link_payoffs, named_costs, reference_equilibrium
 from ..stack import link_mechanisms
 from .batch import BATCH_TARGETS, batch_apply, batch_minimal_strength
 from .strength import Strength, minimal_strength
@@ -213,11 +213,12 @@ class ComparisonRow:
 
 @dataclass(frozen=True)
 class Comparison:
-    """All rows of a comparison."""
+    """All rows of a comparison (``rows``: a tuple, or a :class:`~solver.network.LazyRows` whose
+    rows are built when first read)."""
 
     scenario: str
     target: str
-    rows: tuple[ComparisonRow, ...]
+    rows: Sequence[ComparisonRow]
 
     def to_dict(self) -> dict:
         return {"scenario": self.scenario, "target": self.target, "rows": [r.to_dict() for r in self.rows]}
@@ -248,23 +249,22 @@ def _one_row(link: Link, game, superior: str | None, c: Candidate, target: str) 
     return ComparisonRow(link, superior, c.label, strength, _payer(c, superior, costs, link), costs, c.contains)
 
 
-def _batch_rows(network, links, games, superiors, c: Candidate, stack, target: str) -> list[ComparisonRow] | None:
-    """Rows of one candidate on every link at once, or None where no formula applies."""
-    if any(isinstance(m, RepeatedPlay) for m in stack) or any(g.shape != (2, 2) for g in games):
+def _batch_rows(links, A, B, superiors, c: Candidate, stack, target: str) -> Callable[[int], ComparisonRow] | None:
+    """Rows of one candidate on every link at once, each built when asked for (``row(k)``), or
+    None where no formula applies."""
+    if any(isinstance(m, RepeatedPlay) for m in stack):
         return None
-    A, B = stack_games(games)
     found = batch_minimal_strength(A, B, stack, len(stack) - 1, c.parameter, target)
     if found is None:
         return None
     value, closed, used = found
     ok = ~np.isnan(value)
-    n = len(links)
     params = [None] * (len(stack) - 1) + [{c.parameter: np.where(ok, used, getattr(c.mechanism, c.parameter))}]
-    solved = solve_2x2(*batch_apply(A, B, stack, params))
+    solved = solve_2x2(*batch_apply(A, B, stack, params), payoffs=False)
     low, high, _, _ = type(c.mechanism).RANGES[c.parameter]
     ledgers = _cc_ledger(stack, c)
-    out = []
-    for k in range(n):
+
+    def row(k: int) -> ComparisonRow:
         link, superior = links[k], superiors[k]
         if ok[k]:
             mech = replace(c.mechanism, **{c.parameter: float(used[k])})
@@ -285,8 +285,9 @@ def _batch_rows(network, links, games, superiors, c: Candidate, stack, target: s
         else:
             strength = Strength(c.parameter, target, None, False, None, None, None, str(found.method[k]), (low, high), True, str(found.message[k]))
             costs = {}
-        out.append(ComparisonRow(link, superior, c.label, strength, _payer(c, superior, costs, link), costs, c.contains))
-    return out
+        return ComparisonRow(link, superior, c.label, strength, _payer(c, superior, costs, link), costs, c.contains)
+
+    return row
 
 
 def _cc_ledger(stack, c: Candidate) -> tuple[dict, dict]:
@@ -339,24 +340,48 @@ def compare(
     Comparison
     """
     links = list(network.links)
-    games = [link_game(network, link) for link in links]
     superiors = [network.superior(*link.between) for link in links]
-    per_link = [list(candidates) if candidates is not None else candidates_for(network, link) for link in links]
-    cells: dict[tuple[int, int], ComparisonRow] = {}
+    games: dict[int, Game] = {}
+
+    def game(k: int) -> Game:
+        if k not in games:
+            games[k] = link_game(network, links[k])
+        return games[k]
+
+    same = candidates is not None  # the same candidates on every link
+    chosen = list(candidates) if same else []
+    per_link = None if same else [candidates_for(network, link) for link in links]
     # Candidates shared by every link with a formula go through the vectorized path at once.
-    shared = [c for c in per_link[0] if all(c in chosen for chosen in per_link)] if links else []
-    for j, c in enumerate(shared):
-        stack = (*c.others, c.mechanism)
-        found = _batch_rows(network, links, games, superiors, c, stack, target) if target in BATCH_TARGETS and len(links) > 1 else None
-        if found is not None:
-            for k, row in enumerate(found):
-                cells[k, j] = row
-    rows = []
-    for k, (link, game, superior) in enumerate(zip(links, games, superiors)):
-        for c in per_link[k]:
-            j = next((j for j, s in enumerate(shared) if s == c), None)
-            row = cells.get((k, j))
-            if row is None:
-                row = _one_row(link, game, superior, c, target)
-            rows.append(row)
-    return Comparison(network.name, target, tuple(rows))
+    if same:
+        shared = chosen
+    else:
+        shared = [c for c in per_link[0] if all(c in mine for mine in per_link)] if links else []
+    first = [next(j for j, s in enumerate(shared) if s == c) for c in shared]  # equal candidates share rows
+    batches: dict[int, Callable[[int], ComparisonRow]] = {}
+    if shared and target in BATCH_TARGETS and len(links) > 1:
+        A, B = link_payoffs(network, links)
+        for j, c in enumerate(shared):
+            if first[j] == j:
+                found = _batch_rows(links, A, B, superiors, c, (*c.others, c.mechanism), target)
+                if found is not None:
+                    batches[j] = found
+    items: list = []
+    place: list[tuple[int, int]] = []  # (link, shared candidate) of each lazy row, when the candidates differ by link
+    for k, link in enumerate(links):
+        for i, c in enumerate(chosen if same else per_link[k]):
+            j = first[i] if same else next((j for j, s in enumerate(shared) if s == c), None)
+            if j in batches:
+                items.append(None)
+                if not same:
+                    place.append((k, j))
+            else:
+                items.append(_one_row(link, game(k), superiors[k], c, target))
+                if not same:
+                    place.append((k, -1))
+    width = len(chosen)
+
+    def lazy_row(r: int) -> ComparisonRow:
+        k, j = divmod(r, width) if same else place[r]
+        return batches[first[j] if same else j](k)
+
+    return Comparison(network.name, target, LazyRows(items, lazy_row))
