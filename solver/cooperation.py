@@ -149,7 +149,7 @@ def _payoffs(game: Game, e: Equilibrium) -> tuple[Fraction, Fraction]:
     return rational(e.payoffs[0]), rational(e.payoffs[1])
 
 
-def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SAMPLES, method: str = "nashpy") -> CooperationReport:
+def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SAMPLES, method: str = "auto") -> CooperationReport:
     """The cooperation report of ``game`` (docs/models.md).
 
     Parameters
@@ -160,8 +160,9 @@ def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SA
         Whether to compute the replicator basin (``None`` in the report otherwise).
     basin_samples : int
         Quasi-Monte-Carlo starts for the basin of a game larger than 2×2.
-    method : {"nashpy", "exact"}
-        Passed to :func:`solver.equilibria`.
+    method : {"auto", "nashpy", "exact", "fast"}
+        Passed to :func:`solver.equilibria`; ``auto`` (the default) is its exact support
+        kernel, ``nashpy`` adds nashpy's equilibria as a cross-check.
 
     Returns
     -------

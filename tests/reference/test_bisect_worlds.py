@@ -5,6 +5,9 @@ The reference decides every step exactly (:func:`solver.design.minimal_strength`
 search, levels in rationals near ties). The vectorized search decides its steps by float signs
 and locates the boundary to within the exact-decision band (10⁻⁶ of the payoff scale), so the
 two agree to 10⁻⁵ relative (the band is 10⁻⁶ × scale ≤ 10 here) and on reachability exactly.
+The targets are those without a threshold formula, where both searches use the same grid (for
+strict and dominant, minimal_strength solves the formula and can find a side payment's window
+narrower than the grid step, which no grid search claims to see).
 """
 
 import numpy as np
@@ -20,7 +23,7 @@ MECHANISMS = [(HigherLevelGuidance(penalty=1, detection=0.5), "subsidy"), (Bindi
 
 
 @settings(max_examples=8, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.sampled_from(MECHANISMS), st.sampled_from(["unique", "risk-dominant", "strict", "dominant"]))
+@given(st.integers(0, 2**32 - 1), st.sampled_from(MECHANISMS), st.sampled_from(["unique", "risk-dominant"]))
 def test_vectorized_bisection_equals_minimal_strength_world_by_world(seed, case, target):
     mechanism, parameter = case
     rng = np.random.default_rng(seed)
