@@ -253,7 +253,7 @@ def bench_robustness() -> None:
     of 3 runs); the levels-only kernel against the full vectorized enumeration on the same games."""
     from regions.scenario import loads_scenario
     from solver import LEVELS
-    from solver.fast2x2 import levels_2x2, solve_2x2
+    from solver.kernels.fast2x2 import levels_2x2, solve_2x2
     from solver.robust.scenario import link_arrays, robustness, sample_worlds
 
     network = loads_scenario(THREE_LINKS, "three-links.toml")

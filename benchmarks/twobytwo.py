@@ -2,11 +2,11 @@
 
 (a) one game at a time, seeded random integer games (payoffs 0…999):
 
-* ours: ``solver.fast2x2.solve_single(A, B)`` (plain floats, closed forms);
+* ours: ``solver.kernels.fast2x2.solve_single(A, B)`` (plain floats, closed forms);
 * QuantEcon ``support_enumeration`` (numba; the ``NormalFormGame`` is built outside the clock);
 * nashpy ``support_enumeration`` (the ``nashpy.Game`` is built outside the clock);
 * the near-tie decision alone, on tie-heavy games: the closed forms (``_exact_decision``)
-  against the general exact enumeration (``solver.exact.extreme_equilibria``), which decided
+  against the general exact enumeration (``solver.kernels.exact.extreme_equilibria``), which decided
   those games before.
 
 (b) a batch of 10⁶ games: ``solve_2x2`` with every report field (and without payoffs),
@@ -34,8 +34,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reference"))
 
 from games.game import matrix_scale, rational
-from solver.exact import extreme_equilibria
-from solver.fast2x2 import _exact_decision, levels_2x2, solve_2x2, solve_single
+from solver.kernels.exact import extreme_equilibria
+from solver.kernels.fast2x2 import _exact_decision, levels_2x2, solve_2x2, solve_single
 
 GAMES = 2000
 PEER_SAMPLE = 200

@@ -60,13 +60,12 @@ from games import Game, game_type
 from games.game import rational
 
 from .basin import DEFAULT_SAMPLES, Basin, basin_of_cooperation
+from .kernels.fast2x2 import Solved2x2
+from .kernels.levels import LEVELS
 from .nash import Equilibrium, EquilibriumSet, equilibria
 from .strict import strict_class
 
-__all__ = ["LEVELS", "CooperationReport", "stability"]
-
-#: Cooperation levels from the strongest to none (docs/models.md).
-LEVELS = ("dominant", "unique", "risk-dominant", "strict", "weak", "none")
+__all__ = ["LEVELS", "CooperationReport", "report_from_batch", "stability"]
 
 
 @dataclass(frozen=True)
@@ -239,5 +238,34 @@ def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SA
         equilibria=eqs,
         game_type=game_type(game),
         cooperative_profiles=profiles,
+        notes=tuple(notes),
+    )
+
+
+def report_from_batch(game: Game, solved: Solved2x2, k: int) -> CooperationReport:
+    """The :class:`CooperationReport` of game ``k`` of a :func:`~solver.kernels.fast2x2.solve_2x2` batch (no basin)."""
+    eqs = []
+    for i in range(int(solved.count[k])):
+        p, q = float(solved.p[k, i]), float(solved.q[k, i])
+        x, y = (p, 1.0 - p), (q, 1.0 - q)
+        payoffs = (float(solved.payoffs[k, i, 0]), float(solved.payoffs[k, i, 1]))
+        eqs.append(Equilibrium(row=x, col=y, payoffs=payoffs, cooperation=p * q))
+    notes = []
+    if solved.continuum[k]:
+        notes.append("the equilibria form a continuum; the listed ones are its extreme points")
+    elif solved.degenerate[k]:
+        notes.append("the game is degenerate (a mixed strategy has more pure best responses than its support size)")
+    eq_set = EquilibriumSet(game, tuple(eqs), bool(solved.degenerate[k]), bool(solved.continuum[k]), "vectorized 2×2 vertex enumeration", notes=tuple(notes))
+    return CooperationReport(
+        nash=bool(solved.nash[k]),
+        strict=bool(solved.strict[k]),
+        unique=bool(solved.unique[k]),
+        dominant=bool(solved.dominant[k]),
+        risk_dominant=bool(solved.risk_dominant[k]),
+        basin=None,
+        level=str(solved.level[k]),
+        equilibria=eq_set,
+        game_type=game_type(game),
+        cooperative_profiles=((0, 0),) if solved.nash[k] else (),
         notes=tuple(notes),
     )

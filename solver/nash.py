@@ -1,16 +1,16 @@
 """Every Nash equilibrium of a two-player game, exactly: a fast kernel, or nashpy completed.
 
-By default (``method="auto"``) the support kernel of :mod:`solver.support` solves every
+By default (``method="auto"``) the support kernel of :mod:`solver.kernels.support` solves every
 basis of both best-response polytopes in floating point, decides the unclear ones and every
 equilibrium exactly in integers, and proves the game nondegenerate; a game that is (or may
-be) degenerate goes to the exact vertex enumeration of :mod:`solver.exact`. The result is
+be) degenerate goes to the exact vertex enumeration of :mod:`solver.kernels.exact`. The result is
 the one the exact enumeration gives (same equilibria, floats, payoffs, order, verdicts and
 notes), at the speed of support enumeration.
 
 With ``method="nashpy"``, nashpy is the primary source: support enumeration for 2×2 games and vertex enumeration for
 larger ones (support enumeration was measured missing equilibria in 29 % of random 3×3
 games). Every candidate is verified as a pair of mutual best responses. The exact rational
-enumeration of :mod:`solver.exact` runs beside it on every game small enough (up to about 8×8),
+enumeration of :mod:`solver.kernels.exact` runs beside it on every game small enough (up to about 8×8),
 which
 
 * decides degeneracy exactly (some mixed strategy with support size k has more than k pure
@@ -44,8 +44,9 @@ import numpy as np
 
 from games import Game
 
-from .exact import ExactResult, affordable, exact_payoffs, extreme_equilibria
-from .support import nondegenerate_equilibria, screened_extreme_equilibria
+from .kernels.exact import ExactResult, affordable, exact_payoffs, extreme_equilibria
+from .kernels.fast2x2 import solve_2x2, solve_single
+from .kernels.support import nondegenerate_equilibria, screened_extreme_equilibria
 
 __all__ = ["METHODS", "TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
 
@@ -54,7 +55,7 @@ METHODS = ("auto", "nashpy", "exact", "fast")
 
 #: Tolerance, relative to the payoff range, for verifying nashpy's float candidates and
 #: deduplicating them. It decides nothing about the game: ties, degeneracy and the cooperation
-#: level are decided on exact rationals (:mod:`solver.exact`, :mod:`solver.cooperation`).
+#: level are decided on exact rationals (:mod:`solver.kernels.exact`, :mod:`solver.cooperation`).
 TOLERANCE = 1e-9
 
 
@@ -222,15 +223,15 @@ def equilibria(game: Game, *, method: str = "auto") -> EquilibriumSet:
     game : Game
         Any two-player game.
     method : {"auto", "nashpy", "exact", "fast"}
-        ``auto`` (the default): the support kernel of :mod:`solver.support` for a game it
+        ``auto`` (the default): the support kernel of :mod:`solver.kernels.support` for a game it
         proves nondegenerate, else the screened exact enumeration (degenerate games, ties,
         continua); either way the result is the ``exact`` one. Games with more than
         :data:`SCREENED_BASES` bases (larger than 10×10) fall back to ``nashpy``.
         ``nashpy``: nashpy's equilibria, verified, completed and cross-checked by the exact
-        enumeration. ``exact``: the plain exact enumeration of :mod:`solver.exact` (its fully
+        enumeration. ``exact``: the plain exact enumeration of :mod:`solver.kernels.exact` (its fully
         labelled vertex pairs are equilibria by construction). ``fast``: for inner loops
         such as the bisections of :mod:`solver.design`; a 2×2 game goes through the
-        vectorized path of :mod:`solver.fast2x2`, any other through ``auto``.
+        vectorized path of :mod:`solver.kernels.fast2x2`, any other through ``auto``.
 
     Returns
     -------
@@ -240,7 +241,7 @@ def equilibria(game: Game, *, method: str = "auto") -> EquilibriumSet:
     Notes
     -----
     On the ``nashpy`` path, candidates from nashpy that fail the mutual-best-response check are dropped and noted.
-    For games up to about 8×8 the exact rational enumeration of :mod:`solver.exact` adds any
+    For games up to about 8×8 the exact rational enumeration of :mod:`solver.kernels.exact` adds any
     extreme equilibrium nashpy missed; larger games rely on nashpy's vertex enumeration
     alone, with degeneracy undecided (``None``).
 
@@ -353,11 +354,9 @@ def _from_exact(game: Game, exact: ExactResult) -> EquilibriumSet:
 
 
 def _two_by_two(game: Game) -> EquilibriumSet | None:
-    """A nondegenerate 2×2 game with integer payoffs by :func:`solver.fast2x2.solve_single`
+    """A nondegenerate 2×2 game with integer payoffs by :func:`solver.kernels.fast2x2.solve_single`
     (which decides near-ties exactly), its numbers rounded once from the exact rationals; None
     for any other game."""
-    from .fast2x2 import solve_single
-
     flat = [v for M in game.exact for row in M for v in row]
     if any(v.denominator != 1 for v in flat):
         return None
@@ -405,8 +404,6 @@ def _auto(game: Game) -> EquilibriumSet:
 
 
 def _fast_2x2(game: Game) -> EquilibriumSet:
-    from .fast2x2 import solve_2x2
-
     r = solve_2x2(game.row_payoffs, game.col_payoffs)
     result = []
     for i in range(int(r.count[0])):

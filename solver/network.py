@@ -37,8 +37,8 @@ from games.game import MAX_DENOMINATOR, SHORT_DIGITS, _digits
 from regions import Link, RegionNetwork
 
 from .basin import DEFAULT_SAMPLES
-from .cooperation import LEVELS, CooperationReport, stability
-from .fast2x2 import report_from_batch, solve_2x2, stack_games
+from .cooperation import LEVELS, CooperationReport, report_from_batch, stability
+from .kernels.fast2x2 import solve_2x2, stack_games
 from .nash import Equilibrium
 from .stack import link_mechanisms
 
@@ -116,7 +116,7 @@ def link_payoffs(network: RegionNetwork, links: Sequence[Link] | None = None) ->
     """The stage games of many links as arrays A, B of shape (N, 2, 2), without building games.
 
     Entry for entry the payoffs of :func:`link_game` (the floats of its exact rationals), so
-    ``solver.fast2x2.stack_games([link_game(network, k) for k in links])`` gives the same arrays.
+    ``solver.kernels.fast2x2.stack_games([link_game(network, k) for k in links])`` gives the same arrays.
 
     Examples
     --------

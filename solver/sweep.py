@@ -28,7 +28,7 @@ A sweep specification (TOML)::
 The result is a tidy :class:`pandas.DataFrame`, one row per point: the parameters, the level
 and the report's booleans, the equilibria (count, pure profiles, the mixed one), degeneracy,
 and for each design entry the minimal strength and the payer's net cost per play at (C, C).
-Every 2×2 point goes through the exact vectorized path of :mod:`solver.fast2x2`; a stack with
+Every 2×2 point goes through the exact vectorized path of :mod:`solver.kernels.fast2x2`; a stack with
 repeated play goes point by point. The result does not depend on the executor or the number of
 workers: points are drawn up front (seeded) and chunks are put back in order.
 
@@ -61,7 +61,7 @@ from regions.network import did_you_mean as did_you_mean_text
 from .cooperation import LEVELS, stability
 from .design.batch import batch_apply, batch_minimal_strength, cost_at_cc
 from .design.strength import minimal_strength
-from .fast2x2 import solve_2x2
+from .kernels.fast2x2 import solve_2x2
 
 __all__ = ["EXECUTORS", "SweepError", "SweepSpec", "evaluate", "load_sweep", "parse_sweep", "run_sweep", "save_table", "sweep_points"]
 

@@ -1,11 +1,11 @@
-"""solver.fast2x2: the vectorized 2×2 path returns what the nashpy path returns."""
+"""solver.kernels.fast2x2: the vectorized 2×2 path returns what the nashpy path returns."""
 
 import numpy as np
 import pytest
 
 from games import Game, chicken, donation_game, harmony, prisoners_dilemma, stag_hunt, stage_game
 from solver import stability
-from solver.fast2x2 import solve_2x2, stack_games
+from solver.kernels.fast2x2 import solve_2x2, stack_games
 
 
 def agree(games):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from games import Game, chicken, prisoners_dilemma, stag_hunt
 from solver import equilibria, is_equilibrium, stability
-from solver.exact import extreme_equilibria
+from solver.kernels.exact import extreme_equilibria
 from tests.strategies import bimatrix_games
 
 

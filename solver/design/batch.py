@@ -146,7 +146,7 @@ def batch_minimal_strength(
 
     The conditions on the affine incentive gaps give an interval per game
     (:func:`~solver.design.gaps.solve_gaps`); every answer is then confirmed on the final games
-    with the exact vectorized 2×2 levels (:func:`solver.fast2x2.solve_2x2`): the target holds
+    with the exact vectorized 2×2 levels (:func:`solver.kernels.fast2x2.solve_2x2`): the target holds
     at ``used`` and fails just below the threshold (or at it, for an open one), and an empty
     interval fails at its bounds and at the range's ends. Games whose answer is not confirmed
     are solved by :func:`~solver.design.minimal_strength` with bisection.
@@ -166,7 +166,7 @@ def batch_minimal_strength(
     if target not in BATCH_TARGETS or any(isinstance(m, RepeatedPlay) for m in mechanisms):
         return None
     from ..cooperation import LEVELS
-    from ..fast2x2 import solve_2x2
+    from ..kernels.fast2x2 import solve_2x2
     from .gaps import affine_tolerance, fmt, interval_text, solve_gaps, tidy
     from .strength import STEP, reaches
 

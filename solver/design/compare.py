@@ -40,7 +40,7 @@ from games import BindingContract, Game, HigherLevelGuidance, Mechanism, Repeate
 from regions import PRIMARY_PARAMETER, Link, RegionNetwork
 
 from ..cooperation import stability
-from ..fast2x2 import solve_2x2
+from ..kernels.fast2x2 import solve_2x2
 from ..network import LazyRows, link_game, link_payoffs, named_costs, reference_equilibrium
 from ..stack import link_mechanisms
 from .batch import BATCH_TARGETS, batch_apply, batch_minimal_strength

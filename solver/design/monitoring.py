@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from games import Game, stage_payoffs
 
-from ..exact import rational
+from ..kernels.exact import rational
 
 __all__ = ["MonitoringThreshold", "imperfect_monitoring_threshold"]
 

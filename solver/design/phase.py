@@ -26,7 +26,7 @@ import numpy as np
 from games import Game, HigherLevelGuidance, Mechanism, RepeatedPlay, apply, stage_game, stage_payoffs
 
 from ..cooperation import stability
-from ..fast2x2 import solve_2x2
+from ..kernels.fast2x2 import solve_2x2
 from .batch import batch_apply
 from .gaps import fmt, tidy
 from .strength import minimal_strength, reaches

@@ -4,8 +4,8 @@ A sampled world is a 2×2 stage game (one slice of the arrays A, B of shape (n, 
 values of the mechanism parameters in it. :func:`level_codes` gives the cooperation level of
 every world after the mechanism stack as an index into :data:`solver.LEVELS`, with
 :func:`solver.design.batch.batch_apply` and the levels-only 2×2 kernel
-(:func:`solver.fast2x2.levels_2x2`, game by game the decision of
-:func:`solver.fast2x2.solve_2x2`, the path of :func:`solver.sweep.evaluate`);
+(:func:`solver.kernels.fast2x2.levels_2x2`, game by game the decision of
+:func:`solver.kernels.fast2x2.solve_2x2`, the path of :func:`solver.sweep.evaluate`);
 :func:`level_samples` gives the same levels as names. A stack with repeated play induces an m×m
 normal form that the 2×2 path cannot solve: its payoffs are computed for all worlds at once
 (:func:`induced_arrays`, linear in the stage payoffs), the worlds where some deviation beats
@@ -50,7 +50,7 @@ from ..cooperation import LEVELS, stability
 from ..design.batch import BATCH_TARGETS, _gaps, _range, batch_apply, batch_minimal_strength, cost_at_cc
 from ..design.gaps import affine_tolerance, fmt, solve_gaps, tidy
 from ..design.strength import FINE_GRID, GRID, STEP, minimal_strength
-from ..fast2x2 import levels_2x2
+from ..kernels.fast2x2 import levels_2x2
 from .rounding import up4
 
 __all__ = [
@@ -111,7 +111,7 @@ def level_codes(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechani
     Parameters and errors as :func:`level_samples`, which is ``LEVELS[level_codes(...)]``.
 
     With ``exact=False`` a stage stack's near-ties are decided by the float signs
-    (:func:`solver.fast2x2.levels_2x2`), for searches whose answer is confirmed exactly.
+    (:func:`solver.kernels.fast2x2.levels_2x2`), for searches whose answer is confirmed exactly.
 
     Returns
     -------
@@ -120,7 +120,7 @@ def level_codes(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechani
     Notes
     -----
     Stage stacks: :func:`solver.design.batch.batch_apply`, then
-    :func:`solver.fast2x2.levels_2x2` (10⁶ worlds in a few hundredths of a second plus the
+    :func:`solver.kernels.fast2x2.levels_2x2` (10⁶ worlds in a few hundredths of a second plus the
     transform). With :class:`games.RepeatedPlay`, a screen on arrays (about 10 µs a world)
     decides the worlds where some deviation of one player beats every cooperative profile by
     more than :data:`SCREEN_BAND` of the payoff range: no mixture of cooperative strategies is

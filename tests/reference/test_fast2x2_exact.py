@@ -1,8 +1,8 @@
-"""solver.fast2x2: the closed-form exact 2×2 decision and the scalar path ``solve_single``.
+"""solver.kernels.fast2x2: the closed-form exact 2×2 decision and the scalar path ``solve_single``.
 
 References, each independent of the code under test:
 
-* the general exact vertex enumeration :func:`solver.exact.extreme_equilibria` (Fraction-free
+* the general exact vertex enumeration :func:`solver.kernels.exact.extreme_equilibria` (Fraction-free
   elimination over every choice of tight constraints) on the rationals ``games.game.rational``
   reads — what ``solver.equilibria(method="exact")`` lists and what ``_decide_exactly`` used
   before the closed forms;
@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from games.game import matrix_scale, rational
 from solver.cooperation import LEVELS
-from solver.exact import exact_payoffs, extreme_equilibria
-from solver.fast2x2 import _exact_decision, _integers, solve_2x2, solve_single
+from solver.kernels.exact import exact_payoffs, extreme_equilibria
+from solver.kernels.fast2x2 import _exact_decision, _integers, solve_2x2, solve_single
 
 DECIMALS = [0.1, 0.2, 0.3, 0.1 + 0.2, 0.7, 2.9, 2.9000000000000004, 1 / 3, 2 / 3, 1 - 1 / 3, 0.6 + 0.2, 0.8]
 

@@ -1,7 +1,7 @@
-"""solver.fast2x2.levels_2x2 and solver.robust.level_codes: the levels-only 2×2 kernel.
+"""solver.kernels.fast2x2.levels_2x2 and solver.robust.level_codes: the levels-only 2×2 kernel.
 
 References: the single-game path ``solver.stability(Game(A, B), basin=False)`` (nashpy's
-candidates verified and united with the exact rational vertex enumeration of solver.exact — no
+candidates verified and united with the exact rational vertex enumeration of solver.kernels.exact — no
 code shared with the kernel's sign rule), and, on many more games, ``solve_2x2(A, B).level``
 (the full vectorized enumeration the kernel must agree with game by game). Games are drawn
 tie-heavy on purpose: small integers in {-1, 0, 1, 2}, binary payoffs, equal rows, and ties
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from games import Game, HigherLevelGuidance, SidePayment, apply
 from solver import LEVELS, stability
-from solver.fast2x2 import CHUNK, levels_2x2, solve_2x2
+from solver.kernels.fast2x2 import CHUNK, levels_2x2, solve_2x2
 from solver.robust import level_samples
 from solver.robust.engine import level_codes
 

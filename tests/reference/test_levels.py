@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from games import BindingContract, HigherLevelGuidance, ThirdPartyOrganization, apply, game_type, prisoners_dilemma, stage_game
 from solver import equilibria, stability
-from solver.fast2x2 import solve_2x2
+from solver.kernels.fast2x2 import solve_2x2
 
 decimals = st.integers(-40, 60).map(lambda k: f"{k / 10:.1f}")
 

@@ -17,7 +17,7 @@ from regions.scenario import builtin_scenarios
 from solver import analyze, stability
 from solver.design import Candidate, compare
 from solver.design.compare import _one_row
-from solver.fast2x2 import stack_games
+from solver.kernels.fast2x2 import stack_games
 from solver.network import LazyRows, LinkResult, _shares, link_game, link_payoffs
 
 NETWORKS = [pytest.param(lambda name=name: load_scenario(name), id=name) for name in builtin_scenarios()] + [
@@ -53,7 +53,7 @@ def test_analyze_rows_and_summary_equal_the_per_link_path(make):
         game = link_game(network, link)
         report = stability(game, basin=False)  # the exact path, one game at a time
         assert row.link is link and row.game == game
-        # report_from_batch (solver/fast2x2.py) does not write the note on an exact risk-dominance
+        # report_from_batch (solver/kernels/fast2x2.py) does not write the note on an exact risk-dominance
         # tie that stability() writes; that predates the lazy rows (reported to its owner).
         mine, theirs = row.report.to_dict(), report.to_dict()
         assert {k: v for k, v in mine.items() if k != "notes"} == {k: v for k, v in theirs.items() if k != "notes"}

@@ -1,9 +1,9 @@
-"""The default equilibrium path (support kernel, solver.support) against the exact enumeration.
+"""The default equilibrium path (support kernel, solver.kernels.support) against the exact enumeration.
 
 References, each independent of the kernel's float screening and support pairing:
 
 * ``equilibria(game, method="exact")``: the plain rational vertex enumeration of
-  :mod:`solver.exact` over every basis (no floats at all);
+  :mod:`solver.kernels.exact` over every basis (no floats at all);
 * Gambit 17's ``enummixed_solve(rational=True)`` (its own lrs-style vertex enumeration).
 
 "Identical" means the whole public result: every equilibrium's floats, payoffs and cooperation
@@ -17,8 +17,8 @@ import pytest
 
 from games import Game
 from solver import equilibria
-from solver.exact import extreme_equilibria
-from solver.support import _bases, _compiled, _status_numpy, nondegenerate_equilibria, screened_extreme_equilibria
+from solver.kernels.exact import extreme_equilibria
+from solver.kernels.support import _bases, _compiled, _status_numpy, nondegenerate_equilibria, screened_extreme_equilibria
 
 
 def key(eqs):
@@ -65,7 +65,7 @@ def gambit(game):
 
 @pytest.mark.parametrize(("shape", "count"), [((7, 7), 3), ((8, 8), 2), ((6, 8), 2), ((4, 9), 2)])
 def test_larger_games_equal_gambits_enummixed(shape, count):
-    # The exact enumeration of solver.exact takes seconds here; Gambit's is the reference.
+    # The exact enumeration of solver.kernels.exact takes seconds here; Gambit's is the reference.
     rng = np.random.default_rng(shape[0] * 100 + shape[1])
     for trial in range(count):
         game = with_dominated_rows(rng, *shape, 1000) if trial % 2 else Game(rng.integers(0, 1000, shape), rng.integers(0, 1000, shape))
@@ -116,7 +116,7 @@ def test_two_thousand_tie_heavy_games_equal_the_exact_path():
 
 
 def test_two_by_two_default_path_equals_the_exact_path():
-    # Integer 2×2 games go through solver.fast2x2.solve_single, others through the kernel.
+    # Integer 2×2 games go through solver.kernels.fast2x2.solve_single, others through the kernel.
     rng = np.random.default_rng(22)
     for trial in range(600):
         high = (3, 10, 1000)[trial % 3]
@@ -169,12 +169,12 @@ def test_unknown_method_is_refused():
 
 def test_forward_elimination_solves_like_gauss_jordan():
     # The kernel's exact solve (Bareiss forward elimination + exact back substitution)
-    # against solver.exact's fraction-free Gauss–Jordan, on 3,000 random integer systems
+    # against solver.kernels.exact's fraction-free Gauss–Jordan, on 3,000 random integer systems
     # up to 7×7, half with entries −3…3 (many singular).
     from fractions import Fraction
 
-    from solver.exact import _solve
-    from solver.support import _solve_forward
+    from solver.kernels.exact import _solve
+    from solver.kernels.support import _solve_forward
 
     rng = np.random.default_rng(31)
     singular = 0

@@ -30,7 +30,7 @@ from solver import stability
 from solver.cooperation import LEVELS
 from solver.design import minimal_strength
 from solver.design.batch import batch_apply, batch_minimal_strength
-from solver.fast2x2 import solve_2x2
+from solver.kernels.fast2x2 import solve_2x2
 
 GRID = 9
 BRACKET = 1e-6

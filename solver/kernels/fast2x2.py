@@ -5,13 +5,13 @@ normalization): the two pure strategies and, when it lies strictly inside, the m
 that makes the other player indifferent. The extreme equilibria are the fully labelled vertex
 pairs (von Stengel 2007); for a 2×2 game they follow in closed form from the signs of the four
 incentive gaps and from which of them are exactly zero (:func:`_exact_decision`, at most four
-pairs). This is the same enumeration as :mod:`solver.exact` (and so as Gambit's
+pairs). This is the same enumeration as :mod:`solver.kernels.exact` (and so as Gambit's
 ``enummixed``): tests/reference/test_fast2x2_exact.py holds the closed forms to both on
 thousands of tie-heavy games. :func:`solve_2x2` decides N games as arrays (structure of arrays,
 blocks that stay in cache), :func:`solve_single` one game in plain Python floats, with the same
 answers bit for bit; :func:`levels_2x2` computes the cooperation level only.
 
-Every decision agrees with the exact path (:mod:`solver.exact`, :mod:`solver.cooperation`),
+Every decision agrees with the exact path (:mod:`solver.kernels.exact`, :mod:`solver.cooperation`),
 which compares the payoffs as rationals (:func:`games.game.rational`). The floats decide a
 game only when every quantity a decision rests on — the four incentive gaps, their two
 differences and the difference of the risk-dominance products — is farther than
@@ -39,9 +39,9 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from .cooperation import LEVELS
+from .levels import LEVELS
 
-__all__ = ["BAND", "Single2x2", "Solved2x2", "levels_2x2", "report_from_batch", "solve_2x2", "solve_single", "stack_games"]
+__all__ = ["BAND", "Single2x2", "Solved2x2", "levels_2x2", "solve_2x2", "solve_single", "stack_games"]
 
 #: Relative distance from zero below which a game is decided exactly rather than in floats.
 BAND = 1e-6
@@ -431,7 +431,7 @@ def _integers(m: tuple[float, float, float, float]) -> tuple[list[int], int]:
 
     The rationals are :func:`games.game.rational` of each entry with the matrix's
     :func:`games.game.matrix_scale`, exactly as :attr:`games.Game.exact` and
-    :mod:`solver.exact` read them; an integer-valued float below 2⁵³ is that integer (which
+    :mod:`solver.kernels.exact` read them; an integer-valued float below 2⁵³ is that integer (which
     is what ``rational`` returns for it), so integer games never build a Fraction.
     """
     if all(v.is_integer() and -_EXACT_INT < v < _EXACT_INT for v in m):
@@ -502,7 +502,7 @@ def _exact_decision(a4: tuple[float, float, float, float], b4: tuple[float, floa
 
     A pure vertex has three labels exactly when its gap is 0, so the game is degenerate
     exactly when some gap is 0; the equilibria form a continuum when a vertex is in two
-    pairs. This is what :func:`solver.exact.extreme_equilibria` finds for a 2×2 game
+    pairs. This is what :func:`solver.kernels.exact.extreme_equilibria` finds for a 2×2 game
     (tests/reference/test_fast2x2_exact.py holds the two, and Gambit, to the same sets).
     """
     (a00, a01, a10, a11), la = _integers(a4)
@@ -570,40 +570,6 @@ def _decide_exactly(A: np.ndarray, B: np.ndarray, out: Solved2x2, index: np.ndar
     for name in ("degenerate", "continuum", "nash", "strict", "unique", "dominant", "risk_dominant"):
         getattr(out, name)[index] = [getattr(d, name) for d in decided]
     out.level[index] = [d.level for d in decided]
-
-
-def report_from_batch(game, solved: Solved2x2, k: int):
-    """The :class:`~solver.cooperation.CooperationReport` of game ``k`` of a batch (no basin)."""
-    from games import game_type
-
-    from .cooperation import CooperationReport
-    from .nash import Equilibrium, EquilibriumSet
-
-    eqs = []
-    for i in range(int(solved.count[k])):
-        p, q = float(solved.p[k, i]), float(solved.q[k, i])
-        x, y = (p, 1.0 - p), (q, 1.0 - q)
-        payoffs = (float(solved.payoffs[k, i, 0]), float(solved.payoffs[k, i, 1]))
-        eqs.append(Equilibrium(row=x, col=y, payoffs=payoffs, cooperation=p * q))
-    notes = []
-    if solved.continuum[k]:
-        notes.append("the equilibria form a continuum; the listed ones are its extreme points")
-    elif solved.degenerate[k]:
-        notes.append("the game is degenerate (a mixed strategy has more pure best responses than its support size)")
-    eq_set = EquilibriumSet(game, tuple(eqs), bool(solved.degenerate[k]), bool(solved.continuum[k]), "vectorized 2×2 vertex enumeration", notes=tuple(notes))
-    return CooperationReport(
-        nash=bool(solved.nash[k]),
-        strict=bool(solved.strict[k]),
-        unique=bool(solved.unique[k]),
-        dominant=bool(solved.dominant[k]),
-        risk_dominant=bool(solved.risk_dominant[k]),
-        basin=None,
-        level=str(solved.level[k]),
-        equilibria=eq_set,
-        game_type=game_type(game),
-        cooperative_profiles=((0, 0),) if solved.nash[k] else (),
-        notes=tuple(notes),
-    )
 
 
 def levels_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, exact: bool = True) -> np.ndarray:

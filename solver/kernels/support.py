@@ -1,7 +1,7 @@
 """Every equilibrium of a nondegenerate bimatrix game: batched float supports, exact decisions.
 
 With payoffs shifted to be positive, the best-response polytopes of von Stengel (2007) are
-P = {x ≥ 0, Bᵀx ≤ 1} and Q = {Ay ≤ 1, y ≥ 0} (see :mod:`solver.exact`). A choice of m tight
+P = {x ≥ 0, Bᵀx ≤ 1} and Q = {Ay ≤ 1, y ≥ 0} (see :mod:`solver.kernels.exact`). A choice of m tight
 constraints of P is a pair (I, J) of equal size k: xᵢ = 0 off the row support I and the
 columns J tight, so x_I solves the k×k system B[I, J]ᵀ x_I = 1; Q's bases are the same pairs
 with A[I, J] y_J = 1. Support enumeration over supports of equal size therefore solves every
@@ -325,7 +325,7 @@ def _prepared(A: npt.ArrayLike, B: npt.ArrayLike) -> tuple:
 
 
 def screened_extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
-    """:func:`solver.exact.extreme_equilibria`, with the floats screening the bases.
+    """:func:`solver.kernels.exact.extreme_equilibria`, with the floats screening the bases.
 
     A clearly infeasible basis is no vertex; a clear vertex is nondegenerate, so its labels
     are exactly its basis (the zero coordinates and the tight constraints) and no other
@@ -412,7 +412,7 @@ def nondegenerate_equilibria(A: npt.ArrayLike, B: npt.ArrayLike, *, limit: int |
     list of (row, col, payoffs) or None
         Each equilibrium as float probabilities and expected payoffs, all rounded once from
         their exact rational values; None when the game is degenerate or more than ``limit``
-        bases were unclear (the caller then takes :func:`solver.exact.extreme_equilibria`).
+        bases were unclear (the caller then takes :func:`solver.kernels.exact.extreme_equilibria`).
     """
     a_int, a_scale, b_int, b_scale, a_pos, bt_pos, a_f, bt_f = _prepared(A, B)
     m, n = len(a_int), len(a_int[0])
