@@ -45,7 +45,7 @@ import numpy as np
 from games import Game
 
 from .kernels.exact import ExactResult, affordable, exact_payoffs, extreme_equilibria
-from .kernels.fast2x2 import solve_2x2, solve_single
+from .kernels.fast2x2 import exact_2x2, solve_2x2
 from .kernels.support import nondegenerate_equilibria, screened_extreme_equilibria
 
 __all__ = ["METHODS", "TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
@@ -57,6 +57,9 @@ METHODS = ("auto", "nashpy", "exact", "fast")
 #: deduplicating them. It decides nothing about the game: ties, degeneracy and the cooperation
 #: level are decided on exact rationals (:mod:`solver.kernels.exact`, :mod:`solver.cooperation`).
 TOLERANCE = 1e-9
+
+_DEGENERATE = "the game is degenerate (a mixed strategy has more pure best responses than its support size)"
+_CONTINUUM = "the equilibria form a continuum; the listed ones are its extreme points"
 
 
 @dataclass(frozen=True)
@@ -260,10 +263,10 @@ def equilibria(game: Game, *, method: str = "auto") -> EquilibriumSet:
     >>> eqs.degenerate, eqs.continuum, len(eqs)
     (True, True, 4)
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
     if method == "auto":
         return _auto(game)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
     if method == "fast" and game.shape == (2, 2):
         return _fast_2x2(game)
     if method == "fast":
@@ -314,9 +317,9 @@ def equilibria(game: Game, *, method: str = "auto") -> EquilibriumSet:
     if missed:
         notes.append(f"nashpy missed {missed} extreme equilibri{'um' if missed == 1 else 'a'}, added from the exact enumeration")
     if degenerate and not continuum:
-        notes.append("the game is degenerate (a mixed strategy has more pure best responses than its support size)")
+        notes.append(_DEGENERATE)
     if continuum:
-        notes.append("the equilibria form a continuum; the listed ones are its extreme points")
+        notes.append(_CONTINUUM)
 
     result = []
     for x, y in unique:
@@ -342,9 +345,9 @@ def _from_exact(game: Game, exact: ExactResult) -> EquilibriumSet:
     """The equilibrium set of an exact enumeration: floats and payoffs rounded once."""
     notes = []
     if exact.degenerate and not exact.continuum:
-        notes.append("the game is degenerate (a mixed strategy has more pure best responses than its support size)")
+        notes.append(_DEGENERATE)
     if exact.continuum:
-        notes.append("the equilibria form a continuum; the listed ones are its extreme points")
+        notes.append(_CONTINUUM)
     result = []
     for fx, fy in exact.equilibria:
         x, y = tuple(float(v) for v in fx), tuple(float(v) for v in fy)
@@ -353,46 +356,39 @@ def _from_exact(game: Game, exact: ExactResult) -> EquilibriumSet:
     return EquilibriumSet(game, tuple(result), exact.degenerate, exact.continuum, "exact vertex enumeration", notes=tuple(notes))
 
 
-def _two_by_two(game: Game) -> EquilibriumSet | None:
-    """A nondegenerate 2×2 game with integer payoffs by :func:`solver.kernels.fast2x2.solve_single`
-    (which decides near-ties exactly), its numbers rounded once from the exact rationals; None
-    for any other game."""
-    flat = [v for M in game.exact for row in M for v in row]
-    if any(v.denominator != 1 for v in flat):
-        return None
-    a00, a01, a10, a11, b00, b01, b10, b11 = ints = [v.numerator for v in flat]
-    if max(map(abs, ints)) >= 2**53:
-        return None
-    A, B = ((a00, a01), (a10, a11)), ((b00, b01), (b10, b11))
-    found = solve_single(game.row_payoffs, game.col_payoffs)
-    if found.degenerate:
-        return None
-    result = []
-    for P, Q in zip(found.p, found.q):
-        if P in (0.0, 1.0) and Q in (0.0, 1.0):
-            i, j = int(P == 0.0), int(Q == 0.0)
-            x, y, u = (P, 1.0 - P), (Q, 1.0 - Q), (float(A[i][j]), float(B[i][j]))
-        else:  # the mixed equilibrium: each player makes the other indifferent
-            pn, pd = b11 - b10, (b00 - b01) - (b10 - b11)
-            qn, qd = a11 - a01, (a00 - a10) - (a01 - a11)
-            if pd < 0:
-                pn, pd = -pn, -pd
-            if qd < 0:
-                qn, qd = -qn, -qd
-            x, y = (pn / pd, (pd - pn) / pd), (qn / qd, (qd - qn) / qd)
-            w = (pn * qn, pn * (qd - qn), (pd - pn) * qn, (pd - pn) * (qd - qn))
-            u = tuple((w[0] * M[0][0] + w[1] * M[0][1] + w[2] * M[1][0] + w[3] * M[1][1]) / (pd * qd) for M in (A, B))
-        result.append(Equilibrium(row=x, col=y, payoffs=u, cooperation=game.expected_cooperation(x, y)))
-    result.sort(key=_order)
-    return EquilibriumSet(game, tuple(result), False, False, "support enumeration, exact (nondegenerate)")
+_DEFAULT_COOPERATION = [[1.0, 0.0], [0.0, 0.0]]
+#: The notes of an exact result by (degenerate, continuum).
+_NOTES = {(False, False): (), (True, False): (_DEGENERATE,), (True, True): (_CONTINUUM,), (False, True): (_CONTINUUM,)}
+_CLOSED_FORMS = "closed forms, exact (2×2)"
+_new = object.__new__
+
+
+def _equilibrium(row: tuple[float, ...], col: tuple[float, ...], payoffs: tuple[float, float], cooperation: float) -> Equilibrium:
+    """An :class:`Equilibrium` without the frozen dataclass's per-field ``object.__setattr__``
+    (the per-game path builds a few per call; the object is the same)."""
+    e = _new(Equilibrium)
+    e.__dict__.update(row=row, col=col, payoffs=payoffs, cooperation=cooperation)
+    return e
+
+
+def _two_by_two(game: Game) -> EquilibriumSet:
+    """A 2×2 game by the closed forms of :func:`solver.kernels.fast2x2.exact_2x2` (integers,
+    each number rounded once): the exact enumeration's set, verdicts and notes."""
+    found, degenerate, continuum = exact_2x2(*game.exact)
+    if game.cooperation.tolist() == _DEFAULT_COOPERATION:  # x @ C @ y is x₀y₀ exactly
+        result = tuple([_equilibrium(x, y, u, x[0] * y[0]) for x, y, u in found])
+    else:
+        result = tuple([_equilibrium(x, y, u, game.expected_cooperation(x, y)) for x, y, u in found])
+    notes = _NOTES[degenerate, continuum]
+    out = _new(EquilibriumSet)
+    out.__dict__.update(game=game, equilibria=result, degenerate=degenerate, continuum=continuum, method=_CLOSED_FORMS, missed_by_nashpy=0, notes=notes)
+    return out
 
 
 def _auto(game: Game) -> EquilibriumSet:
-    m, n = game.shape
-    if (m, n) == (2, 2):
-        solved = _two_by_two(game)
-        if solved is not None:
-            return solved
+    m, n = game.row_payoffs.shape
+    if m == n == 2:
+        return _two_by_two(game)
     if math.comb(m + n, m) > SCREENED_BASES:
         return equilibria(game, method="nashpy")
     found = nondegenerate_equilibria(*game.exact)

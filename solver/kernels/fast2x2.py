@@ -41,7 +41,7 @@ import numpy.typing as npt
 
 from .levels import LEVELS
 
-__all__ = ["BAND", "Single2x2", "Solved2x2", "levels_2x2", "solve_2x2", "solve_single", "stack_games"]
+__all__ = ["BAND", "Pair2x2", "Single2x2", "Solved2x2", "exact_2x2", "levels_2x2", "solve_2x2", "solve_single", "stack_games"]
 
 #: Relative distance from zero below which a game is decided exactly rather than in floats.
 BAND = 1e-6
@@ -349,6 +349,73 @@ def _entries(M) -> tuple[float, float, float, float]:
     return float(m00), float(m01), float(m10), float(m11)
 
 
+_C, _D = (1.0, 0.0), (0.0, 1.0)
+
+#: One extreme equilibrium of a 2×2 game: row and column strategies and both payoffs.
+Pair2x2 = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+
+
+def exact_2x2(A, B) -> tuple[list[Pair2x2], bool, bool]:
+    """Every extreme equilibrium of a 2×2 game from its exact payoffs, by the closed forms.
+
+    The equilibria, the degeneracy and the continuum verdicts of :func:`_exact_decision` (its
+    table of fully labelled vertex pairs), read from the exact payoffs: every comparison in
+    integers (each matrix over its common denominator) and every float one correctly rounded
+    quotient of integers, so the numbers are those of the exact vertex enumeration.
+
+    Parameters
+    ----------
+    A, B : 2×2 nested sequences of int or Fraction
+        The exact payoffs (:attr:`games.Game.exact`; anything with ``numerator`` and
+        ``denominator``); strategy 0 is cooperate.
+
+    Returns
+    -------
+    (equilibria, degenerate, continuum)
+        ``equilibria``: (row, col, payoffs) in the order of :func:`solver.equilibria`.
+
+    Examples
+    --------
+    >>> found, degenerate, continuum = exact_2x2(((4, 0), (3, 2)), ((4, 3), (0, 2)))  # a stag hunt
+    >>> for x, y, u in found:
+    ...     print(x, y, u)
+    (1.0, 0.0) (1.0, 0.0) (4.0, 4.0)
+    (0.0, 1.0) (0.0, 1.0) (2.0, 2.0)
+    (0.6666666666666666, 0.3333333333333333) (0.6666666666666666, 0.3333333333333333) (2.6666666666666665, 2.6666666666666665)
+    >>> exact_2x2(((1, 1), (1, 1)), ((1, 1), (1, 1)))[1:]
+    (True, True)
+    """
+    (a0, a1), (a2, a3) = A
+    (b0, b1), (b2, b3) = B
+    if a0.denominator == a1.denominator == a2.denominator == a3.denominator == b0.denominator == b1.denominator == b2.denominator == b3.denominator == 1:
+        a, la = (a0.numerator, a1.numerator, a2.numerator, a3.numerator), 1
+        b, lb = (b0.numerator, b1.numerator, b2.numerator, b3.numerator), 1
+    else:  # each matrix over its common denominator
+        la = math.lcm(a0.denominator, a1.denominator, a2.denominator, a3.denominator)
+        lb = math.lcm(b0.denominator, b1.denominator, b2.denominator, b3.denominator)
+        a = tuple(v.numerator * (la // v.denominator) for v in (a0, a1, a2, a3))
+        b = tuple(v.numerator * (lb // v.denominator) for v in (b0, b1, b2, b3))
+    r0, r1, c0, c1 = a[0] - a[2], a[1] - a[3], b[0] - b[1], b[2] - b[3]
+    if r0 and r1 and c0 and c1:  # nondegenerate: the table with strict signs, written out
+        found = []
+        if r0 > 0 and c0 > 0:
+            found.append((_C, _C, (a[0] / la, b[0] / lb)))
+        if r1 > 0 and c0 < 0:
+            found.append((_C, _D, (a[1] / la, b[1] / lb)))
+        if r0 < 0 and c1 > 0:
+            found.append((_D, _C, (a[2] / la, b[2] / lb)))
+        if r1 < 0 and c1 < 0:
+            found.append((_D, _D, (a[3] / la, b[3] / lb)))
+        if (r0 > 0) is not (r1 > 0) and (c0 > 0) is not (c1 > 0):  # p* = c₁/(c₁ − c₀), q* = r₁/(r₁ − r₀)
+            pd, qd = c1 - c0, r1 - r0
+            u = ((a[0] * r1 - a[1] * r0) / (qd * la), (b[0] * c1 - b[2] * c0) / (pd * lb))
+            found.append(((c1 / pd, -c0 / pd), (r1 / qd, -r0 / qd), u))
+        return found, False, False
+    pairs, values, degenerate, continuum = _closed_forms(a, la, b, lb)
+    found = [((pn / pd, (pd - pn) / pd), (qn / qd, (qd - qn) / qd), u) for ((pn, pd), (qn, qd)), u in zip(pairs, values)]
+    return found, degenerate, continuum
+
+
 def solve_single(A: npt.ArrayLike, B: npt.ArrayLike) -> Single2x2:
     """Every extreme equilibrium and the report fields of one 2×2 game, in plain Python.
 
@@ -505,8 +572,29 @@ def _exact_decision(a4: tuple[float, float, float, float], b4: tuple[float, floa
     pairs. This is what :func:`solver.kernels.exact.extreme_equilibria` finds for a 2×2 game
     (tests/reference/test_fast2x2_exact.py holds the two, and Gambit, to the same sets).
     """
-    (a00, a01, a10, a11), la = _integers(a4)
-    (b00, b01, b10, b11), lb = _integers(b4)
+    a, la = _integers(a4)
+    b, lb = _integers(b4)
+    pairs, values, degenerate, continuum = _closed_forms(a, la, b, lb)
+    a00, a01, a10, a11 = a
+    b00, b01, b10, b11 = b
+    g1r, g2r, g1c, g2c = a00 - a10, a01 - a11, b00 - b01, b10 - b11
+    ps = tuple(pn / pd for (pn, pd), _ in pairs)  # int / int is correctly rounded: float(Fraction(pn, pd))
+    qs = tuple(qn / qd for _, (qn, qd) in pairs)
+    nash = g1r >= 0 and g1c >= 0
+    strict = g1r > 0 and g1c > 0
+    dominant = strict and g2r > 0 and g2c > 0
+    risk = strict and (not (g2r < 0 and g2c < 0) or g1r * g1c > g2r * g2c)
+    unique = nash and len(pairs) == 1
+    level = "dominant" if dominant else "unique" if unique else "risk-dominant" if risk else "strict" if strict else "weak" if nash else "none"
+    return _Decision(ps, qs, values, degenerate, continuum, nash, strict, unique, dominant, risk, level)
+
+
+def _closed_forms(a: tuple[int, ...], la: int, b: tuple[int, ...], lb: int) -> tuple[list, tuple, bool, bool]:
+    """The fully labelled vertex pairs of :func:`_exact_decision`'s table from the integer
+    payoffs a, b (over their common denominators la, lb): the pairs ((pn, pd), (qn, qd)) in the
+    stable order, both payoffs at each, and the degenerate and continuum verdicts."""
+    a00, a01, a10, a11 = a
+    b00, b01, b10, b11 = b
     g1r, g2r, g1c, g2c = a00 - a10, a01 - a11, b00 - b01, b10 - b11
     pm = qm = None  # p*, q* as (numerator, denominator > 0): a negative one would give −0.0
     if g1c * g2c < 0:
@@ -537,20 +625,12 @@ def _exact_decision(a4: tuple[float, float, float, float], b4: tuple[float, floa
     ys = [y for _, y in pairs]
     continuum = len(set(xs)) < len(pairs) or len(set(ys)) < len(pairs)
     degenerate = g1r == 0 or g2r == 0 or g1c == 0 or g2c == 0
-    ps, qs, values = [], [], []
+    values = []
     for (pn, pd), (qn, qd) in pairs:
-        ps.append(pn / pd)  # int / int is correctly rounded: float(Fraction(pn, pd))
-        qs.append(qn / qd)
         w = (pn * qn, pn * (qd - qn), (pd - pn) * qn, (pd - pn) * (qd - qn))
         den = pd * qd
         values.append(((w[0] * a00 + w[1] * a01 + w[2] * a10 + w[3] * a11) / (den * la), (w[0] * b00 + w[1] * b01 + w[2] * b10 + w[3] * b11) / (den * lb)))
-    nash = g1r >= 0 and g1c >= 0
-    strict = g1r > 0 and g1c > 0
-    dominant = strict and g2r > 0 and g2c > 0
-    risk = strict and (not (g2r < 0 and g2c < 0) or g1r * g1c > g2r * g2c)
-    unique = nash and len(pairs) == 1
-    level = "dominant" if dominant else "unique" if unique else "risk-dominant" if risk else "strict" if strict else "weak" if nash else "none"
-    return _Decision(tuple(ps), tuple(qs), tuple(values), degenerate, continuum, nash, strict, unique, dominant, risk, level)
+    return pairs, tuple(values), degenerate, continuum
 
 
 def _decide_exactly(A: np.ndarray, B: np.ndarray, out: Solved2x2, index: np.ndarray, payoffs: bool) -> None:
