@@ -213,6 +213,10 @@ class Game:
         a = _matrix([[float(v) for v in row] for row in exact[0]], "row player's payoff matrix")
         b = _matrix([[float(v) for v in row] for row in exact[1]], "column player's payoff matrix")
         object.__setattr__(self, "exact", exact)
+        # Whether every exact payoff is an integer below 2⁵³, which the float matrices then hold
+        # exactly (the integer kernels of solver.kernels.support read them from the floats).
+        integral = all(v.denominator == 1 for m in exact for row in m for v in row) and max(np.abs(a).max(), np.abs(b).max()) < 2.0**53
+        object.__setattr__(self, "_integral", bool(integral))
         players = tuple(str(p) for p in self.players)
         if len(players) != 2 or players[0] == "" or players[1] == "":
             raise ValueError(f"a game has two named players, got {self.players!r}")

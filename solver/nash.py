@@ -39,6 +39,7 @@ import math
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -46,7 +47,7 @@ from games import Game
 
 from .kernels.exact import ExactResult, affordable, exact_payoffs, extreme_equilibria
 from .kernels.fast2x2 import exact_2x2, solve_2x2
-from .kernels.support import nondegenerate_equilibria, screened_extreme_equilibria
+from .kernels.support import nondegenerate_equilibria, screened_extreme_equilibria, small_integer_equilibria
 
 __all__ = ["METHODS", "TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
 
@@ -213,9 +214,15 @@ def _nashpy_candidates(game: Game) -> tuple[list[tuple[np.ndarray, np.ndarray]],
     return [(np.asarray(x, float), np.asarray(y, float)) for x, y in found], name, notes
 
 
+def _order_key(row: tuple[float, ...], col: tuple[float, ...]) -> tuple:
+    """The stable order of equilibria: smaller supports first, then more weight on earlier
+    strategies (row, then column)."""
+    size = sum(p > 0 for p in row) + sum(p > 0 for p in col)
+    return (size, tuple(-p for p in row), tuple(-p for p in col))
+
+
 def _order(e: Equilibrium) -> tuple:
-    size = len(e.support[0]) + len(e.support[1])
-    return (size, tuple(-p for p in e.row), tuple(-p for p in e.col))
+    return _order_key(e.row, e.col)
 
 
 def equilibria(game: Game, *, method: str = "auto") -> EquilibriumSet:
@@ -356,10 +363,10 @@ def _from_exact(game: Game, exact: ExactResult) -> EquilibriumSet:
     return EquilibriumSet(game, tuple(result), exact.degenerate, exact.continuum, "exact vertex enumeration", notes=tuple(notes))
 
 
-_DEFAULT_COOPERATION = [[1.0, 0.0], [0.0, 0.0]]
 #: The notes of an exact result by (degenerate, continuum).
 _NOTES = {(False, False): (), (True, False): (_DEGENERATE,), (True, True): (_CONTINUUM,), (False, True): (_CONTINUUM,)}
 _CLOSED_FORMS = "closed forms, exact (2×2)"
+_SUPPORT = "support enumeration, exact (nondegenerate)"
 _new = object.__new__
 
 
@@ -375,7 +382,7 @@ def _two_by_two(game: Game) -> EquilibriumSet:
     """A 2×2 game by the closed forms of :func:`solver.kernels.fast2x2.exact_2x2` (integers,
     each number rounded once): the exact enumeration's set, verdicts and notes."""
     found, degenerate, continuum = exact_2x2(*game.exact)
-    if game.cooperation.tolist() == _DEFAULT_COOPERATION:  # x @ C @ y is x₀y₀ exactly
+    if game.cooperation.tolist() == _default_cooperation(2, 2):  # x @ C @ y is x₀y₀ exactly
         result = tuple([_equilibrium(x, y, u, x[0] * y[0]) for x, y, u in found])
     else:
         result = tuple([_equilibrium(x, y, u, game.expected_cooperation(x, y)) for x, y, u in found])
@@ -391,12 +398,35 @@ def _auto(game: Game) -> EquilibriumSet:
         return _two_by_two(game)
     if math.comb(m + n, m) > SCREENED_BASES:
         return equilibria(game, method="nashpy")
+    if game._integral and (m <= 3 or n <= 3):
+        rows = small_integer_equilibria(game.row_payoffs, game.col_payoffs)
+        if rows is not None:  # already in the stable order
+            k = m + n
+            return _build(game, [(tuple(r[:m]), tuple(r[m:k]), (r[k], r[k + 1])) for r in rows], m, n)
     found = nondegenerate_equilibria(*game.exact)
     if found is None:  # degenerate: the exact enumeration (screened) decides ties and continua
         return _from_exact(game, screened_extreme_equilibria(*game.exact))
-    result = [Equilibrium(row=x, col=y, payoffs=u, cooperation=game.expected_cooperation(x, y)) for x, y, u in found]
-    result.sort(key=_order)
-    return EquilibriumSet(game, tuple(result), False, False, "support enumeration, exact (nondegenerate)")
+    return _build(game, sorted(found, key=lambda e: _order_key(e[0], e[1])), m, n)
+
+
+def _build(game: Game, found: list, m: int, n: int) -> EquilibriumSet:
+    """The equilibrium set of a nondegenerate game from its (row, col, payoffs), in order."""
+    default = game.cooperation.tolist() == _default_cooperation(m, n)  # then x @ C @ y is x₀y₀ exactly
+    result = []
+    for x, y, u in found:
+        e = _new(Equilibrium)
+        e.__dict__.update(row=x, col=y, payoffs=u, cooperation=x[0] * y[0] if default else game.expected_cooperation(x, y))
+        result.append(e)
+    result = tuple(result)
+    out = _new(EquilibriumSet)
+    out.__dict__.update(game=game, equilibria=result, degenerate=False, continuum=False, method=_SUPPORT, missed_by_nashpy=0, notes=())
+    return out
+
+
+@lru_cache(maxsize=128)
+def _default_cooperation(m: int, n: int) -> list[list[float]]:
+    """The default cooperation matrix as nested lists: 1 at (C, C), 0 elsewhere."""
+    return [[1.0 if (i, j) == (0, 0) else 0.0 for j in range(n)] for i in range(m)]
 
 
 def _fast_2x2(game: Game) -> EquilibriumSet:

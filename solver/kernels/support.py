@@ -55,7 +55,7 @@ import numpy.typing as npt
 
 from .exact import ExactResult, Vector, _pair, _vertex, _vertices
 
-__all__ = ["nondegenerate_equilibria", "screened_extreme_equilibria"]
+__all__ = ["nondegenerate_equilibria", "screened_extreme_equilibria", "small_integer_equilibria"]
 
 #: Condition numbers above this bound make a basis unclear (decided exactly).
 MAX_CONDITION = 1e8
@@ -160,95 +160,69 @@ def _status_numpy(a_f: np.ndarray, bt_f: np.ndarray, ri: np.ndarray, cj: np.ndar
     return p_vertex + 2 * p_unclear, q_vertex + 2 * q_unclear
 
 
-def _status_python(M, tight, free, size, out):  # pragma: no cover - compiled by numba
-    """The classification of :func:`_classify`, one basis at a time (compiled by numba)."""
-    r, d = M.shape
-    K = tight.shape[1]
-    S = np.empty((K, K))
-    z = np.empty(K)
-    for b in range(tight.shape[0]):
-        k = size[b]
-        frob = 0.0
-        for i in range(k):
-            for j in range(k):
-                S[i, j] = M[tight[b, i], free[b, j]]
-                frob += S[i, j] * S[i, j]
-            z[i] = 1.0
-        det = 1.0
-        for c in range(k):  # LU with partial pivoting, applied to the right-hand side
-            p = c
-            for i in range(c + 1, k):
-                if abs(S[i, c]) > abs(S[p, c]):
-                    p = i
-            if p != c:
-                for j in range(k):
-                    S[c, j], S[p, j] = S[p, j], S[c, j]
-                z[c], z[p] = z[p], z[c]
-                det = -det
-            det *= S[c, c]
-            if S[c, c] == 0.0:
-                break
-            for i in range(c + 1, k):
-                f = S[i, c] / S[c, c]
-                for j in range(c, k):
-                    S[i, j] -= f * S[c, j]
-                z[i] -= f * z[c]
-        condition = 2.0 * (np.sqrt(frob) / np.sqrt(k)) ** k / abs(det) if det != 0.0 else np.inf
-        if not condition <= MAX_CONDITION:
-            out[b] = 2
-            continue
-        for i in range(k - 1, -1, -1):
-            t = z[i]
-            for j in range(i + 1, k):
-                t -= S[i, j] * z[j]
-            z[i] = t / S[i, i]
-        norm = 0.0
-        low_z = np.inf
-        for i in range(k):
-            norm += z[i] * z[i]
-            low_z = min(low_z, z[i])
-        error = condition * ERROR_PER_CONDITION * np.sqrt(norm) + 1e-15
-        band_z = 10.0 * error
-        band_s = 10.0 * error * np.sqrt(d) + 1e-13
-        low_s = np.inf
-        for row in range(r):
-            tight_here = False
-            for i in range(k):
-                if tight[b, i] == row:
-                    tight_here = True
-            if tight_here:
-                continue
-            load = 0.0
-            for j in range(k):
-                load += M[row, free[b, j]] * z[j]
-            low_s = min(low_s, 1.0 - load)
-        if low_z < -band_z or low_s < -band_s:
-            out[b] = 0
-        elif low_z > band_z and low_s > band_s:
-            out[b] = 1
-        else:
-            out[b] = 2
-
-
 @lru_cache(maxsize=1)
-def _compiled():  # a numba dispatcher, or None
-    """The compiled classifier, built on first use (importing numba costs ~0.3 s), or None."""
+def _compiled():  # the module of compiled loops, or None
+    """:mod:`solver.kernels.compiled`, imported on first use (importing numba costs ~0.3 s), or
+    None without numba (then numpy batches classify the bases)."""
     try:
-        import numba
-    except ImportError:  # pragma: no cover - numba is a dependency; numpy batches otherwise
+        from . import compiled
+    except ImportError:  # pragma: no cover - numba is a dependency
         return None
-    return numba.njit(cache=True, nogil=True)(_status_python)
+    return compiled
 
 
 def _status(a_f: np.ndarray, bt_f: np.ndarray, ri: np.ndarray, cj: np.ndarray, real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    kernel = _compiled()
-    if kernel is None:
+    kernels = _compiled()
+    if kernels is None:
         return _status_numpy(a_f, bt_f, ri, cj, real)
     size = real.sum(axis=1)
     p, q = np.empty(len(ri), np.int8), np.empty(len(ri), np.int8)
-    kernel(bt_f, cj, ri, size, p)
-    kernel(a_f, ri, cj, size, q)
+    kernels.classify_bases(bt_f, cj, ri, size, p)
+    kernels.classify_bases(a_f, ri, cj, size, q)
     return p, q
+
+
+#: Most equilibria :func:`small_integer_equilibria` lists before leaving the game to Python.
+MAX_LISTED = 64
+
+
+@lru_cache(maxsize=64)
+def _sized_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ri, cj, real = _bases(m, n, tuple(range(1, min(m, n) + 1)))
+    return ri, cj, real.sum(axis=1)
+
+
+def small_integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] | None:
+    """:func:`nondegenerate_equilibria` of an integer game in one compiled call, or None.
+
+    For float matrices holding integers below 2⁵³ (:class:`games.Game` checks this of its exact
+    payoffs): every basis classified as in :func:`nondegenerate_equilibria`, and every
+    equilibrium with supports of size ≤ 3 solved and checked exactly in int64
+    (:func:`solver.kernels.compiled.integer_equilibria`). None whenever that does not settle
+    the game — numba missing, an unclear basis, a larger support, large payoffs, more than
+    :data:`MAX_LISTED` equilibria — and the caller takes :func:`nondegenerate_equilibria`.
+
+    Returns
+    -------
+    list of list or None
+        One row per equilibrium, in the order of :func:`solver.equilibria`: x (m entries),
+        y (n entries), then both payoffs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = small_integer_equilibria(np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]]), np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]]))
+    >>> r[1]
+    [0.8, 0.2, 0.0, 0.6666666666666666, 0.3333333333333333, 3.0, 2.8]
+    """
+    kernels = _compiled()
+    if kernels is None:
+        return None
+    m, n = a.shape
+    ri, cj, size = _sized_bases(m, n)
+    out = np.empty((MAX_LISTED, m + n + 2))
+    count = kernels.integer_equilibria(a, b, ri, cj, size, out)
+    return out[:count].tolist() if count >= 0 else None
 
 
 def _solve_forward(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | None:

@@ -1,0 +1,253 @@
+"""The compiled loops of the support kernel (numba): float bases, exact small supports in int64.
+
+Imported lazily by :mod:`solver.kernels.support` (importing numba costs about 0.3 s); the
+functions are compiled on first use and cached on disk.
+
+* :func:`classify_bases` sorts every basis of {z ≥ 0, Mz ≤ 1} into clearly infeasible (0),
+  clearly a nondegenerate vertex (1) and unclear (2) — the float classification with its
+  error band described in :mod:`solver.kernels.support`.
+* :func:`integer_equilibria` does the whole nondegenerate enumeration of a game with integer
+  payoffs in one call: both polytopes' bases classified, and every equilibrium with supports of
+  size k ≤ 3 solved EXACTLY in int64 by Cramer's rule (k ≤ 3 cofactor determinants) and checked
+  exactly (every coordinate > 0, every tight constraint = 1 and every other < 1, compared as
+  integers); its floats are one correctly rounded division of two integers below 2⁵³, so they
+  are the exact enumeration's numbers. The payoffs are bounded (|entries| ≤ :data:`SMALL`
+  after the shift) so that no integer reaches 2⁵³. Anything else — an unclear basis, a larger
+  support, larger payoffs, an exact check that disagrees with the floats — is left to the
+  Python integers of :mod:`solver.kernels.support`.
+
+Examples
+--------
+>>> import numpy as np
+>>> from solver.kernels.support import _bases
+>>> a = np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]]); b = np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]])
+>>> ri, cj, real = _bases(3, 2, (1, 2))
+>>> out = np.empty((8, 3 + 2 + 2))
+>>> integer_equilibria(a, b, ri, cj, real.sum(axis=1), out)
+3
+>>> out[1].tolist()  # x, y, both payoffs
+[0.8, 0.2, 0.0, 0.6666666666666666, 0.3333333333333333, 3.0, 2.8]
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from .support import ERROR_PER_CONDITION, MAX_CONDITION
+
+__all__ = ["SMALL", "classify_bases", "integer_equilibria"]
+
+#: Largest shifted payoff (and |shift|) for the int64 path: with k ≤ 3, determinants stay below
+#: 6·SMALL³ and every load, sum and payoff numerator below 2⁵³.
+SMALL = 4096
+
+
+@numba.njit(cache=True, nogil=True)
+def _classify(M, tight, free, b, k, S, z):  # pragma: no cover - compiled
+    """Status of basis ``b`` (size k) of {z ≥ 0, Mz ≤ 1}: 0 infeasible, 1 vertex, 2 unclear."""
+    r, d = M.shape
+    frob = 0.0
+    for i in range(k):
+        for j in range(k):
+            S[i, j] = M[tight[b, i], free[b, j]]
+            frob += S[i, j] * S[i, j]
+        z[i] = 1.0
+    det = 1.0
+    for c in range(k):  # LU with partial pivoting, applied to the right-hand side
+        p = c
+        for i in range(c + 1, k):
+            if abs(S[i, c]) > abs(S[p, c]):
+                p = i
+        if p != c:
+            for j in range(k):
+                S[c, j], S[p, j] = S[p, j], S[c, j]
+            z[c], z[p] = z[p], z[c]
+            det = -det
+        det *= S[c, c]
+        if S[c, c] == 0.0:
+            break
+        for i in range(c + 1, k):
+            f = S[i, c] / S[c, c]
+            for j in range(c, k):
+                S[i, j] -= f * S[c, j]
+            z[i] -= f * z[c]
+    condition = 2.0 * (np.sqrt(frob) / np.sqrt(k)) ** k / abs(det) if det != 0.0 else np.inf
+    if not condition <= MAX_CONDITION:
+        return 2
+    for i in range(k - 1, -1, -1):
+        t = z[i]
+        for j in range(i + 1, k):
+            t -= S[i, j] * z[j]
+        z[i] = t / S[i, i]
+    norm = 0.0
+    low_z = np.inf
+    for i in range(k):
+        norm += z[i] * z[i]
+        low_z = min(low_z, z[i])
+    error = condition * ERROR_PER_CONDITION * np.sqrt(norm) + 1e-15
+    band_z = 10.0 * error
+    band_s = 10.0 * error * np.sqrt(d) + 1e-13
+    low_s = np.inf
+    for row in range(r):
+        tight_here = False
+        for i in range(k):
+            if tight[b, i] == row:
+                tight_here = True
+        if tight_here:
+            continue
+        load = 0.0
+        for j in range(k):
+            load += M[row, free[b, j]] * z[j]
+        low_s = min(low_s, 1.0 - load)
+    if low_z < -band_z or low_s < -band_s:
+        return 0
+    if low_z > band_z and low_s > band_s:
+        return 1
+    return 2
+
+
+@numba.njit(cache=True, nogil=True)
+def classify_bases(M, tight, free, size, out):  # pragma: no cover - compiled
+    """The status of every basis (rows ``tight[b]``, coordinates ``free[b]``, ``size[b]`` of each)."""
+    K = tight.shape[1]
+    S = np.empty((K, K))
+    z = np.empty(K)
+    for b in range(tight.shape[0]):
+        out[b] = _classify(M, tight, free, b, size[b], S, z)
+
+
+@numba.njit(cache=True, nogil=True)
+def _det(S, k):  # pragma: no cover - compiled
+    if k == 1:
+        return S[0, 0]
+    if k == 2:
+        return S[0, 0] * S[1, 1] - S[0, 1] * S[1, 0]
+    minor0 = S[1, 1] * S[2, 2] - S[1, 2] * S[2, 1]
+    minor1 = S[1, 0] * S[2, 2] - S[1, 2] * S[2, 0]
+    minor2 = S[1, 0] * S[2, 1] - S[1, 1] * S[2, 0]
+    return S[0, 0] * minor0 - S[0, 1] * minor1 + S[0, 2] * minor2
+
+
+@numba.njit(cache=True, nogil=True)
+def _exact_vertex(M, tight, free, b, k, S, T, nums):  # pragma: no cover - compiled
+    """Solve basis ``b`` of {z ≥ 0, Mz ≤ 1} (integer M) exactly by Cramer's rule; nums holds the
+    numerators over the returned denominator > 0. Returns 0 when the point is not a
+    nondegenerate vertex with exactly these tight constraints (the caller then distrusts the
+    floats)."""
+    for i in range(k):
+        for j in range(k):
+            S[i, j] = M[tight[b, i], free[b, j]]
+    det = _det(S, k)
+    if det == 0:
+        return 0
+    for c in range(k):  # column c replaced by the right-hand side of ones
+        for i in range(k):
+            for j in range(k):
+                T[i, j] = 1 if j == c else S[i, j]
+        nums[c] = _det(T, k)
+    if det < 0:
+        det = -det
+        for c in range(k):
+            nums[c] = -nums[c]
+    for c in range(k):
+        if nums[c] <= 0:
+            return 0
+    r = M.shape[0]
+    for row in range(r):
+        load = 0
+        for j in range(k):
+            load += M[row, free[b, j]] * nums[j]
+        tight_here = False
+        for i in range(k):
+            if tight[b, i] == row:
+                tight_here = True
+        if (tight_here and load != det) or (not tight_here and load >= det):
+            return 0
+    return det
+
+
+@numba.njit(cache=True, nogil=True)
+def _before(out, s, t, m, n):  # pragma: no cover - compiled
+    """Whether row s of ``out`` comes before row t in the order of :func:`solver.equilibria`:
+    smaller supports first, then more weight on earlier strategies (row, then column)."""
+    ks, kt = 0, 0
+    for i in range(m + n):
+        ks += out[s, i] > 0.0
+        kt += out[t, i] > 0.0
+    if ks != kt:
+        return ks < kt
+    for i in range(m + n):
+        if out[s, i] != out[t, i]:
+            return out[s, i] > out[t, i]
+    return False
+
+
+@numba.njit(cache=True, nogil=True)
+def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
+    """Every equilibrium of the integer game (a, b) (float arrays holding integers below 2⁵³),
+    when this kernel settles the game: the number of equilibria, each a row of ``out`` —
+    x (m entries), y (n entries), both payoffs — in the order of :func:`solver.equilibria`.
+
+    −1 when some basis is unclear or an exact check contradicts the floats, −2 when an
+    equilibrium needs the Python integers (a support larger than 3, payoffs too large for
+    int64 to stay below 2⁵³) or there are more equilibria than ``out`` has rows: the caller
+    then takes the Python path."""
+    m, n = a.shape
+    low_a, low_b = a.min(), b.min()
+    a_pos = np.empty((m, n), np.int64)
+    bt_pos = np.empty((n, m), np.int64)
+    for i in range(m):
+        for j in range(n):
+            a_pos[i, j] = np.int64(a[i, j] - low_a) + 1
+            bt_pos[j, i] = np.int64(b[i, j] - low_b) + 1
+    top_a, top_b = a_pos.max(), bt_pos.max()
+    a_f = a_pos / top_a
+    bt_f = bt_pos / top_b
+    small = top_a <= SMALL and top_b <= SMALL and abs(low_a - 1) <= SMALL and abs(low_b - 1) <= SMALL
+    shift_a, shift_b = np.int64(low_a) - 1, np.int64(low_b) - 1
+    K = ri.shape[1]
+    S = np.empty((K, K))
+    z = np.empty(K)
+    Si = np.empty((3, 3), np.int64)
+    Ti = np.empty((3, 3), np.int64)
+    xn = np.empty(3, np.int64)
+    yn = np.empty(3, np.int64)
+    count = 0
+    for basis in range(ri.shape[0]):
+        k = size[basis]
+        p = _classify(bt_f, cj, ri, basis, k, S, z)  # P: columns J tight, x_I free
+        if p == 2:
+            return -1
+        q = _classify(a_f, ri, cj, basis, k, S, z)  # Q: rows I tight, y_J free
+        if q == 2:
+            return -1
+        if p != 1 or q != 1:
+            continue
+        if k > 3 or not small or count == out.shape[0]:
+            return -2
+        xd = _exact_vertex(bt_pos, cj, ri, basis, k, Si, Ti, xn)
+        yd = _exact_vertex(a_pos, ri, cj, basis, k, Si, Ti, yn)
+        if xd == 0 or yd == 0:
+            return -1
+        sx, sy = 0, 0
+        for t in range(k):
+            sx += xn[t]
+            sy += yn[t]
+        for i in range(m + n):
+            out[count, i] = 0.0
+        for t in range(k):
+            out[count, ri[basis, t]] = np.float64(xn[t]) / np.float64(sx)
+            out[count, m + cj[basis, t]] = np.float64(yn[t]) / np.float64(sy)
+        # Against y the row earns 1/Σy' in a − low_a + 1 (its tight rows are 1), so
+        # (den_y + (low_a − 1)·Σ num_y) / Σ num_y in a; the column likewise from x.
+        out[count, m + n] = np.float64(yd + shift_a * sy) / np.float64(sy)
+        out[count, m + n + 1] = np.float64(xd + shift_b * sx) / np.float64(sx)
+        count += 1
+    for s in range(1, count):  # insertion sort into the stable order
+        t = s
+        while t > 0 and _before(out, t, t - 1, m, n):
+            for i in range(m + n + 2):
+                out[t, i], out[t - 1, i] = out[t - 1, i], out[t, i]
+            t -= 1
+    return count
