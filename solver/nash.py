@@ -47,7 +47,7 @@ from games import Game
 
 from .kernels.exact import ExactResult, affordable, exact_payoffs, extreme_equilibria
 from .kernels.fast2x2 import exact_2x2, solve_2x2
-from .kernels.support import nondegenerate_equilibria, screened_extreme_equilibria, small_integer_equilibria
+from .kernels.support import integer_equilibria, nondegenerate_equilibria, screened_extreme_equilibria
 
 __all__ = ["METHODS", "TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
 
@@ -398,8 +398,8 @@ def _auto(game: Game) -> EquilibriumSet:
         return _two_by_two(game)
     if math.comb(m + n, m) > SCREENED_BASES:
         return equilibria(game, method="nashpy")
-    if game._integral and (m <= 3 or n <= 3):
-        rows = small_integer_equilibria(game.row_payoffs, game.col_payoffs)
+    if game._integral:
+        rows = integer_equilibria(game.row_payoffs, game.col_payoffs)
         if rows is not None:  # already in the stable order
             k = m + n
             return _build(game, [(tuple(r[:m]), tuple(r[m:k]), (r[k], r[k + 1])) for r in rows], m, n)

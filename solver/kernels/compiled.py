@@ -6,7 +6,7 @@ functions are compiled on first use and cached on disk.
 * :func:`classify_bases` sorts every basis of {z ≥ 0, Mz ≤ 1} into clearly infeasible (0),
   clearly a nondegenerate vertex (1) and unclear (2) — the float classification with its
   error band described in :mod:`solver.kernels.support`.
-* :func:`integer_equilibria` does the whole nondegenerate enumeration of a game with integer
+* :func:`integer_equilibria` does the nondegenerate enumeration of a game with integer
   payoffs in one call: both polytopes' bases classified, and every equilibrium with supports of
   size k ≤ 3 solved EXACTLY in int64 by Cramer's rule (k ≤ 3 cofactor determinants) and checked
   exactly (every coordinate > 0, every tight constraint = 1 and every other < 1, compared as
@@ -22,11 +22,11 @@ Examples
 >>> from solver.kernels.support import _bases
 >>> a = np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]]); b = np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]])
 >>> ri, cj, real = _bases(3, 2, (1, 2))
->>> out = np.empty((8, 3 + 2 + 2))
+>>> out = np.empty((8, 3 + 2 + 3))
 >>> integer_equilibria(a, b, ri, cj, real.sum(axis=1), out)
 3
->>> out[1].tolist()  # x, y, both payoffs
-[0.8, 0.2, 0.0, 0.6666666666666666, 0.3333333333333333, 3.0, 2.8]
+>>> out[1].tolist()  # x, y, both payoffs, −1: solved here
+[0.8, 0.2, 0.0, 0.6666666666666666, 0.3333333333333333, 3.0, 2.8, -1.0]
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ __all__ = ["SMALL", "classify_bases", "integer_equilibria"]
 SMALL = 4096
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _classify(M, tight, free, b, k, S, z):  # pragma: no cover - compiled
     """Status of basis ``b`` (size k) of {z ≥ 0, Mz ≤ 1}: 0 infeasible, 1 vertex, 2 unclear."""
     r, d = M.shape
@@ -72,7 +72,11 @@ def _classify(M, tight, free, b, k, S, z):  # pragma: no cover - compiled
             for j in range(c, k):
                 S[i, j] -= f * S[c, j]
             z[i] -= f * z[c]
-    condition = 2.0 * (np.sqrt(frob) / np.sqrt(k)) ** k / abs(det) if det != 0.0 else np.inf
+    scale = np.sqrt(frob / k)  # the condition bound 2 (‖S‖_F / √k)^k / |det S|
+    power = 1.0
+    for _ in range(k):
+        power *= scale
+    condition = 2.0 * power / abs(det) if det != 0.0 else np.inf
     if not condition <= MAX_CONDITION:
         return 2
     for i in range(k - 1, -1, -1):
@@ -88,26 +92,27 @@ def _classify(M, tight, free, b, k, S, z):  # pragma: no cover - compiled
     error = condition * ERROR_PER_CONDITION * np.sqrt(norm) + 1e-15
     band_z = 10.0 * error
     band_s = 10.0 * error * np.sqrt(d) + 1e-13
+    if low_z < -band_z:  # clearly infeasible, whatever the slacks
+        return 0
     low_s = np.inf
+    t = 0  # the tight rows, in increasing order within each basis of solver.kernels.support._bases
     for row in range(r):
-        tight_here = False
-        for i in range(k):
-            if tight[b, i] == row:
-                tight_here = True
-        if tight_here:
+        if t < k and tight[b, t] == row:
+            t += 1
             continue
         load = 0.0
         for j in range(k):
             load += M[row, free[b, j]] * z[j]
-        low_s = min(low_s, 1.0 - load)
-    if low_z < -band_z or low_s < -band_s:
-        return 0
+        slack = 1.0 - load
+        if slack < -band_s:
+            return 0
+        low_s = min(low_s, slack)
     if low_z > band_z and low_s > band_s:
         return 1
     return 2
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def classify_bases(M, tight, free, size, out):  # pragma: no cover - compiled
     """The status of every basis (rows ``tight[b]``, coordinates ``free[b]``, ``size[b]`` of each)."""
     K = tight.shape[1]
@@ -117,7 +122,7 @@ def classify_bases(M, tight, free, size, out):  # pragma: no cover - compiled
         out[b] = _classify(M, tight, free, b, size[b], S, z)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _det(S, k):  # pragma: no cover - compiled
     if k == 1:
         return S[0, 0]
@@ -129,7 +134,7 @@ def _det(S, k):  # pragma: no cover - compiled
     return S[0, 0] * minor0 - S[0, 1] * minor1 + S[0, 2] * minor2
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _exact_vertex(M, tight, free, b, k, S, T, nums):  # pragma: no cover - compiled
     """Solve basis ``b`` of {z ≥ 0, Mz ≤ 1} (integer M) exactly by Cramer's rule; nums holds the
     numerators over the returned denominator > 0. Returns 0 when the point is not a
@@ -167,7 +172,7 @@ def _exact_vertex(M, tight, free, b, k, S, T, nums):  # pragma: no cover - compi
     return det
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _before(out, s, t, m, n):  # pragma: no cover - compiled
     """Whether row s of ``out`` comes before row t in the order of :func:`solver.equilibria`:
     smaller supports first, then more weight on earlier strategies (row, then column)."""
@@ -183,27 +188,30 @@ def _before(out, s, t, m, n):  # pragma: no cover - compiled
     return False
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
     """Every equilibrium of the integer game (a, b) (float arrays holding integers below 2⁵³),
-    when this kernel settles the game: the number of equilibria, each a row of ``out`` —
-    x (m entries), y (n entries), both payoffs — in the order of :func:`solver.equilibria`.
+    when the float classification is clear: the number of equilibria, each a row of ``out`` —
+    x (m entries), y (n entries), both payoffs, and a last entry: −1 for a row solved here,
+    otherwise the basis whose exact solve is left to the caller's Python integers (a support
+    larger than 3, payoffs too large for int64 to stay below 2⁵³; the rest of that row is
+    NaN). Without such rows, the rows are in the order of :func:`solver.equilibria`.
 
-    −1 when some basis is unclear or an exact check contradicts the floats, −2 when an
-    equilibrium needs the Python integers (a support larger than 3, payoffs too large for
-    int64 to stay below 2⁵³) or there are more equilibria than ``out`` has rows: the caller
-    then takes the Python path."""
+    −1 when some basis is unclear or an exact check contradicts the floats, −2 when there are
+    more equilibria than ``out`` has rows: the caller then takes the Python path."""
     m, n = a.shape
     low_a, low_b = a.min(), b.min()
+    top_a, top_b = a.max() - low_a + 1.0, b.max() - low_b + 1.0
     a_pos = np.empty((m, n), np.int64)
     bt_pos = np.empty((n, m), np.int64)
+    a_f = np.empty((m, n))
+    bt_f = np.empty((n, m))
     for i in range(m):
         for j in range(n):
             a_pos[i, j] = np.int64(a[i, j] - low_a) + 1
             bt_pos[j, i] = np.int64(b[i, j] - low_b) + 1
-    top_a, top_b = a_pos.max(), bt_pos.max()
-    a_f = a_pos / top_a
-    bt_f = bt_pos / top_b
+            a_f[i, j] = (a[i, j] - low_a + 1.0) / top_a
+            bt_f[j, i] = (b[i, j] - low_b + 1.0) / top_b
     small = top_a <= SMALL and top_b <= SMALL and abs(low_a - 1) <= SMALL and abs(low_b - 1) <= SMALL
     shift_a, shift_b = np.int64(low_a) - 1, np.int64(low_b) - 1
     K = ri.shape[1]
@@ -214,6 +222,7 @@ def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
     xn = np.empty(3, np.int64)
     yn = np.empty(3, np.int64)
     count = 0
+    waiting = 0
     for basis in range(ri.shape[0]):
         k = size[basis]
         p = _classify(bt_f, cj, ri, basis, k, S, z)  # P: columns J tight, x_I free
@@ -224,8 +233,16 @@ def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
             return -1
         if p != 1 or q != 1:
             continue
-        if k > 3 or not small or count == out.shape[0]:
+        if count == out.shape[0]:
             return -2
+        if k > 3 or not small:
+            waiting += 1
+            for i in range(m + n + 2):
+                out[count, i] = np.nan
+            out[count, m + n + 2] = basis
+            count += 1
+            continue
+        out[count, m + n + 2] = -1.0
         xd = _exact_vertex(bt_pos, cj, ri, basis, k, Si, Ti, xn)
         yd = _exact_vertex(a_pos, ri, cj, basis, k, Si, Ti, yn)
         if xd == 0 or yd == 0:
@@ -244,10 +261,12 @@ def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
         out[count, m + n] = np.float64(yd + shift_a * sy) / np.float64(sy)
         out[count, m + n + 1] = np.float64(xd + shift_b * sx) / np.float64(sx)
         count += 1
+    if waiting:
+        return count
     for s in range(1, count):  # insertion sort into the stable order
         t = s
         while t > 0 and _before(out, t, t - 1, m, n):
-            for i in range(m + n + 2):
+            for i in range(m + n + 3):
                 out[t, i], out[t - 1, i] = out[t - 1, i], out[t, i]
             t -= 1
     return count

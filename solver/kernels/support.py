@@ -55,7 +55,7 @@ import numpy.typing as npt
 
 from .exact import ExactResult, Vector, _pair, _vertex, _vertices
 
-__all__ = ["nondegenerate_equilibria", "screened_extreme_equilibria", "small_integer_equilibria"]
+__all__ = ["integer_equilibria", "nondegenerate_equilibria", "screened_extreme_equilibria"]
 
 #: Condition numbers above this bound make a basis unclear (decided exactly).
 MAX_CONDITION = 1e8
@@ -182,7 +182,7 @@ def _status(a_f: np.ndarray, bt_f: np.ndarray, ri: np.ndarray, cj: np.ndarray, r
     return p, q
 
 
-#: Most equilibria :func:`small_integer_equilibria` lists before leaving the game to Python.
+#: Most equilibria :func:`integer_equilibria` lists before leaving the game to Python.
 MAX_LISTED = 64
 
 
@@ -192,27 +192,29 @@ def _sized_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ri, cj, real.sum(axis=1)
 
 
-def small_integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] | None:
-    """:func:`nondegenerate_equilibria` of an integer game in one compiled call, or None.
+def integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] | None:
+    """:func:`nondegenerate_equilibria` of an integer game, compiled, or None.
 
     For float matrices holding integers below 2⁵³ (:class:`games.Game` checks this of its exact
-    payoffs): every basis classified as in :func:`nondegenerate_equilibria`, and every
-    equilibrium with supports of size ≤ 3 solved and checked exactly in int64
-    (:func:`solver.kernels.compiled.integer_equilibria`). None whenever that does not settle
-    the game — numba missing, an unclear basis, a larger support, large payoffs, more than
-    :data:`MAX_LISTED` equilibria — and the caller takes :func:`nondegenerate_equilibria`.
+    payoffs): every basis classified as in :func:`nondegenerate_equilibria` and every
+    equilibrium with supports of size ≤ 3 solved and checked exactly in int64, in one call of
+    :func:`solver.kernels.compiled.integer_equilibria`; larger supports are solved and checked
+    here in Python integers (:func:`_exact_vertex`). None whenever that does not settle the
+    game — numba missing, an unclear basis, a degenerate vertex, more than :data:`MAX_LISTED`
+    equilibria — and the caller takes :func:`nondegenerate_equilibria`.
 
     Returns
     -------
     list of list or None
         One row per equilibrium, in the order of :func:`solver.equilibria`: x (m entries),
-        y (n entries), then both payoffs.
+        y (n entries), then both payoffs, each rounded once from its exact rational (and a
+        last entry, −1).
 
     Examples
     --------
     >>> import numpy as np
-    >>> r = small_integer_equilibria(np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]]), np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]]))
-    >>> r[1]
+    >>> r = integer_equilibria(np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]]), np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]]))
+    >>> r[1][:-1]
     [0.8, 0.2, 0.0, 0.6666666666666666, 0.3333333333333333, 3.0, 2.8]
     """
     kernels = _compiled()
@@ -220,9 +222,34 @@ def small_integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] 
         return None
     m, n = a.shape
     ri, cj, size = _sized_bases(m, n)
-    out = np.empty((MAX_LISTED, m + n + 2))
+    out = np.empty((MAX_LISTED, m + n + 3))
     count = kernels.integer_equilibria(a, b, ri, cj, size, out)
-    return out[:count].tolist() if count >= 0 else None
+    if count < 0:
+        return None
+    rows = out[:count].tolist()
+    waiting = [t for t, row in enumerate(rows) if row[-1] >= 0]
+    if not waiting:
+        return rows
+    a_int, b_int = a.astype(np.int64).tolist(), b.astype(np.int64).tolist()
+    a_pos, b_pos = _positive(a_int), _positive(b_int)
+    bt_pos = [list(col) for col in zip(*b_pos)]
+    try:
+        for t in waiting:
+            basis = int(rows[t][-1])
+            k = int(size[basis])
+            I, J = tuple(ri[basis, :k].tolist()), tuple(cj[basis, :k].tolist())
+            px, qy = _exact_vertex(bt_pos, J, I), _exact_vertex(a_pos, I, J)
+            if px is None or qy is None:  # the floats called a non-vertex clear: do not trust them
+                return None
+            x, y = px[0], qy[0]
+            sx, sy = sum(x), sum(y)
+            u = sum(x[i] * a_int[i][j] * y[j] for i in I for j in J) / (sx * sy)
+            v = sum(x[i] * b_int[i][j] * y[j] for i in I for j in J) / (sx * sy)
+            rows[t] = [*(c / sx for c in x), *(c / sy for c in y), u, v, -1.0]
+    except _Degenerate:
+        return None
+    rows.sort(key=lambda r: (sum(c > 0 for c in r[: m + n]), [-c for c in r[: m + n]]))
+    return rows
 
 
 def _solve_forward(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | None:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from games import Game
 from solver import equilibria
 from solver.kernels.exact import extreme_equilibria
-from solver.kernels.support import _bases, _compiled, _status_numpy, nondegenerate_equilibria, screened_extreme_equilibria, small_integer_equilibria
+from solver.kernels.support import _bases, _compiled, _status_numpy, integer_equilibria, nondegenerate_equilibria, screened_extreme_equilibria
 
 
 def key(eqs):
@@ -219,6 +219,6 @@ def test_compiled_int64_path_settles_most_small_games():
     settled = 0
     for _ in range(300):
         game = Game(rng.integers(0, 1000, (3, 3)), rng.integers(0, 1000, (3, 3)))
-        settled += small_integer_equilibria(game.row_payoffs, game.col_payoffs) is not None
+        settled += integer_equilibria(game.row_payoffs, game.col_payoffs) is not None
         same_as_exact(game)
     assert settled >= 270
