@@ -34,7 +34,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .support import ERROR_PER_CONDITION, MAX_CONDITION
+from .bands import ERROR_PER_CONDITION, MAX_CONDITION
 
 __all__ = ["SMALL", "classify_bases", "integer_equilibria"]
 

@@ -53,15 +53,10 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from .bands import ERROR_PER_CONDITION, MAX_CONDITION
 from .exact import ExactResult, Vector, _pair, _vertex, _vertices
 
 __all__ = ["integer_equilibria", "nondegenerate_equilibria", "screened_extreme_equilibria"]
-
-#: Condition numbers above this bound make a basis unclear (decided exactly).
-MAX_CONDITION = 1e8
-#: Forward error of a batched LU solve per unit of condition number (ε ≈ 2.2e-16 times a
-#: generous factor for k ≤ 10 and pivot growth).
-ERROR_PER_CONDITION = 1e-13
 
 Solved = tuple[tuple[float, ...], tuple[float, ...], tuple[float, float]]
 
