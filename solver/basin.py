@@ -25,13 +25,18 @@ the tables, the report and the figures use:
       (r₁ − r₀) G_y(y) − (c₁ − c₀) G_x(x),   G_z(z) = −z* log z − (1 − z*) log(1 − z),
 
   so the separatrix is the decreasing branch through the saddle of its level set, a graph
-  y = h(x) from (0, 1) to (1, 0); h(x) is found by a bracketed root in log coordinates and the
-  area above it by adaptive quadrature (error < 1e-9). Every case decision compares the
-  game's exact rationals (:attr:`games.Game.exact`), as the cooperation levels do;
+  y = h(x) from (0, 1) to (1, 0); h(x) is found by a monotone Newton iteration in log
+  coordinates and the area above it by tanh-sinh quadrature, for many games at once
+  (:mod:`solver.basin_exact`, error < 1e-11; :func:`separatrix_area`, brentq and adaptive
+  quadrature, is its scalar reference). Every case decision compares the game's exact
+  rationals (:attr:`games.Game.exact`), as the cooperation levels do; :func:`exact_basins_2x2`
+  makes the same decisions for N games on arrays;
 * **quasi-Monte-Carlo** otherwise: 8 independently scrambled Sobol sequences
   (``scipy.stats.qmc``) mapped to uniform points of the product of simplices by sorted
-  spacings, all integrated at once in logit coordinates uᵢ = log xᵢ to ``t_end`` (in units of
-  the payoff range). A start ends *cooperative* (weight ≥ ``threshold`` on cooperative
+  spacings, each integrated in logit coordinates uᵢ = log xᵢ to ``t_end`` (in units of the
+  payoff range) by a compiled adaptive Dormand–Prince integrator that stops a start early only
+  where its class at ``t_end`` is proven from the payoff margins of a strict equilibrium
+  (:mod:`solver.basin_flow`). A start ends *cooperative* (weight ≥ ``threshold`` on cooperative
   profiles), *elsewhere* (the same weight on the deviation-closed class of a strict
   non-cooperative equilibrium) or *undecided* (near a separatrix, on a continuum of rest points
   or still moving: cycling round a mixed equilibrium, say). The value is the share of *all*
@@ -64,6 +69,8 @@ from scipy.stats import qmc
 
 from games import Game
 
+from .basin_exact import separatrix_areas, separatrix_heights
+from .basin_flow import certificates, end_states
 from .strict import strict_class
 
 __all__ = [
@@ -74,6 +81,7 @@ __all__ = [
     "basin_labels",
     "basin_of_cooperation",
     "default_starts",
+    "exact_basins_2x2",
     "replicator_field",
     "separatrix_area",
     "trajectories",
@@ -190,9 +198,7 @@ def _undefined_reason(game: Game, mask: np.ndarray) -> str:
         return "every profile is a rest point: no government's payoff depends on its own action"
     if not mask.any():
         return "no profile is fully cooperative"
-    nash = any(
-        all(A[i][j] >= A[k][j] for k in range(m)) and all(B[i][j] >= B[i][k] for k in range(n)) for i, j in zip(*np.nonzero(mask))
-    )
+    nash = any(all(A[i][j] >= A[k][j] for k in range(m)) and all(B[i][j] >= B[i][k] for k in range(n)) for i, j in zip(*np.nonzero(mask)))
     if not nash:
         return "no fully cooperative profile is an equilibrium"
     return "the cooperative equilibrium is weak: a payoff tie leaves it among a line or face of rest points"
@@ -273,11 +279,77 @@ def _exact_2x2(game: Game, mask: np.ndarray) -> Basin:
         return out
 
     if r0 >= 0 or c0 >= 0:
-        square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
-        return Basin(1.0, method="exact", region=to_plot(square))
-    value, curve = separatrix_area(float(r0), float(r1), float(c0), float(c1))
-    polygon = np.vstack([curve, [[1.0, 1.0]]])
-    return Basin(value, method="exact", rivals=1, region=to_plot(polygon))
+        return Basin(1.0, method="exact", region=to_plot(_SQUARE))
+    (basin,) = _bistable(np.array([float(r0)]), np.array([float(r1)]), np.array([float(c0)]), np.array([float(c1)]))
+    return Basin(basin.value, method="exact", rivals=1, region=to_plot(basin.region))
+
+
+_SQUARE = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+_SQUARE.setflags(write=False)  # shared by every basin of 1: read-only
+
+
+def _grid(xs: float, points: int) -> np.ndarray:
+    """Abscissae of a drawn separatrix: dense near the corners, where it may turn steeply."""
+    grid = np.unique(
+        np.concatenate(
+            [
+                np.geomspace(1e-9, xs, points // 4),
+                xs + (1 - xs) * (1 - np.geomspace(1, 1e-9, points // 4)),
+                (1 - np.cos(np.linspace(0, np.pi, points // 2))) / 2,
+            ]
+        )
+    )
+    return grid[(grid > 0) & (grid < 1)]
+
+
+def _bistable(r0: np.ndarray, r1: np.ndarray, c0: np.ndarray, c1: np.ndarray, points: int = 400) -> list[Basin]:
+    """Exact basins of bistable games (r0 < 0 < r1, c0 < 0 < c1), areas and curves solved together."""
+    values = separatrix_areas(r0, r1, c0, c1)
+    xs = -c0 / (c1 - c0)
+    grids = [_grid(float(v), points) for v in xs]
+    sizes = [len(g) for g in grids]
+    owner = np.repeat(np.arange(len(grids)), sizes)
+    flat = np.concatenate(grids) if grids else np.zeros(0)
+    heights = 1 - separatrix_heights(r0[owner], r1[owner], c0[owner], c1[owner], flat)
+    out = []
+    for k, part in enumerate(np.split(np.column_stack([flat, heights]), np.cumsum(sizes)[:-1])):
+        polygon = np.vstack([[[0.0, 1.0]], part, [[1.0, 0.0], [1.0, 1.0]]])
+        out.append(Basin(float(values[k]), method="exact", rivals=1, region=polygon))
+    return out
+
+
+def exact_basins_2x2(A: np.ndarray, B: np.ndarray) -> list[Basin | None]:
+    """The basins of N 2×2 games whose only cooperative profile is (0, 0), decided on arrays.
+
+    ``A``, ``B`` of shape (N, 2, 2) hold the floats of the games' exact payoffs
+    (:attr:`games.Game.row_payoffs`). A float difference of two such floats has the sign of the
+    exact difference whenever it is not zero (rounding is monotone), so every game whose gains
+    r₁, c₁ (and, when (0, 0) is strict, r₀, c₀) are nonzero is decided here as
+    :func:`basin_of_cooperation` decides it from the rationals; the rest are None — for the
+    caller to decide with :func:`basin_of_cooperation`, exactly. The games must not make (1, 0)
+    or (0, 1) path-equivalent to (0, 0) (their cooperation differs, as by default).
+
+    >>> A = np.array([[[3, 0], [5, 1]], [[4, 0], [3, 1]], [[1, 1], [1, 1]]], dtype=float)
+    >>> [b if b is None else b.text for b in exact_basins_2x2(A, A.transpose(0, 2, 1))]
+    ['undefined', '0.50', None]
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    r0, r1 = A[:, 0, 1] - A[:, 1, 1], A[:, 0, 0] - A[:, 1, 0]
+    c0, c1 = B[:, 1, 0] - B[:, 1, 1], B[:, 0, 0] - B[:, 0, 1]
+    strict = (r1 > 0) & (c1 > 0)
+    undecided = (r1 == 0) | (c1 == 0) | (strict & ((r0 == 0) | (c0 == 0)))
+    bistable = strict & ~undecided & (r0 < 0) & (c0 < 0)
+    out: list[Basin | None] = [None] * len(A)
+    none = Basin(None, method="undefined", reason="no fully cooperative profile is an equilibrium")
+    one = Basin(1.0, method="exact", region=_SQUARE)
+    for k in np.flatnonzero(~undecided & ~bistable).tolist():
+        out[k] = one if strict[k] else none
+    index = np.flatnonzero(bistable)
+    for start in range(0, len(index), 512):  # blocks of games: the solve's temporaries stay small
+        part = index[start : start + 512]
+        for k, basin in zip(part.tolist(), _bistable(r0[part], r1[part], c0[part], c1[part])):
+            out[k] = basin
+    return out
 
 
 def _g(z: float, star: float) -> float:
@@ -331,16 +403,7 @@ def separatrix_area(r0: float, r1: float, c0: float, c1: float, points: int = 40
     left = quad(above, 0.0, xs, epsabs=1e-11, epsrel=1e-10, limit=200)[0]
     right = quad(above, xs, 1.0, epsabs=1e-11, epsrel=1e-10, limit=200)[0]
     # The curve for drawing: dense near the corners, where it may turn steeply.
-    grid = np.unique(
-        np.concatenate(
-            [
-                np.geomspace(1e-9, xs, points // 4),
-                xs + (1 - xs) * (1 - np.geomspace(1, 1e-9, points // 4)),
-                (1 - np.cos(np.linspace(0, np.pi, points // 2))) / 2,
-            ]
-        )
-    )
-    grid = grid[(grid > 0) & (grid < 1)]
+    grid = _grid(xs, points)
     heights = np.array([1 - above(x) for x in grid])
     curve = np.vstack([[0.0, 1.0], np.column_stack([grid, heights]), [1.0, 0.0]])
     return left + right, curve
@@ -364,13 +427,7 @@ def _qmc(game: Game, mask: np.ndarray, samples: int, seed: int, t_end: float, th
     cube = np.vstack([qmc.Sobol(dim, scramble=True, seed=np.random.default_rng(s)).random(per) for s in streams])
     x0 = _simplex_points(cube[:, : m - 1]) if m > 1 else np.ones((len(cube), 1))
     y0 = _simplex_points(cube[:, m - 1 : m + n - 2]) if n > 1 else np.ones((len(cube), 1))
-    x, y = _integrate(game, x0, y0, t_end)
-    coop = np.einsum("ki,ij,kj->k", x, mask.astype(float), y) >= threshold
-    strict_other = [c for i, j in zip(*np.nonzero(~mask)) if (c := strict_class(game, int(i), int(j))).strict]
-    other = np.zeros(len(x), dtype=bool)
-    for c in strict_other:
-        other |= (x[:, list(c.rows)].sum(axis=1) >= threshold) & (y[:, list(c.cols)].sum(axis=1) >= threshold)
-    other &= ~coop
+    coop, other, strict_other = _classify(game, mask, x0, y0, t_end, threshold)
     decided = coop | other
     # The share of *all* starts that reach cooperation: a start that cycles for ever, rests on a
     # continuum or is still moving at t_end has not reached it (dividing by the decided starts
@@ -383,15 +440,15 @@ def _qmc(game: Game, mask: np.ndarray, samples: int, seed: int, t_end: float, th
     reason = ""
     if undecided:
         reason = (
-            f"{undecided} of {len(x)} starts reached neither cooperation nor a strict rival equilibrium by t_end"
+            f"{undecided} of {len(x0)} starts reached neither cooperation nor a strict rival equilibrium by t_end"
             " (cycling, a continuum of rest points, or slow)"
         )
     elif value == 1.0 and strict_other:
-        reason = f"every start reached cooperation; the rival strict equilibria attract less than 1/{len(x)} of the starts"
+        reason = f"every start reached cooperation; the rival strict equilibria attract less than 1/{len(x0)} of the starts"
     return Basin(
         value,
         stderr,
-        len(x),
+        len(x0),
         "qmc",
         undecided,
         len(strict_other),
@@ -401,28 +458,35 @@ def _qmc(game: Game, mask: np.ndarray, samples: int, seed: int, t_end: float, th
     )
 
 
-def _integrate(game: Game, x0: np.ndarray, y0: np.ndarray, t_end: float) -> tuple[np.ndarray, np.ndarray]:
-    """End states of the replicator dynamics from every start, in logit coordinates."""
+def _classify(game: Game, mask: np.ndarray, x0: np.ndarray, y0: np.ndarray, t_end: float, threshold: float) -> tuple[np.ndarray, np.ndarray, list]:
+    """Which starts end cooperative (weight ≥ ``threshold`` on ``mask`` at ``t_end``) and which
+    elsewhere (the same weight on a strict non-cooperative class, and not cooperative); and the
+    strict non-cooperative classes."""
+    strict_other = [c for i, j in zip(*np.nonzero(~mask)) if (c := strict_class(game, int(i), int(j))).strict]
+    label, x, y = _integrate(game, mask, x0, y0, t_end, threshold, strict_other)
+    coop = (label == 1) | ((label == 0) & (np.einsum("ki,ij,kj->k", x, mask.astype(float), y) >= threshold))
+    other = label == 2
+    for c in strict_other:
+        other |= (label == 0) & (x[:, list(c.rows)].sum(axis=1) >= threshold) & (y[:, list(c.cols)].sum(axis=1) >= threshold)
+    return coop, other & ~coop, strict_other
+
+
+def _integrate(
+    game: Game, mask: np.ndarray, x0: np.ndarray, y0: np.ndarray, t_end: float, threshold: float, strict_other: list
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each start's certified class (1 cooperative, 2 elsewhere, 0 none) and last shares
+    (:func:`solver.basin_flow.end_states`: per start, adaptive Dormand–Prince in logit
+    coordinates, stopped early only where the class at ``t_end`` is proven)."""
     scale = _scale(game)
     a, b = game.row_payoffs / scale, game.col_payoffs / scale
-    count, m = x0.shape
-    n = y0.shape[1]
-    u0 = np.concatenate([np.log(np.clip(x0, 1e-12, None)), np.log(np.clip(y0, 1e-12, None))], axis=1).ravel()
-
-    def softmax(u: np.ndarray) -> np.ndarray:
-        e = np.exp(u - u.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
-
-    def flow(_t: float, state: np.ndarray) -> np.ndarray:
-        s = state.reshape(count, m + n)
-        x, y = softmax(s[:, :m]), softmax(s[:, m:])
-        ay, xb = y @ a.T, x @ b
-        du = ay - np.sum(x * ay, axis=1, keepdims=True)
-        dv = xb - np.sum(xb * y, axis=1, keepdims=True)
-        return np.concatenate([du, dv], axis=1).ravel()
-
-    end = solve_ivp(flow, (0.0, t_end), u0, method="RK45", rtol=1e-6, atol=1e-8).y[:, -1].reshape(count, m + n)
-    return softmax(end[:, :m]), softmax(end[:, m:])
+    u0 = np.concatenate([np.log(np.clip(x0, 1e-12, None)), np.log(np.clip(y0, 1e-12, None))], axis=1)
+    classes = [c for i, j in zip(*np.nonzero(mask)) if (c := strict_class(game, int(i), int(j))).strict] + strict_other
+    kinds = []
+    for c in classes:
+        inside = mask[np.ix_(c.rows, c.cols)]
+        if inside.all() or not inside.any():
+            kinds.append((c.rows, c.cols, bool(inside.all())))
+    return end_states(a, b, u0, t_end, certificates(a, b, kinds, threshold), threshold)
 
 
 # --- the 2×2 field and trajectories, for figures ---------------------------------------------

@@ -242,8 +242,8 @@ def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SA
     )
 
 
-def report_from_batch(game: Game, solved: Solved2x2, k: int) -> CooperationReport:
-    """The :class:`CooperationReport` of game ``k`` of a :func:`~solver.kernels.fast2x2.solve_2x2` batch (no basin)."""
+def report_from_batch(game: Game, solved: Solved2x2, k: int, basin: Basin | None = None) -> CooperationReport:
+    """The :class:`CooperationReport` of game ``k`` of a :func:`~solver.kernels.fast2x2.solve_2x2` batch, with ``basin`` if given."""
     eqs = []
     for i in range(int(solved.count[k])):
         p, q = float(solved.p[k, i]), float(solved.q[k, i])
@@ -255,6 +255,11 @@ def report_from_batch(game: Game, solved: Solved2x2, k: int) -> CooperationRepor
         notes.append("the equilibria form a continuum; the listed ones are its extreme points")
     elif solved.degenerate[k]:
         notes.append("the game is degenerate (a mixed strategy has more pure best responses than its support size)")
+    A, B = game.exact
+    if solved.strict[k] and A[1][1] > A[0][1] and B[1][1] > B[1][0]:  # (D, D) strict too: as stability() notes a tie
+        mine, theirs = _risk_products(game, (0, 0), (1, 1))
+        if mine == theirs:
+            notes.append("risk dominance between (0, 0) and (1, 1) is an exact tie")
     eq_set = EquilibriumSet(game, tuple(eqs), bool(solved.degenerate[k]), bool(solved.continuum[k]), "vectorized 2×2 vertex enumeration", notes=tuple(notes))
     return CooperationReport(
         nash=bool(solved.nash[k]),
@@ -262,7 +267,7 @@ def report_from_batch(game: Game, solved: Solved2x2, k: int) -> CooperationRepor
         unique=bool(solved.unique[k]),
         dominant=bool(solved.dominant[k]),
         risk_dominant=bool(solved.risk_dominant[k]),
-        basin=None,
+        basin=basin,
         level=str(solved.level[k]),
         equilibria=eq_set,
         game_type=game_type(game),

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import overload
 
@@ -36,7 +36,7 @@ from games import Game, Ledger, Mechanism, accounting, apply, cluster_game, stag
 from games.game import MAX_DENOMINATOR, SHORT_DIGITS, _digits
 from regions import Link, RegionNetwork
 
-from .basin import DEFAULT_SAMPLES
+from .basin import DEFAULT_SAMPLES, Basin, basin_of_cooperation, exact_basins_2x2
 from .cooperation import LEVELS, CooperationReport, report_from_batch, stability
 from .kernels.fast2x2 import solve_2x2, stack_games
 from .nash import Equilibrium
@@ -290,6 +290,27 @@ def _shares_of(weights: list[float], stable: list[bool], levels: list[str], supe
     }
 
 
+_DEFAULT_COOPERATION = np.array([[1.0, 0.0], [0.0, 0.0]])
+
+
+def _game_key(game: Game) -> tuple:
+    """What a game's basin depends on: its exact payoffs, cooperation matrix and cooperative mask."""
+    exact = tuple(tuple(tuple(row) for row in matrix) for matrix in game.exact)
+    return (exact, game.cooperation.tobytes(), game.cooperative.tobytes(), game.shape)
+
+
+def _batch_basins(payoffs: tuple[np.ndarray, np.ndarray], games: list, make: Callable[[int], Game] | None) -> list[Basin]:
+    """Basins of 2×2 games with (0, 0) the cooperative profile: decided on arrays
+    (:func:`solver.basin.exact_basins_2x2`), the rest — a zero gain, or a cooperation matrix
+    that could make a deviation path-equivalent — exactly, game by game."""
+    out = exact_basins_2x2(*payoffs)
+    for k, share in enumerate(out):
+        game = games[k]
+        if share is None or (game is not None and not np.array_equal(game.cooperation, _DEFAULT_COOPERATION)):
+            out[k] = basin_of_cooperation(game if game is not None else make(k))
+    return out
+
+
 def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = True, basin_samples: int = DEFAULT_SAMPLES) -> NetworkAnalysis:
     """Equilibria and cooperation report of every link, in the status quo and with mechanisms.
 
@@ -298,7 +319,9 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
     network : RegionNetwork
         The city group.
     basin : bool
-        Whether to compute each replicator basin of cooperation.
+        Whether to compute each replicator basin of cooperation (2×2 games: decided and
+        integrated on arrays, :func:`solver.basin.exact_basins_2x2`; larger games: one
+        quasi-Monte-Carlo estimate per distinct game).
     mechanisms : bool
         Whether to add the rows of the scenario's mechanisms.
     basin_samples : int
@@ -317,9 +340,10 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
     levels_of = {r: network.region(r).level for r in dict.fromkeys(superiors) if r}
     superior_levels = [levels_of[r] if r else None for r in superiors]
     with_specs = mechanisms and bool(network.mechanisms)
-    # Status-quo rows without basins: solved as arrays at once; each row object built when read.
-    lazy = not basin
-    solved = solve_2x2(*link_payoffs(network, links)) if lazy and links else None
+    # Status-quo rows: solved as arrays at once (their basins too); each row object built when read.
+    payoffs = link_payoffs(network, links)
+    solved = solve_2x2(*payoffs) if links else None
+    quo_basins = _batch_basins(payoffs, [None] * len(links), lambda i: link_game(network, links[i])) if basin and links else None
     games: dict[int, Game] = {}
     items: list = []
     at: list[int] = []  # the link of each row
@@ -327,31 +351,40 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
     for i, link in enumerate(links):
         applied = link_mechanisms(network, link) if with_specs else ()
         guides = [m.payer for m in applied if m.spec.kind == "higher_level_guidance"]
-        stacks: list[tuple[str, tuple[Mechanism, ...], str | None]] = [] if lazy else [("status quo", (), None)]
-        stacks += [(m.label, (m.mechanism,), m.payer if m.spec.kind == "higher_level_guidance" else None) for m in applied]
+        stacks: list[tuple[str, tuple[Mechanism, ...], str | None]] = [
+            (m.label, (m.mechanism,), m.payer if m.spec.kind == "higher_level_guidance" else None) for m in applied
+        ]
         if len(applied) > 1:
             stacks.append((ALL_TOGETHER, tuple(m.mechanism for m in applied), "+".join(dict.fromkeys(g for g in guides if g)) or None))
-        if lazy:
-            items.append(None)
-            at.append(i)
+        items.append(None)
+        at.append(i)
         if stacks:
             game = games[i] = link_game(network, link)
             for label, stack, guide in stacks:
                 pending.append((len(items), i, label, stack, guide, game, apply(game, *stack)))
                 items.append(None)
                 at.append(i)
-    # Without basins, every 2×2 row goes through the exact vectorized path at once.
-    batch = [k for k, row in enumerate(pending) if not basin and row[6].shape == (2, 2) and np.array_equal(row[6].cooperative, _DEFAULT_MASK)]
+    # Every 2×2 row goes through the exact vectorized path at once (with its basin on arrays).
+    batch = [k for k, row in enumerate(pending) if row[6].shape == (2, 2) and np.array_equal(row[6].cooperative, _DEFAULT_MASK)]
     reports: dict[int, CooperationReport] = {}
     if batch:
         A, B = stack_games([pending[k][6] for k in batch])
         batch_solved = solve_2x2(A, B)
+        shares = _batch_basins((A, B), [pending[k][6] for k in batch], None) if basin else [None] * len(batch)
         for j, k in enumerate(batch):
-            reports[k] = report_from_batch(pending[k][6], batch_solved, j)
+            reports[k] = report_from_batch(pending[k][6], batch_solved, j, shares[j])
+    solved_basins: dict[tuple, Basin] = {}  # identical games in one call: one basin
     last: dict[int, int] = {}  # link → its last row
     for k, (row, i, label, stack, guide, game, transformed) in enumerate(pending):
         link = links[i]
-        report = reports.get(k) or stability(transformed, basin=basin, basin_samples=basin_samples)
+        report = reports.get(k)
+        if report is None:
+            report = stability(transformed, basin=False)
+            if basin:
+                key = _game_key(transformed)
+                if key not in solved_basins:
+                    solved_basins[key] = basin_of_cooperation(transformed, samples=basin_samples)
+                report = replace(report, basin=solved_basins[key])
         costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide) if stack else {}
         items[row] = LinkResult(link, superiors[i], superior_levels[i], label, transformed, report, stack, costs)
         last[i] = row
@@ -359,18 +392,15 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
     def status_quo_row(row: int) -> LinkResult:
         i = at[row]
         game = games.get(i) or link_game(network, links[i])
-        return LinkResult(links[i], superiors[i], superior_levels[i], "status quo", game, report_from_batch(game, solved, i))
+        share = quo_basins[i] if quo_basins is not None else None
+        return LinkResult(links[i], superiors[i], superior_levels[i], "status quo", game, report_from_batch(game, solved, i, share))
 
     weights = [link.weight for link in links]
-    if lazy:
-        stable, levels = solved.nash.tolist(), solved.level.tolist()
-    else:
-        stable = [items[k].report.stable for k in range(len(items)) if items[k].mechanism == "status quo"]
-        levels = [items[k].report.level for k in range(len(items)) if items[k].mechanism == "status quo"]
+    stable, levels = (solved.nash.tolist(), solved.level.tolist()) if links else ([], [])
     summary = _shares_of(weights, stable, levels, superior_levels)
     final = [last.get(i) for i in range(len(links))]
     stable_final = [stable[i] if r is None or items[r].mechanism == "status quo" else items[r].report.stable for i, r in enumerate(final)]
     levels_final = [levels[i] if r is None or items[r].mechanism == "status quo" else items[r].report.level for i, r in enumerate(final)]
     summary["with_mechanisms"] = _shares_of(weights, stable_final, levels_final, superior_levels)
-    rows = LazyRows(items, status_quo_row) if lazy else tuple(items)
+    rows = LazyRows(items, status_quo_row)
     return NetworkAnalysis(scenario=network.name, links=rows, summary=summary)

@@ -53,10 +53,7 @@ def test_analyze_rows_and_summary_equal_the_per_link_path(make):
         game = link_game(network, link)
         report = stability(game, basin=False)  # the exact path, one game at a time
         assert row.link is link and row.game == game
-        # report_from_batch (solver/kernels/fast2x2.py) does not write the note on an exact risk-dominance
-        # tie that stability() writes; that predates the lazy rows (reported to its owner).
-        mine, theirs = row.report.to_dict(), report.to_dict()
-        assert {k: v for k, v in mine.items() if k != "notes"} == {k: v for k, v in theirs.items() if k != "notes"}
+        assert row.report.to_dict() == report.to_dict()  # notes included (an exact risk-dominance tie too)
         reference.append(LinkResult(link, row.superior, row.superior_level, "status quo", game, report))
     expected = _shares(reference)
     assert {k: v for k, v in result.summary.items() if k != "with_mechanisms"} == expected
@@ -91,3 +88,17 @@ def test_lazy_rows_build_once_and_behave_as_a_sequence():
     assert rows[-2] == "row 1" and rows[1] is rows[1] and built == [1]
     assert list(rows) == ["row 0", "row 1", "c"] and built == [1, 0]
     assert rows[1:] == ("row 1", "c") and len(rows) == 3
+
+
+def test_batch_report_notes_an_exact_risk_dominance_tie_as_stability_does():
+    # A stag hunt with (R − T)² = (P − S)²: (C, C) and (D, D) are strict and tie exactly in
+    # risk dominance; a near tie (decimal payoffs) does not.
+    from games import stag_hunt
+    from solver.cooperation import report_from_batch
+    from solver.kernels.fast2x2 import solve_2x2
+
+    for game, tie in ((stag_hunt(R=4, T=3, P=2, S=1), True), (stag_hunt(R=4, T=3, P=2, S=1.001), False)):
+        solved = solve_2x2(game.row_payoffs, game.col_payoffs)
+        batch, reference = report_from_batch(game, solved, 0), stability(game, basin=False)
+        assert batch.notes == reference.notes and batch.level == reference.level
+        assert any("exact tie" in note for note in batch.notes) is tie
