@@ -29,7 +29,9 @@ The result is a tidy :class:`pandas.DataFrame`, one row per point: the parameter
 and the report's booleans, the equilibria (count, pure profiles, the mixed one), degeneracy,
 and for each design entry the minimal strength and the payer's net cost per play at (C, C).
 Every 2×2 point goes through the exact vectorized path of :mod:`solver.kernels.fast2x2`; a stack with
-repeated play goes point by point. The result does not depend on the executor or the number of
+repeated play has the induced games of all points solved at once (:mod:`games.repeated_batch`)
+and each report decided on arrays where every sign is outside its error band
+(:mod:`solver.repeated_batch`), the rest point by point on the exact induced game. The result does not depend on the executor or the number of
 workers: points are drawn up front (seeded) and chunks are put back in order.
 
 Examples
@@ -62,6 +64,7 @@ from .cooperation import LEVELS, stability
 from .design.batch import batch_apply, batch_minimal_strength, cost_at_cc
 from .design.strength import minimal_strength
 from .kernels.fast2x2 import solve_2x2
+from .repeated_batch import RepeatedLevels, certified_levels
 
 __all__ = ["EXECUTORS", "SweepError", "SweepSpec", "evaluate", "load_sweep", "parse_sweep", "run_sweep", "save_table", "sweep_points"]
 
@@ -324,14 +327,22 @@ def evaluate(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:
     points = points.reset_index(drop=True)
     out = points.copy()
     if any(isinstance(m, RepeatedPlay) for m in spec.mechanisms):
-        rows = []
-        for _, p in points.iterrows():
+        batch = _repeated_batch(spec, points)
+        decided = np.zeros(len(points), dtype=bool) if batch is None else batch.decided
+        rows: list[tuple] = [()] * len(points)
+        if batch is not None:  # decided on arrays (solver.repeated_batch), identical to the exact path
+            names = ("nash", "strict", "unique", "dominant", "risk_dominant")
+            columns = [[LEVELS[c] for c in batch.level.tolist()], *(getattr(batch, f).tolist() for f in names), batch.count.tolist()]
+            for t in np.flatnonzero(decided).tolist():
+                rows[t] = (*(c[t] for c in columns), "", False, np.nan, np.nan, False, False)
+        for t in np.flatnonzero(~decided).tolist():
+            p = points.iloc[t]
             stack = [replace(m, **{k.split(".")[1]: float(p[k]) for k in points if k.split(".")[0] == m.kind}) for m in spec.mechanisms]
             game = _game_at(spec, p)
             report = stability(apply(game, *stack), basin=False, method="fast")
             flags = (report.nash, report.strict, report.unique, report.dominant, report.risk_dominant)
             eqs = report.equilibria
-            rows.append((report.level, *flags, len(eqs), "", False, np.nan, np.nan, eqs.degenerate, eqs.continuum))
+            rows[t] = (report.level, *flags, len(eqs), "", False, np.nan, np.nan, eqs.degenerate, eqs.continuum)
         cols = ["level", "nash", "strict", "unique", "dominant", "risk_dominant", "equilibria", "pure", "mixed", "p_mixed", "q_mixed"]
         cols += ["degenerate", "continuum"]
         for name, values in zip(cols, zip(*rows)):
@@ -374,6 +385,52 @@ def evaluate(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:
         out[f"cost:{m.kind}.{parameter}"] = np.where(np.isnan(value), np.nan, cost)
         out[f"payer:{m.kind}.{parameter}"] = payer
     return out
+
+
+def _repeated_batch(spec: SweepSpec, points: pd.DataFrame) -> RepeatedLevels | None:
+    """The repeated-play points decided on arrays (:mod:`solver.repeated_batch`), or None.
+
+    The exact stage game (after the stage mechanisms) is built once per combination of the
+    other parameters; δ and ε are the exact path's rationals (ε strengthened by third parties)
+    as floats. Undecided points go through the exact path, point by point.
+    """
+    from fractions import Fraction
+
+    from games import ThirdPartyOrganization
+    from games.mechanisms import exact_parameter
+    from games.repeated import EXACT_STATES
+    from games.repeated_batch import induced_batch
+
+    reps = [m for m in spec.mechanisms if isinstance(m, RepeatedPlay)]
+    if len(reps) != 1 or max(len(x.actions) for x in reps[0].strategies) ** 2 > EXACT_STATES or not len(points):
+        return None
+    rep, n = reps[0], len(points)
+    own = ("repeated_play.discount", "repeated_play.noise")
+    delta = points[own[0]].to_numpy(dtype=float) if own[0] in points else np.full(n, rep.discount)
+    noise = points[own[1]].to_numpy(dtype=float) if own[1] in points else np.full(n, rep.noise)
+    keys = [c for c in points.columns if c not in own]
+    if keys:
+        _, first, inverse = np.unique(points[keys].to_numpy(dtype=float), axis=0, return_index=True, return_inverse=True)
+        inverse = np.ravel(inverse)
+    else:
+        first, inverse = np.array([0]), np.zeros(n, dtype=np.intp)
+    a, b = np.empty((len(first), 2, 2)), np.empty((len(first), 2, 2))
+    miss: list[Fraction] = []
+    for g, i in enumerate(first):
+        p = points.iloc[int(i)]
+        stack = [replace(m, **{k.split(".")[1]: float(p[k]) for k in keys if k.split(".")[0] == m.kind}) for m in spec.mechanisms if m is not rep]
+        stage = apply(_game_at(spec, p), *stack)
+        a[g] = [[float(v) for v in row] for row in stage.exact[0]]
+        b[g] = [[float(v) for v in row] for row in stage.exact[1]]
+        miss.append(math.prod((1 - exact_parameter(m.detection) for m in stack if isinstance(m, ThirdPartyOrganization)), start=Fraction(1)))
+    exact: dict[tuple[float, Fraction], float] = {}
+    for e, g in zip(noise.tolist(), inverse.tolist()):
+        if (e, miss[g]) not in exact:
+            exact[e, miss[g]] = float(exact_parameter(e) * miss[g])
+    eps = np.array([exact[e, miss[g]] for e, g in zip(noise.tolist(), inverse.tolist())])
+    values, back = np.unique(delta, return_inverse=True)
+    disc = np.array([float(exact_parameter(d)) for d in values])[np.ravel(back)]
+    return certified_levels(induced_batch(a[inverse], b[inverse], rep.strategies, disc, eps, decimals=False))
 
 
 def _game_at(spec: SweepSpec, p: pd.Series) -> Game:

@@ -9,8 +9,9 @@ every world after the mechanism stack as an index into :data:`solver.LEVELS`, wi
 :func:`level_samples` gives the same levels as names. A stack with repeated play induces an m×m
 normal form that the 2×2 path cannot solve: its payoffs are computed for all worlds at once
 (:func:`induced_arrays`, linear in the stage payoffs), the worlds where some deviation beats
-every cooperative profile are ``none`` at once, and the others are solved one by one
-(:func:`solver.cooperation.stability`, ``method="fast"``), as sweeps do.
+every cooperative profile are ``none`` at once, and the others are decided on arrays where
+every sign is outside its error band (:func:`solver.repeated_batch.stack_levels`) and solved
+one by one otherwise (:func:`solver.cooperation.stability`, ``method="fast"``), as sweeps do.
 
 :func:`robust_strength` is the least value of one parameter at which the target level holds in
 at least a share ``confidence`` of the worlds: the ``confidence`` quantile of the pointwise
@@ -51,6 +52,7 @@ from ..design.batch import BATCH_TARGETS, _gaps, _range, batch_apply, batch_mini
 from ..design.gaps import affine_tolerance, fmt, solve_gaps, tidy
 from ..design.strength import FINE_GRID, GRID, STEP, minimal_strength
 from ..kernels.fast2x2 import levels_2x2
+from ..repeated_batch import stack_levels
 from .rounding import up4
 
 __all__ = [
@@ -146,7 +148,13 @@ def level_codes(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mechani
     columns += [v[rest, None] for p in values if p for v in p.values()]
     _, first, inverse = np.unique(np.concatenate(columns, axis=1), axis=0, return_index=True, return_inverse=True)
     solved = np.empty(len(first), dtype=np.int8)
-    for u, i in enumerate(rest[first]):
+    worlds = rest[first]
+    # the induced games of all these worlds at once, each level decided on arrays where certain
+    batch = stack_levels([Game(A[i], B[i]) for i in worlds], [_stack_at(mechanisms, values, i) for i in worlds])
+    for u, i in enumerate(worlds):
+        if batch is not None and batch.decided[u]:
+            solved[u] = batch.level[u]
+            continue
         game = apply(Game(A[i], B[i]), *_stack_at(mechanisms, values, i))
         solved[u] = LEVELS.index(stability(game, basin=False, method="fast").level)
     out[rest] = solved[np.ravel(inverse)]
