@@ -5,6 +5,8 @@ For each shape, seeded random integer games (payoffs 0…999) are solved one at 
 * ours: ``equilibria(game)`` (the public call; the Game is built outside the clock);
 * QuantEcon ``support_enumeration`` (numba; assumes a nondegenerate game; the
   ``NormalFormGame`` is built outside the clock);
+* Gambit (pygambit): ``enummixed_solve`` in floats up to 6×6, ``lcp_solve`` above (it lists
+  only some equilibria; the games where its set differs from ours are counted on 50);
 * nashpy ``support_enumeration`` (up to 6×6; slower shapes are skipped).
 
 Games per second are the median of three passes over the same games; ratios are ours over the
@@ -89,6 +91,10 @@ def bench_shape(n: int) -> dict:
         gt.support_enumeration(qe_games[0])  # numba compilation outside the clock
         solvers.append((gt.support_enumeration, qe_games))
         row["quantecon_wrong"] = sum(not _close(gt.support_enumeration(g), [(e.row, e.col) for e in equilibria(game)]) for g, game in zip(qe_games, games))
+    gambit = _gambit(arrays, games)
+    if gambit is not None:
+        solve, gambit_games, row["gambit_method"], row["gambit_wrong"] = gambit
+        solvers.append((solve, gambit_games))
     if n <= 6:
         import nashpy
 
@@ -99,9 +105,33 @@ def bench_shape(n: int) -> dict:
     row["ours"] = rates[0]
     if gt is not None:
         row["quantecon"] = rates[1]
+    if gambit is not None:
+        row["gambit"] = rates[2 if gt is not None else 1]
     if n <= 6:
         row["nashpy"] = rates[-1]
     return row
+
+
+def _gambit(arrays: list, games: list):
+    """Gambit's fastest all-equilibria solver for the shape, its games built outside the clock:
+    ``enummixed_solve`` in floats up to 6×6; ``lcp_solve`` above, which lists only some
+    equilibria (its misses are counted). None without pygambit."""
+    try:
+        import pygambit as gbt
+    except ImportError:
+        return None
+    n = arrays[0][0].shape[0]
+    built = [gbt.StrategicGame.from_arrays(a.astype(int).tolist(), b.astype(int).tolist()) for a, b in arrays]
+    method = "enummixed (floats)" if n <= 6 else "lcp (some equilibria)"
+    solve = (lambda g: gbt.nash.enummixed_solve(g, rational=False)) if n <= 6 else (lambda g: gbt.nash.lcp_solve(g, rational=False))
+    sample = min(len(built), 50)
+    wrong = 0
+    for g, game in zip(built[:sample], games[:sample]):
+        row, col = list(g.players)
+        found = sorted({(tuple(round(float(v), 9) for _, v in eq[row]), tuple(round(float(v), 9) for _, v in eq[col])) for eq in solve(g).equilibria})
+        ours = sorted((tuple(round(v, 9) for v in e.row), tuple(round(v, 9) for v in e.col)) for e in equilibria(game))
+        wrong += found != ours
+    return solve, built, method, f"{wrong}/{sample}"
 
 
 def main(shapes: list[int]) -> None:

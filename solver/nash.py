@@ -402,7 +402,16 @@ def _auto(game: Game) -> EquilibriumSet:
         rows = integer_equilibria(game.row_payoffs, game.col_payoffs)
         if rows is not None:  # already in the stable order
             k = m + n
-            return _build(game, [(tuple(r[:m]), tuple(r[m:k]), (r[k], r[k + 1])) for r in rows], m, n)
+            default = game.cooperation.tolist() == _default_cooperation(m, n)  # then x @ C @ y is x₀y₀ exactly
+            result = []
+            for r in rows:
+                e = _new(Equilibrium)
+                x, y = tuple(r[:m]), tuple(r[m:k])
+                e.__dict__.update(row=x, col=y, payoffs=(r[k], r[k + 1]), cooperation=r[0] * r[m] if default else game.expected_cooperation(x, y))
+                result.append(e)
+            out = _new(EquilibriumSet)
+            out.__dict__.update(game=game, equilibria=tuple(result), degenerate=False, continuum=False, method=_SUPPORT, missed_by_nashpy=0, notes=())
+            return out
     found = nondegenerate_equilibria(*game.exact)
     if found is None:  # degenerate: the exact enumeration (screened) decides ties and continua
         return _from_exact(game, screened_extreme_equilibria(*game.exact))

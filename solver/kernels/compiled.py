@@ -217,10 +217,9 @@ def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
     K = ri.shape[1]
     S = np.empty((K, K))
     z = np.empty(K)
-    Si = np.empty((3, 3), np.int64)
-    Ti = np.empty((3, 3), np.int64)
-    xn = np.empty(3, np.int64)
-    yn = np.empty(3, np.int64)
+    work = np.empty((2, 3, 3), np.int64)  # the system and Cramer's matrix
+    numerators = np.empty((2, 3), np.int64)
+    Si, Ti, xn, yn = work[0], work[1], numerators[0], numerators[1]
     count = 0
     waiting = 0
     for basis in range(ri.shape[0]):

@@ -222,9 +222,9 @@ def integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] | None
     if count < 0:
         return None
     rows = out[:count].tolist()
-    waiting = [t for t, row in enumerate(rows) if row[-1] >= 0]
-    if not waiting:
+    if all(row[-1] < 0 for row in rows):
         return rows
+    waiting = [t for t, row in enumerate(rows) if row[-1] >= 0]
     a_int, b_int = a.astype(np.int64).tolist(), b.astype(np.int64).tolist()
     a_pos, b_pos = _positive(a_int), _positive(b_int)
     bt_pos = [list(col) for col in zip(*b_pos)]
