@@ -146,7 +146,7 @@ def batch_minimal_strength(
 
     The conditions on the affine incentive gaps give an interval per game
     (:func:`~solver.design.gaps.solve_gaps`); every answer is then confirmed on the final games
-    with the exact vectorized 2×2 levels (:func:`solver.kernels.fast2x2.solve_2x2`): the target holds
+    with the exact vectorized 2×2 levels (:func:`~solver.design.ties.tie_levels`): the target holds
     at ``used`` and fails just below the threshold (or at it, for an open one), and an empty
     interval fails at its bounds and at the range's ends. Games whose answer is not confirmed
     are solved by :func:`~solver.design.minimal_strength` with bisection.
@@ -166,9 +166,9 @@ def batch_minimal_strength(
     if target not in BATCH_TARGETS or any(isinstance(m, RepeatedPlay) for m in mechanisms):
         return None
     from ..cooperation import LEVELS
-    from ..kernels.fast2x2 import solve_2x2
     from .gaps import affine_tolerance, fmt, interval_text, solve_gaps, tidy
     from .strength import STEP, reaches
+    from .ties import tie_levels
 
     A, B = np.asarray(A, dtype=float).reshape(-1, 2, 2), np.asarray(B, dtype=float).reshape(-1, 2, 2)
     n = len(A)
@@ -190,7 +190,7 @@ def batch_minimal_strength(
         return out
 
     everyone = np.arange(n)
-    reached = np.array([x for x in LEVELS if reaches(x, target)], dtype=object)
+    reached = np.array([k for k, x in enumerate(LEVELS) if reaches(x, target)])
 
     def gaps_at(value: float) -> np.ndarray:
         return _gaps(*batch_apply(A, B, mechanisms, at(np.full(n, value), everyone)))
@@ -199,8 +199,7 @@ def batch_minimal_strength(
         """Whether the target holds in games ``rows`` with the parameter at ``values``."""
         if len(rows) == 0:
             return np.zeros(0, dtype=bool)
-        level = solve_2x2(*batch_apply(A[rows], B[rows], mechanisms, at(values, rows)), payoffs=False).level
-        return np.isin(level, reached)
+        return np.isin(tie_levels(*batch_apply(A[rows], B[rows], mechanisms, at(values, rows))), reached)
 
     g0, g1, gh = gaps_at(x0), gaps_at(x0 + 1.0), gaps_at(x0 + 0.5)
     slope = g1 - g0
@@ -251,15 +250,14 @@ def batch_minimal_strength(
     level = np.full(n, "", dtype=object)
     rows = np.flatnonzero(feasible & good)
     if len(rows):
-        level[rows] = solve_2x2(*batch_apply(A[rows], B[rows], mechanisms, at(used[rows], rows)), payoffs=False).level
+        level[rows] = np.asarray(LEVELS, dtype=object)[tie_levels(*batch_apply(A[rows], B[rows], mechanisms, at(used[rows], rows)))]
     method = np.full(n, "analytic", dtype=object)
     message = np.full(n, "", dtype=object)
-    for i in np.flatnonzero(good):
-        if feasible[i]:
-            message[i] = f"{parameter} {'≥' if closed[i] else '>'} {fmt(value[i])}"
-        else:
-            where = f" in {interval_text(low[i], high[i], open_low, open_high)}" if s.in_range[i] else ""
-            message[i] = f"no {parameter}{where} reaches {target}" + (f": {s.reason[i]}" if s.reason[i] else "")
+    rows = np.flatnonzero(good & feasible)
+    message[rows] = [f"{parameter} {'≥' if c else '>'} {fmt(v)}" for v, c in zip(value[rows].tolist(), closed[rows].tolist())] if len(rows) else []
+    for i in np.flatnonzero(good & ~feasible):
+        where = f" in {interval_text(low[i], high[i], open_low, open_high)}" if s.in_range[i] else ""
+        message[i] = f"no {parameter}{where} reaches {target}" + (f": {s.reason[i]}" if s.reason[i] else "")
     for i in np.flatnonzero(~good):  # not confirmed: game by game, by bisection
         r = _one_by_bisection(A[i], B[i], mechanisms, index, parameter, target, base, i, upper)
         value[i], closed[i] = (r.value, r.attained) if r.feasible else (np.nan, False)

@@ -40,11 +40,15 @@ from games import BindingContract, Game, HigherLevelGuidance, Mechanism, Repeate
 from regions import PRIMARY_PARAMETER, Link, RegionNetwork
 
 from ..cooperation import stability
-from ..kernels.fast2x2 import solve_2x2
+from ..kernels.levels import LEVELS
 from ..network import LazyRows, link_game, link_payoffs, named_costs, reference_equilibrium
 from ..stack import link_mechanisms
 from .batch import BATCH_TARGETS, batch_apply, batch_minimal_strength
 from .strength import Strength, minimal_strength
+from .ties import tie_levels
+
+#: The code of ``weak`` in :data:`~solver.kernels.levels.LEVELS`: codes up to it have (C, C) an equilibrium.
+_NASH = LEVELS.index("weak")
 
 __all__ = ["COMPANIONS", "GENERIC", "Candidate", "Comparison", "ComparisonRow", "candidates_for", "compare", "scenario_names"]
 
@@ -260,7 +264,7 @@ def _batch_rows(links, A, B, superiors, c: Candidate, stack, target: str) -> Cal
     value, closed, used = found
     ok = ~np.isnan(value)
     params = [None] * (len(stack) - 1) + [{c.parameter: np.where(ok, used, getattr(c.mechanism, c.parameter))}]
-    solved = solve_2x2(*batch_apply(A, B, stack, params), payoffs=False)
+    codes = tie_levels(*batch_apply(A, B, stack, params))  # exact, as solve_2x2's levels
     low, high, _, _ = type(c.mechanism).RANGES[c.parameter]
     ledgers = _cc_ledger(stack, c)
 
@@ -275,13 +279,13 @@ def _batch_rows(links, A, B, superiors, c: Candidate, stack, target: str) -> Cal
                 bool(closed[k]),
                 float(used[k]),
                 mech,
-                str(solved.level[k]),
+                LEVELS[codes[k]],
                 str(found.method[k]),
                 (low, high),
                 True,
                 str(found.message[k]),
             )
-            costs = _cc_costs(ledgers, float(used[k]), c, link, superior) if solved.nash[k] else {}
+            costs = _cc_costs(ledgers, float(used[k]), c, link, superior) if codes[k] <= _NASH else {}
         else:
             strength = Strength(c.parameter, target, None, False, None, None, None, str(found.method[k]), (low, high), True, str(found.message[k]))
             costs = {}
