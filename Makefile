@@ -33,7 +33,8 @@ figures: $(STAMP)
 # Speed is measured here, never asserted in tests; the peers (QuantEcon) are an optional extra.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/peers.py
+	$(BIN)/python benchmarks/run.py a b c d e f
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .ruff_cache

@@ -125,7 +125,7 @@ def _province_run(regions: int, links: int) -> None:
     print(f"{middle - start} {end - middle} {len(comparison.rows)} {analysis.summary['stable_share']} {before / 1024} {peak / 1024}")
 
 
-def bench_province() -> None:
+def bench_province() -> dict:
     """Issue 15: analyze + design (five mechanisms) on 30,000 regions / 150,000 links in < 15 s
     and < 1 GB peak RSS, each run in a fresh subprocess (the RSS includes building the network);
     medians of 3 runs, and the largest peak."""
@@ -148,6 +148,7 @@ def bench_province() -> None:
         f"peak RSS {peak:,.0f} MB, the largest of the runs ({built:,.0f} MB after building the network) "
         f"— goal < 15 s and < 1 GB {'ok' if ok else 'MISSED'}; stable share {share:.1%}"
     )
+    return {"analyze": analyze_s, "design": design_s, "total": total, "runs": [r[2] for r in runs], "peak": peak, "built": built, "rows": rows}
 
 
 def bench_evolution() -> None:

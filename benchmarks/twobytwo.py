@@ -117,7 +117,7 @@ def per_game() -> None:
     print(f"        general enumeration {1e6 / general:.0f} µs/game ({closed / general:.0f} ×); solve_single on them {1e6 / tied_single:.1f} µs/game")
 
 
-def batch() -> None:
+def batch() -> dict:
     from test_fast2x2_exact import tie_heavy_games
 
     n = 1_000_000
@@ -152,6 +152,9 @@ def batch() -> None:
         if not _same(zip(r.p[k, :c].tolist(), r.q[k, :c].tolist()), _exact(TA[k], TB[k])):
             raise SystemExit(f"solve_2x2 differs from the exact enumeration on tie-heavy game {k}")
     print(f"    solve_2x2 on 100,000 tie-heavy games {tied:,.0f} games/s ({np.mean([solve_single(a, b).exact for a, b in ties[:5000]]):.0%} decided exactly)")
+    copies = _batch_rate(lambda: (A.copy(), B.copy()), n)  # reading and writing the payoffs once: memory speed
+    print(f"    copying the payoffs      {copies:14,.0f} games/s (memory bandwidth)")
+    return {"games": n, "ours": full, "no payoffs": bare, "levels": levels, "one pass": one_pass, "memory": copies, "tie-heavy": tied}
 
 
 if __name__ == "__main__":

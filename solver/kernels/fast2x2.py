@@ -103,6 +103,26 @@ class Solved2x2:
     level: np.ndarray
     payoffs: np.ndarray
 
+    def to_frame(self):
+        """The batch as a pandas table, one row per game: the report fields, ``count``, and
+        ``p0``…``p3``, ``q0``…``q3``, ``u0``…``u3`` (row payoff), ``v0``…``v3`` (column
+        payoff) of each equilibrium (NaN beyond ``count``). The columns are views or copies of
+        the arrays; nothing is built per game.
+
+        Examples
+        --------
+        >>> solve_2x2([[[4, 0], [3, 2]]], [[[4, 3], [0, 2]]]).to_frame()[["count", "level", "p0", "p2"]]
+           count   level   p0        p2
+        0      3  strict  1.0  0.666667
+        """
+        import pandas as pd
+
+        columns = {name: getattr(self, name) for name in ("count", "level", "nash", "strict", "unique", "dominant", "risk_dominant", "degenerate", "continuum")}
+        for i in range(MAX_EQUILIBRIA):
+            columns[f"p{i}"], columns[f"q{i}"] = self.p[:, i], self.q[:, i]
+            columns[f"u{i}"], columns[f"v{i}"] = self.payoffs[:, i, 0], self.payoffs[:, i, 1]
+        return pd.DataFrame(columns)
+
 
 def stack_games(games) -> tuple[np.ndarray, np.ndarray]:
     """Stack 2×2 :class:`games.Game` objects into arrays A, B of shape (N, 2, 2)."""

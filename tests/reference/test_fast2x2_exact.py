@@ -203,3 +203,27 @@ def test_integer_reading_equals_rational(values):
     numerators, common = _integers(tuple(values))
     scale = matrix_scale(np.array(values))
     assert [Fraction(v, common) for v in numerators] == [rational(v, scale) for v in values]
+
+
+def test_frame_rows_equal_the_single_game_path():
+    # solve_2x2(...).to_frame(): each row against solve_single on the same game (a separate
+    # code path), on 1,000 random and 1,000 tie-heavy games.
+    rng = np.random.default_rng(1515)
+    games = [(rng.integers(-9, 10, (2, 2)).astype(float), rng.integers(-9, 10, (2, 2)).astype(float)) for _ in range(1000)]
+    games += tie_heavy_games(1000, seed=1516)
+    A, B = np.array([a for a, _ in games]), np.array([b for _, b in games])
+    frame = solve_2x2(A, B).to_frame()
+    assert len(frame) == len(games)
+    for k, row in enumerate(frame.itertuples(index=False)):
+        single = solve_single(A[k], B[k])
+        c = len(single.p)
+        assert row.count == c and row.level == single.level
+        assert (row.nash, row.strict, row.unique, row.dominant, row.risk_dominant, row.degenerate, row.continuum) == (
+            single.nash, single.strict, single.unique, single.dominant, single.risk_dominant, single.degenerate, single.continuum
+        )
+        for i in range(4):
+            values = (getattr(row, f"p{i}"), getattr(row, f"q{i}"), getattr(row, f"u{i}"), getattr(row, f"v{i}"))
+            if i < c:
+                assert values == (single.p[i], single.q[i], *single.payoffs[i])
+            else:
+                assert all(np.isnan(v) for v in values)
