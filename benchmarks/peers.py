@@ -176,8 +176,9 @@ def table(rows: list) -> str:
 def main(write: bool = True) -> str:
     rows: list = []
     for measure in ROWS:
+        before = len(rows)
         measure(rows)
-        print(table(rows[-1:]).splitlines()[-1], flush=True)
+        print("\n".join(table(rows[before:]).splitlines()[2:]), flush=True)
     versions = ", ".join(f"{m} {_version(m)}" for m in ("numpy", "numba", "nashpy", "quantecon", "pygambit", "egttools"))
     block = "\n".join(
         [

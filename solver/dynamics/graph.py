@@ -177,10 +177,15 @@ class _Picker:
         return self.indices[pos]
 
 
-def _fermi(picker: _Picker, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _fermi(picker: _Picker, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator, everyone: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``everyone``: ``who`` is every node in order (synchronous updating), so ``pay[who]`` is ``pay``."""
     other = picker(who, rng)
-    z = np.minimum(-beta * (pay[other] - pay[who]), 700.0)  # exp(−∞…) is 0, not an overflow
-    return other, rng.random(len(who)) < 1.0 / (1.0 + np.exp(z))
+    z = pay[other] - (pay if everyone else pay[who])
+    z *= -beta
+    np.minimum(z, 700.0, out=z)  # exp(−∞…) is 0, not an overflow
+    np.exp(z, out=z)
+    z += 1.0
+    return other, rng.random(len(who)) * z < 1.0  # u < 1 / (1 + e^z), without the division
 
 
 def fermi_choice(W: sparse.csr_matrix, pay: np.ndarray, who: np.ndarray, beta: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -331,10 +336,10 @@ def evolve_on_graph(
     def accumulate(s: np.ndarray) -> np.ndarray:
         if src is None:  # one game for every link
             R, S, T, P = table
-            coop = (s == 0).astype(float)
-            with_c = W @ coop
+            cooperating = s == 0
+            with_c = W @ cooperating.astype(float)
             with_d = degree_weight - with_c
-            pay = np.where(s == 0, R * with_c + S * with_d, T * with_c + P * with_d)
+            pay = np.where(cooperating, R * with_c + S * with_d, T * with_c + P * with_d)
             if self_interaction:
                 pay = pay + np.where(s == 0, R, P)
             return pay
@@ -361,7 +366,10 @@ def evolve_on_graph(
         else:
             chosen = rng.random(n) < update_fraction
             who = np.flatnonzero(chosen & has_neighbours)
-        if len(who):
+        if len(who) and rule == "fermi" and synchronous and len(who) == n:  # every node revises: no gathers
+            other, adopt = _fermi(picker, pay, who, beta, rng, everyone=True)
+            state = np.where(adopt, state[other], state)
+        elif len(who):
             new = state.copy()
             if rule == "fermi":
                 other, adopt = _fermi(picker, pay, who, beta, rng)
