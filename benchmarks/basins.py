@@ -5,6 +5,8 @@ province (``regions.synthetic_province(regions=400, links=1000, seed=0)``): the 
 ``solver.analyze(network)`` (basins, the default) and of ``analyze(network, basin=False)``,
 medians of repeated runs measured alternately in this one run, and their ratio (goal ≤ 2). A
 warm-up run of each first (numba's compiled integrator is loaded from its disk cache there).
+The basin integrator shares its starts between the calling thread and one helper, so the
+ratio depends on whether the second core is free: the load average is printed before and after.
 
 Every basin is read (``to_dict`` of every row), so lazily built rows count; the result with
 basins is checked against the one without (the same levels and equilibria on every row).
@@ -14,6 +16,7 @@ Run: ``.venv/bin/python benchmarks/basins.py [repeats]``.
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -33,6 +36,7 @@ def main(repeats: int = 5) -> list[tuple[str, float, float]]:
     networks = {name: load_scenario(name) for name in builtin_scenarios()}
     networks["synthetic 1,000 links"] = synthetic_province(regions=400, links=1000, seed=0)
     out = []
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"{'network':28s} {'links':>6s} {'without':>10s} {'with basins':>12s} {'ratio':>6s}")
     for name, network in networks.items():
         _, plain = _timed(network, False)
@@ -46,6 +50,7 @@ def main(repeats: int = 5) -> list[tuple[str, float, float]]:
         t0, t1 = statistics.median(without), statistics.median(with_)
         out.append((name, t0, t1))
         print(f"{name:28s} {len(network.links):6d} {t0 * 1e3:8.1f} ms {t1 * 1e3:9.1f} ms {t1 / t0:6.2f}")
+    print(f"load average {os.getloadavg()[0]:.2f}")
     return out
 
 

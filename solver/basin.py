@@ -35,8 +35,9 @@ the tables, the report and the figures use:
   (``scipy.stats.qmc``) mapped to uniform points of the product of simplices by sorted
   spacings, each integrated in logit coordinates uᵢ = log xᵢ to ``t_end`` (in units of the
   payoff range) by a compiled adaptive Dormand–Prince integrator that stops a start early only
-  where its class at ``t_end`` is proven from the payoff margins of a strict equilibrium
-  (:mod:`solver.basin_flow`). A start ends *cooperative* (weight ≥ ``threshold`` on cooperative
+  where its class at ``t_end`` is proven from the payoff margins of a strict equilibrium class,
+  weak strategies in it held by a proven bound on their share (:mod:`solver.basin_flow`; the
+  starts shared by two threads, the numbers independent of them). A start ends *cooperative* (weight ≥ ``threshold`` on cooperative
   profiles), *elsewhere* (the same weight on the deviation-closed class of a strict
   non-cooperative equilibrium) or *undecided* (near a separatrix, on a continuum of rest points
   or still moving: cycling round a mixed equilibrium, say). The value is the share of *all*
@@ -61,6 +62,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.integrate import quad, solve_ivp
@@ -419,14 +421,24 @@ def _simplex_points(u: np.ndarray) -> np.ndarray:
     return np.diff(np.concatenate([np.zeros((count, 1)), cuts, np.ones((count, 1))], axis=1), axis=1)
 
 
-def _qmc(game: Game, mask: np.ndarray, samples: int, seed: int, t_end: float, threshold: float) -> Basin:
-    m, n = game.shape
-    per = 1 << max(int(np.ceil(np.log2(-(-samples // _REPLICATES)))), 0)
+@lru_cache(maxsize=16)
+def _starts(m: int, n: int, per: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The quasi-Monte-Carlo starts (x0, y0) of an m×n game: ``_REPLICATES`` scrambles of ``per``
+    Sobol points each. Read-only: every game of the shape with the same seed shares them."""
     dim = max(m + n - 2, 1)
     streams = np.random.SeedSequence(seed).spawn(_REPLICATES)
     cube = np.vstack([qmc.Sobol(dim, scramble=True, seed=np.random.default_rng(s)).random(per) for s in streams])
     x0 = _simplex_points(cube[:, : m - 1]) if m > 1 else np.ones((len(cube), 1))
     y0 = _simplex_points(cube[:, m - 1 : m + n - 2]) if n > 1 else np.ones((len(cube), 1))
+    x0.setflags(write=False)
+    y0.setflags(write=False)
+    return x0, y0
+
+
+def _qmc(game: Game, mask: np.ndarray, samples: int, seed: int, t_end: float, threshold: float) -> Basin:
+    m, n = game.shape
+    per = 1 << max(int(np.ceil(np.log2(-(-samples // _REPLICATES)))), 0)
+    x0, y0 = _starts(m, n, per, seed)
     coop, other, strict_other = _classify(game, mask, x0, y0, t_end, threshold)
     decided = coop | other
     # The share of *all* starts that reach cooperation: a start that cycles for ever, rests on a

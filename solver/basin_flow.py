@@ -7,27 +7,40 @@ The flow of :mod:`solver.basin` in logit coordinates uᵢ = log xᵢ (shares x�
 is integrated per start by the Dormand–Prince 5(4) pair (the method of scipy's ``RK45``) with
 its own step-size control (``rtol``, ``atol`` on each start's coordinates), compiled by numba
 when it is installed (the same function runs as plain Python otherwise: the same numbers,
-slowly).
+slowly). Starts are handed out in chunks to the calling thread and one helper (the compiled
+code releases the GIL); each start is integrated on its own, so the numbers do not depend on
+the threads or their scheduling.
 
 **Certified early stop.** A start is stopped before ``t_end`` only when its class at ``t_end``
 is proven. Take a profile class R × C (a strict equilibrium with its path-equivalent
-strategies, :func:`solver.strict.strict_class`) and the payoff margins
+strategies, :func:`solver.strict.strict_class`), the row's margin at each column l
 
-    μ_A = min_{r∈R, l∈C, k∉R} (A_rl − A_kl),   D_A = max(0, max_{r∈R, l∉C, k∉R} (A_kl − A_rl))
+    g_l = min_{r∈R, k∉R} (A_rl − A_kl),   D_A = max(0, −min_{l∉C} g_l),
 
-(μ_B, D_B likewise for the column). For all r ∈ R, k ∉ R, (Ay)_r − (Ay)_k ≥ y_C μ_A − (1 − y_C) D_A
-=: κ_A(y_C), and d/dt x_R = Σ_{r∈R, k∉R} x_r x_k [(Ay)_r − (Ay)_k] ≥ x_R (1 − x_R) κ_A(y_C), so
+the *strong* columns S = {l ∈ C : g_l > 0} with μ_A = min_{l∈S} g_l, and the *weak* ones
+W = C ∖ S with G_A = max_{l∈W} (−g_l) (W is empty when every column of C has a positive margin).
+For r ∈ R, k ∉ R, (Ay)_r − (Ay)_k ≥ Σ_l y_l g_l ≥ y_S μ_A − y_W G_A − (1 − y_C) D_A, and
+d/dt x_R = Σ_{r∈R, k∉R} x_r x_k [(Ay)_r − (Ay)_k], so d/dt logit(x_R) is at least that bound.
+The weak share is held by the ratio ρ = y_W / y_S: for w ∈ W, s ∈ S,
+d/dt log(y_w / y_s) = (xᵀB)_w − (xᵀB)_s ≤ Λ_A := max(0, max_{i, w∈W, s∈S} (B_iw − B_is)), so
+y_w(τ) y_s(t) ≤ y_w(t) y_s(τ) e^{Λ_A (τ − t)}; summed over w and s, ρ(τ) ≤ ρ̄ := ρ(t)
+e^{Λ_A (t_end − t)} for t ≤ τ ≤ t_end. With y_S = y_C / (1 + ρ), y_W = y_C ρ / (1 + ρ) and
+(μ_A − ρ G_A) / (1 + ρ) decreasing in ρ,
 
-    d/dt logit(x_R) ≥ κ_A(y_C),   d/dt logit(y_C) ≥ κ_B(x_R).
+    d/dt logit(x_R) ≥ κ_A(y_C) := y_C μ̃_A − (1 − y_C) D_A,   μ̃_A = (μ_A − ρ̄ G_A) / (1 + ρ̄)
 
-When μ_A, μ_B > 0 and, at time t, κ_A(y_C(t)) > 0 and κ_B(x_R(t)) > 0, the set
-{x_R ≥ x_R(t), y_C ≥ y_C(t)} is forward invariant (on its boundary both shares grow, and κ
-only grows inside it), and at ``t_end`` logit(x_R) ≥ logit(x_R(t)) + κ_A (t_end − t) (y
-likewise). The start is stopped when these lower bounds already put it in the class the
-estimator would find at ``t_end``: for a class inside the cooperative mask, x_R y_C ≥
-``threshold`` (the cooperative weight is at least x_R y_C); for a class outside it, x_R, y_C ≥
-``threshold`` and 1 − x_R y_C < ``threshold`` (so it cannot also be cooperative). Every other
-start is integrated to ``t_end`` and classified from its end state, as before.
+on [t, t_end] (μ̃_A = μ_A when W is empty), and d/dt logit(y_C) ≥ κ_B(x_R) likewise (margins of
+B at each row of R, weak rows, Λ_B from A). When μ̃_A, μ̃_B > 0 and κ_A(y_C(t)) > 0,
+κ_B(x_R(t)) > 0, the set {x_R ≥ x_R(t), y_C ≥ y_C(t)} is forward invariant up to ``t_end`` (on
+its boundary both shares grow, and κ only grows inside it), and at ``t_end`` logit(x_R) ≥
+logit(x_R(t)) + κ_A (t_end − t) (y likewise). The start is stopped when these lower bounds
+already put it in the class the estimator would find at ``t_end``: for a class inside the
+cooperative mask, x_R y_C ≥ ``threshold`` (the cooperative weight is at least x_R y_C); for a
+class outside it, x_R, y_C ≥ ``threshold`` and 1 − x_R y_C < ``threshold`` (so it cannot also
+be cooperative). Every other start is integrated to ``t_end`` and classified from its end
+state, as before. (The weak strategies matter for repeated play without noise: on the face of
+AllC, Grim, TFT, WSLS every profile pays the same, and AllD beats the face only against AllC,
+whose share relative to the reciprocators never grows, Λ = 0.)
 
 Examples
 --------
@@ -42,6 +55,7 @@ Examples
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -56,57 +70,95 @@ _SLACK = 1e-9
 
 
 class Certificates(NamedTuple):
-    """Profile classes a start can be certified into: membership masks, margins and kind."""
+    """Profile classes a start can be certified into: membership masks, margins, splits into
+    strong and weak strategies (tiers: the kept ones first, then unused ones with margin 0) and kind."""
 
     rows: np.ndarray  # (K, m) bool
     cols: np.ndarray  # (K, n) bool
-    mu_a: np.ndarray  # (K,)
-    d_a: np.ndarray
-    mu_b: np.ndarray
-    d_b: np.ndarray
+    mu_a: np.ndarray  # (K, n) μ_A = g_S of each split of C (0: no such split)
+    d_a: np.ndarray  # (K,)
+    mu_b: np.ndarray  # (K, m)
+    d_b: np.ndarray  # (K,)
     kind: np.ndarray  # (K,) int: 1 cooperative, 2 elsewhere
+    weak_cols: np.ndarray  # (K, n, n) bool: W of each split (the columns of C with the smallest margins)
+    w_a: np.ndarray  # (K, n) G_A = max_{l∈W} (−g_l)
+    lam_a: np.ndarray  # (K, n) Λ_A: growth rate bound of log(y_W / y_S)
+    weak_rows: np.ndarray  # (K, m, m) bool
+    w_b: np.ndarray  # (K, m)
+    lam_b: np.ndarray  # (K, m)
+
+
+def _tiers(gain: np.ndarray, inside: np.ndarray, rival: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The splits of one side: ``gain[l]`` the margin g_l at each opposing strategy, ``inside``
+    the opposing strategies of the class, ``rival[i, l]`` the opponent's payoff when its strategy
+    l meets i. Split k puts the k inside strategies of smallest margin in W; it is kept when the
+    others all have positive margins (μ > 0), the kept ones first. None when no split is kept."""
+    size = len(gain)
+    mu, w, lam = np.zeros(size), np.zeros(size), np.zeros(size)
+    weak = np.zeros((size, size), bool)
+    order = np.flatnonzero(inside)[np.argsort(gain[inside], kind="stable")]
+    tier = 0
+    for k in range(len(order)):
+        low, high = order[:k], order[k:]
+        if gain[high].min() <= 0:
+            continue
+        mu[tier] = gain[high].min()
+        weak[tier, low] = True
+        if k:
+            w[tier] = (-gain[low]).max()
+            lam[tier] = max(0.0, (rival[:, low][:, :, None] - rival[:, high][:, None, :]).max())
+        tier += 1
+    return (mu, weak, w, lam) if tier else None
 
 
 def certificates(a: np.ndarray, b: np.ndarray, classes, threshold: float) -> Certificates:
     """The certifiable classes among ``classes`` — (rows, cols, cooperative) with rows × cols
-    wholly inside (cooperative True) or wholly outside the cooperative mask — with positive
-    margins μ_A, μ_B on the (scaled) payoffs ``a``, ``b``. Others are left out (never stopped early).
+    wholly inside (cooperative True) or wholly outside the cooperative mask — with the margins of
+    the module docstring on the (scaled) payoffs ``a``, ``b``: on each side some split into weak
+    and strong strategies, the strong ones with positive margins. Others are left out (never
+    stopped early).
 
     >>> a = np.array([[2.0, 0.0], [0.0, 1.0]])
     >>> c = certificates(a, a.T.copy(), [((0,), (0,), True)], 0.99)
-    >>> c.mu_a.tolist(), c.d_a.tolist(), c.kind.tolist()
-    ([2.0], [1.0], [1])
+    >>> c.mu_a.tolist(), c.d_a.tolist(), c.kind.tolist(), c.weak_cols[0, 0].tolist()
+    ([[2.0, 0.0]], [1.0], [1], [False, False])
     """
     m, n = a.shape
-    keep = []
+    keep, seen = [], set()
     for rows, cols, cooperative in classes:
+        if (frozenset(rows), frozenset(cols)) in seen:
+            continue  # the same class (its strategies listed in another order): the same certificate
+        seen.add((frozenset(rows), frozenset(cols)))
         if not cooperative and 1 - threshold * threshold >= threshold:
             continue  # a class outside the mask could then also count as cooperative
         r, c = np.zeros(m, bool), np.zeros(n, bool)
         r[list(rows)], c[list(cols)] = True, True
-        # Row margins: rows of R against rows outside, at the columns of C and outside them.
+        # Row margins: rows of R against rows outside, at each column (g_l) and outside C (D_A).
         if (~r).any():
-            gain = a[r][:, None, :] - a[~r][None, :, :]  # (r, k, l)
-            mu_a = float(gain[:, :, c].min())
-            d_a = float(max(0.0, (-gain[:, :, ~c]).max())) if (~c).any() else 0.0
-        else:
-            mu_a, d_a = 1.0, 0.0
+            gain = (a[r][:, None, :] - a[~r][None, :, :]).min(axis=(0, 1))  # (l,)
+            d_a = float(max(0.0, (-gain[~c]).max())) if (~c).any() else 0.0
+            side_a = _tiers(gain, c, b)
+        else:  # x_R = 1 throughout
+            side_a, d_a = _tiers(np.where(c, 1.0, 0.0), c, b), 0.0
         if (~c).any():
-            gain = b[:, c][:, :, None] - b[:, ~c][:, None, :]  # (l, c, k)
-            mu_b = float(gain[r].min())
+            gain = (b[:, c][:, :, None] - b[:, ~c][:, None, :]).min(axis=(1, 2))  # (i,)
             d_b = float(max(0.0, (-gain[~r]).max())) if (~r).any() else 0.0
+            side_b = _tiers(gain, r, a.T)
         else:
-            mu_b, d_b = 1.0, 0.0
-        if mu_a > 0 and mu_b > 0:
-            keep.append((r, c, mu_a, d_a, mu_b, d_b, 1 if cooperative else 2))
+            side_b, d_b = _tiers(np.where(r, 1.0, 0.0), r, a.T), 0.0
+        if side_a is not None and side_b is not None:
+            (mu_a, weak_c, w_a, lam_a), (mu_b, weak_r, w_b, lam_b) = side_a, side_b
+            keep.append((r, c, mu_a, d_a, mu_b, d_b, 1 if cooperative else 2, weak_c, w_a, lam_a, weak_r, w_b, lam_b))
     if not keep:
-        return Certificates(np.zeros((0, m), bool), np.zeros((0, n), bool), *(np.zeros(0) for _ in range(4)), np.zeros(0, np.int64))
-    r, c, mu_a, d_a, mu_b, d_b, kind = zip(*keep)
-    return Certificates(np.array(r), np.array(c), np.array(mu_a), np.array(d_a), np.array(mu_b), np.array(d_b), np.array(kind, np.int64))
+        rows, cols = np.zeros((0, m), bool), np.zeros((0, n), bool)
+        za, zb = np.zeros((0, n)), np.zeros((0, m))
+        return Certificates(
+            rows, cols, za, np.zeros(0), zb, np.zeros(0), np.zeros(0, np.int64), np.zeros((0, n, n), bool), za, za, np.zeros((0, m, m), bool), zb, zb
+        )
+    return Certificates(*(np.array(field) for field in zip(*keep)))
 
 
 # Dormand–Prince 5(4) tableau (Hairer, Nørsett & Wanner, Solving ODEs I, table II.5.2).
-_C = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0])
 _A = np.array(
     [
         [0.0, 0.0, 0.0, 0.0, 0.0],
@@ -160,20 +212,53 @@ def _field(a, b, u, m, n, x, y, du):  # pragma: no cover - compiled by numba
         du[m + j] -= mean
 
 
-def _certified(x, y, t, t_end, rows, cols, mu_a, d_a, mu_b, d_b, kind, threshold):  # pragma: no cover - compiled by numba
-    """The kind (1, 2) of the first class the state is certified into at ``t_end``, else 0."""
-    for k in range(len(kind)):
+def _margin(shares, cert, k, start, horizon):  # pragma: no cover - compiled by numba
+    """μ̃ of the module docstring for class ``k``, the largest over the kept splits of one side,
+    stored in row k of ``cert`` from column ``start`` (layout: :func:`_kernel_form`); -1.0 when no
+    split proves a positive margin."""
+    size = len(shares)
+    best = -1.0
+    for tier in range(int(cert[k, start])):
+        at = start + 1 + tier * (4 + 2 * size)
+        mu, w, lam = cert[k, at], cert[k, at + 1], cert[k, at + 2]
+        if cert[k, at + 3] == 0.0:  # no weak strategies
+            if mu > best:
+                best = mu
+            continue
+        in_weak = 0.0
+        in_strong = 0.0
+        for j in range(size):
+            in_weak += shares[j] * cert[k, at + 4 + j]
+            in_strong += shares[j] * cert[k, at + 4 + size + j]
+        if (in_weak <= 0.0 and lam > 0.0) or in_strong <= 0.0:
+            continue  # an underflown share (times a growth factor): nothing proven
+        ratio = in_weak / in_strong * np.exp(lam * horizon)
+        if ratio * w >= mu:
+            continue
+        value = (mu - ratio * w) / (1.0 + ratio)
+        if value > best:
+            best = value
+    return best
+
+
+def _certified(x, y, t, t_end, cert, threshold):  # pragma: no cover - compiled by numba
+    """The kind (1, 2) of the first class the state is certified into at ``t_end``, else 0
+    (``cert``: one row per class, :func:`_kernel_form`)."""
+    m, n = len(x), len(y)
+    for k in range(cert.shape[0]):
         out_x = 0.0
-        for i in range(len(x)):
-            if not rows[k, i]:
-                out_x += x[i]
+        for i in range(m):
+            out_x += x[i] * cert[k, i]
         out_y = 0.0
-        for j in range(len(y)):
-            if not cols[k, j]:
-                out_y += y[j]
+        for j in range(n):
+            out_y += y[j] * cert[k, m + j]
         in_x, in_y = 1.0 - out_x, 1.0 - out_y
-        kappa_a = in_y * mu_a[k] - out_y * d_a[k]
-        kappa_b = in_x * mu_b[k] - out_x * d_b[k]
+        margin_a = _margin(y, cert, k, m + n + 3, t_end - t)
+        margin_b = _margin(x, cert, k, m + n + 4 + n * (4 + 2 * n), t_end - t)
+        if margin_a <= 0.0 or margin_b <= 0.0:
+            continue
+        kappa_a = in_y * margin_a - out_y * cert[k, m + n]
+        kappa_b = in_x * margin_b - out_x * cert[k, m + n + 1]
         if kappa_a <= _SLACK or kappa_b <= _SLACK or in_x <= 0.0 or in_y <= 0.0:
             continue
         # Lower bounds of x_R, y_C at t_end from the growth of their logits.
@@ -181,7 +266,7 @@ def _certified(x, y, t, t_end, rows, cols, mu_a, d_a, mu_b, d_b, kind, threshold
         gy = np.log(out_y / in_y) - kappa_b * (t_end - t) if out_y > 0.0 else -np.inf
         end_x = 1.0 / (1.0 + np.exp(gx))
         end_y = 1.0 / (1.0 + np.exp(gy))
-        if kind[k] == 1:
+        if cert[k, m + n + 2] == 1.0:
             if end_x * end_y >= threshold + _SLACK:
                 return 1
         elif end_x >= threshold + _SLACK and end_y >= threshold + _SLACK and 1.0 - end_x * end_y < threshold - _SLACK:
@@ -189,7 +274,55 @@ def _certified(x, y, t, t_end, rows, cols, mu_a, d_a, mu_b, d_b, kind, threshold
     return 0
 
 
-def _ends_python(a, b, u0, t_end, rows, cols, mu_a, d_a, mu_b, d_b, kind, threshold, rtol, atol, ca, cc, b5, e, label, xs, ys):  # pragma: no cover
+def _one_start(a, b, u, t_end, cert, threshold, rtol, atol, ca, b5, e, k, w, new, x, y):  # pragma: no cover
+    """Integrate one start from the logits ``u`` (overwritten by the last state) and return its
+    certified kind (0: integrated to ``t_end``); ``x``, ``y`` hold its last shares. ``k``, ``w``,
+    ``new`` are scratch space of shapes (7, m + n), (m + n,), (m + n,)."""
+    m, n = a.shape
+    dim = m + n
+    t = 0.0
+    h = 0.05
+    _field(a, b, u, m, n, x, y, k[0])
+    done = _certified(x, y, t, t_end, cert, threshold)
+    while done == 0 and t < t_end:
+        if t + h > t_end:
+            h = t_end - t
+        for stage in range(1, 6):
+            for i in range(dim):
+                v = u[i]
+                for q in range(stage):
+                    v += h * ca[stage, q] * k[q, i]
+                w[i] = v
+            _field(a, b, w, m, n, x, y, k[stage])
+        for i in range(dim):
+            v = u[i]
+            for q in range(6):
+                v += h * b5[q] * k[q, i]
+            new[i] = v
+        _field(a, b, new, m, n, x, y, k[6])
+        err = 0.0
+        for i in range(dim):
+            v = 0.0
+            for q in range(7):
+                v += e[q] * k[q, i]
+            sc = atol + rtol * max(abs(u[i]), abs(new[i]))
+            err += (h * v / sc) ** 2
+        err = np.sqrt(err / dim)
+        if err <= 1.0:
+            t += h
+            for i in range(dim):
+                u[i] = new[i]
+                k[0, i] = k[6, i]
+            done = _certified(x, y, t, t_end, cert, threshold)
+            factor = 10.0 if err == 0.0 else min(10.0, 0.9 * err**-0.2)
+        else:
+            factor = max(0.2, 0.9 * err**-0.2)
+        h *= factor
+    _field(a, b, u, m, n, x, y, k[6])
+    return done
+
+
+def _ends(a, b, u0, t_end, cert, threshold, rtol, atol, ca, b5, e, label, xs, ys):  # pragma: no cover
     count, dim = u0.shape
     m, n = a.shape
     k = np.zeros((7, dim))
@@ -201,46 +334,7 @@ def _ends_python(a, b, u0, t_end, rows, cols, mu_a, d_a, mu_b, d_b, kind, thresh
     for s in range(count):
         for i in range(dim):
             u[i] = u0[s, i]
-        t = 0.0
-        h = 0.05
-        _field(a, b, u, m, n, x, y, k[0])
-        done = _certified(x, y, t, t_end, rows, cols, mu_a, d_a, mu_b, d_b, kind, threshold)
-        while done == 0 and t < t_end:
-            if t + h > t_end:
-                h = t_end - t
-            for stage in range(1, 6):
-                for i in range(dim):
-                    v = u[i]
-                    for q in range(stage):
-                        v += h * ca[stage, q] * k[q, i]
-                    w[i] = v
-                _field(a, b, w, m, n, x, y, k[stage])
-            for i in range(dim):
-                v = u[i]
-                for q in range(6):
-                    v += h * b5[q] * k[q, i]
-                new[i] = v
-            _field(a, b, new, m, n, x, y, k[6])
-            err = 0.0
-            for i in range(dim):
-                v = 0.0
-                for q in range(7):
-                    v += e[q] * k[q, i]
-                sc = atol + rtol * max(abs(u[i]), abs(new[i]))
-                err += (h * v / sc) ** 2
-            err = np.sqrt(err / dim)
-            if err <= 1.0:
-                t += h
-                for i in range(dim):
-                    u[i] = new[i]
-                    k[0, i] = k[6, i]
-                done = _certified(x, y, t, t_end, rows, cols, mu_a, d_a, mu_b, d_b, kind, threshold)
-                factor = 10.0 if err == 0.0 else min(10.0, 0.9 * err**-0.2)
-            else:
-                factor = max(0.2, 0.9 * err**-0.2)
-            h *= factor
-        label[s] = done
-        _field(a, b, u, m, n, x, y, k[6])
+        label[s] = _one_start(a, b, u, t_end, cert, threshold, rtol, atol, ca, b5, e, k, w, new, x, y)
         for i in range(m):
             xs[s, i] = x[i]
         for j in range(n):
@@ -253,11 +347,14 @@ def _compiled():  # the compiled integrator, or the plain Python one
     try:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency
-        return _ends_python
+        return _ends
     jit = numba.njit(cache=True, nogil=True)
-    global _field, _certified
-    _field, _certified = jit(_field), jit(_certified)
-    return jit(_ends_python)
+    global _field, _margin, _certified, _one_start
+    _field, _one_start = jit(_field), jit(_one_start)
+    # Inlined where they are called: no call (and no reference counting of their arrays) per step.
+    inline = numba.njit(cache=True, nogil=True, inline="always")
+    _margin, _certified = inline(_margin), inline(_certified)
+    return jit(_ends)
 
 
 def end_states(
@@ -282,27 +379,55 @@ def end_states(
     label = np.zeros(count, np.int64)
     xs, ys = np.empty((count, m)), np.empty((count, n))
     kernel = _compiled()
-    kernel(
-        np.ascontiguousarray(a, float),
-        np.ascontiguousarray(b, float),
-        np.ascontiguousarray(u0, float),
-        float(t_end),
-        classes.rows,
-        classes.cols,
-        classes.mu_a,
-        classes.d_a,
-        classes.mu_b,
-        classes.d_b,
-        classes.kind,
-        float(threshold),
-        rtol,
-        atol,
-        _A,
-        _C,
-        _B5,
-        _E,
-        label,
-        xs,
-        ys,
-    )
+    a, b, u0 = np.ascontiguousarray(a, float), np.ascontiguousarray(b, float), np.ascontiguousarray(u0, float)
+    fixed = (_kernel_form(classes), float(threshold), rtol, atol, _A, _B5, _E)
+    chunks = iter(range(0, count, _CHUNK))  # handed out one at a time (next() on a range iterator is atomic under the GIL)
+
+    def work() -> None:
+        for lo in chunks:
+            hi = min(count, lo + _CHUNK)
+            kernel(a, b, u0[lo:hi], float(t_end), *fixed, label[lo:hi], xs[lo:hi], ys[lo:hi])
+
+    pool = _pool() if kernel is not _ends and count > _CHUNK else None
+    helper = pool.submit(work) if pool is not None else None
+    work()
+    if helper is not None and not helper.cancel():  # never started (a busy helper, a forked child): nothing to wait for
+        helper.result()
     return label, xs, ys
+
+
+def _kernel_form(c: Certificates) -> np.ndarray:
+    """The certificates as the compiled code reads them: one float row per class (one array, no
+    reference counting of many in the hot loop) — the outside masks of rows (m) and columns (n)
+    as 0/1 (a sum over a mask is then the same sum without branches), D_A, D_B, the kind, then
+    for the row's side the number of kept splits and, per split, μ, G, Λ, |W| and the masks of
+    W and S (n each), then the column's side likewise (m each).
+
+    >>> a = np.array([[2.0, 0.0], [0.0, 1.0]])
+    >>> _kernel_form(certificates(a, a.T.copy(), [((0,), (0,), True)], 0.99))[0, :8].tolist()
+    [0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    """
+
+    def side(inside, mu, weak, w, lam):
+        count, size = inside.shape
+        strong = inside[:, None, :] & ~weak
+        tiers = np.concatenate([mu[..., None], w[..., None], lam[..., None], weak.sum(axis=2)[..., None], weak, strong], axis=2)
+        return np.concatenate([(mu > 0).sum(axis=1)[:, None], tiers.reshape(count, size * (4 + 2 * size))], axis=1)
+
+    head = [~c.rows, ~c.cols, c.d_a[:, None], c.d_b[:, None], c.kind[:, None]]
+    rows = np.concatenate(
+        [*(part.astype(float) for part in head), side(c.cols, c.mu_a, c.weak_cols, c.w_a, c.lam_a), side(c.rows, c.mu_b, c.weak_rows, c.w_b, c.lam_b)], axis=1
+    )
+    return np.ascontiguousarray(rows)
+
+
+#: Starts per chunk of :func:`end_states`. Chunks are taken by whichever thread is free (the
+#: caller's and one helper), each start integrated on its own: the numbers never depend on the
+#: threads or their scheduling, and a busy second core costs nothing but the wait for one chunk.
+_CHUNK = 128
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    """One helper thread for :func:`end_states` (the compiled kernel releases the GIL)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="basin")
