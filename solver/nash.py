@@ -400,6 +400,8 @@ def _auto(game: Game) -> EquilibriumSet:
         return equilibria(game, method="nashpy")
     if game._integral:
         rows = integer_equilibria(game.row_payoffs, game.col_payoffs)
+        if rows is False:  # proven degenerate: the exact enumeration (screened) decides ties and continua
+            return _from_exact(game, screened_extreme_equilibria(*game.exact))
         if rows is not None:  # already in the stable order
             k = m + n
             default = game.cooperation.tolist() == _default_cooperation(m, n)  # then x @ C @ y is x₀y₀ exactly

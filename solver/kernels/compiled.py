@@ -1,4 +1,4 @@
-"""The compiled loops of the support kernel (numba): float bases, exact small supports in int64.
+"""The compiled loops of the support kernel (numba): float bases, small bases exactly in int64.
 
 Imported lazily by :mod:`solver.kernels.support` (importing numba costs about 0.3 s); the
 functions are compiled on first use and cached on disk.
@@ -7,14 +7,15 @@ functions are compiled on first use and cached on disk.
   clearly a nondegenerate vertex (1) and unclear (2) — the float classification with its
   error band described in :mod:`solver.kernels.support`.
 * :func:`integer_equilibria` does the nondegenerate enumeration of a game with integer
-  payoffs in one call: both polytopes' bases classified, and every equilibrium with supports of
-  size k ≤ 3 solved EXACTLY in int64 by Cramer's rule (k ≤ 3 cofactor determinants) and checked
-  exactly (every coordinate > 0, every tight constraint = 1 and every other < 1, compared as
-  integers); its floats are one correctly rounded division of two integers below 2⁵³, so they
-  are the exact enumeration's numbers. The payoffs are bounded (|entries| ≤ :data:`SMALL`
-  after the shift) so that no integer reaches 2⁵³. Anything else — an unclear basis, a larger
-  support, larger payoffs, an exact check that disagrees with the floats — is left to the
-  Python integers of :mod:`solver.kernels.support`.
+  payoffs in one call. Every basis of size k ≤ 3 is decided EXACTLY in int64 by Cramer's rule
+  (k ≤ 3 cofactor determinants): no vertex (singular, a negative coordinate or a violated
+  constraint), a nondegenerate vertex, or a feasible point with a zero coordinate or an extra
+  tight constraint — then the game is degenerate and is handed back. Larger bases get the
+  float classification. Each equilibrium with supports of size ≤ 3 is thus solved exactly; its
+  floats are one correctly rounded division of two integers below 2⁵³, so they are the exact
+  enumeration's numbers. The payoffs are bounded (entries ≤ :data:`SMALL` after the shift) so
+  that no integer reaches 2⁵³. Anything else — an unclear or degenerate basis, a larger
+  support, larger payoffs — is left to the Python integers of :mod:`solver.kernels.support`.
 
 Examples
 --------
@@ -135,18 +136,18 @@ def _det(S, k):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _exact_vertex(M, tight, free, b, k, S, T, nums):  # pragma: no cover - compiled
-    """Solve basis ``b`` of {z ≥ 0, Mz ≤ 1} (integer M) exactly by Cramer's rule; nums holds the
-    numerators over the returned denominator > 0. Returns 0 when the point is not a
-    nondegenerate vertex with exactly these tight constraints (the caller then distrusts the
-    floats)."""
+def _exact_status(M, tight, free, b, k, S, T, nums):  # pragma: no cover - compiled
+    """The exact status of basis ``b`` (size k ≤ 3) of {z ≥ 0, Mz ≤ 1}, integer M, by Cramer's
+    rule: (0, 0) no vertex (singular or infeasible), (1, den) a nondegenerate vertex with
+    ``nums``/den, (3, 0) a feasible point with a zero coordinate or an extra tight constraint
+    (the game is degenerate)."""
     for i in range(k):
         for j in range(k):
             S[i, j] = M[tight[b, i], free[b, j]]
     det = _det(S, k)
     if det == 0:
-        return 0
-    for c in range(k):  # column c replaced by the right-hand side of ones
+        return 0, 0
+    for c in range(k):
         for i in range(k):
             for j in range(k):
                 T[i, j] = 1 if j == c else S[i, j]
@@ -155,21 +156,28 @@ def _exact_vertex(M, tight, free, b, k, S, T, nums):  # pragma: no cover - compi
         det = -det
         for c in range(k):
             nums[c] = -nums[c]
+    zero = False
     for c in range(k):
-        if nums[c] <= 0:
-            return 0
-    r = M.shape[0]
-    for row in range(r):
+        if nums[c] < 0:
+            return 0, 0
+        if nums[c] == 0:
+            zero = True
+    extra = False
+    t = 0  # the tight rows, in increasing order
+    for row in range(M.shape[0]):
+        if t < k and tight[b, t] == row:
+            t += 1
+            continue
         load = 0
         for j in range(k):
             load += M[row, free[b, j]] * nums[j]
-        tight_here = False
-        for i in range(k):
-            if tight[b, i] == row:
-                tight_here = True
-        if (tight_here and load != det) or (not tight_here and load >= det):
-            return 0
-    return det
+        if load > det:
+            return 0, 0
+        if load == det:
+            extra = True
+    if zero or extra:
+        return 3, 0
+    return 1, det
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -197,8 +205,9 @@ def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
     larger than 3, payoffs too large for int64 to stay below 2⁵³; the rest of that row is
     NaN). Without such rows, the rows are in the order of :func:`solver.equilibria`.
 
-    −1 when some basis is unclear or an exact check contradicts the floats, −2 when there are
-    more equilibria than ``out`` has rows: the caller then takes the Python path."""
+    −1 when some basis is unclear, −2 when there are more equilibria than ``out`` has rows: the
+    caller then takes the Python path; −3 when a basis decided exactly proves the game
+    degenerate."""
     m, n = a.shape
     low_a, low_b = a.min(), b.min()
     top_a, top_b = a.max() - low_a + 1.0, b.max() - low_b + 1.0
@@ -224,12 +233,20 @@ def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
     waiting = 0
     for basis in range(ri.shape[0]):
         k = size[basis]
-        p = _classify(bt_f, cj, ri, basis, k, S, z)  # P: columns J tight, x_I free
-        if p == 2:
-            return -1
-        q = _classify(a_f, ri, cj, basis, k, S, z)  # Q: rows I tight, y_J free
-        if q == 2:
-            return -1
+        if k <= 3 and small:  # decided exactly in int64: no float band at all
+            p, xd = _exact_status(bt_pos, cj, ri, basis, k, Si, Ti, xn)  # P: columns J tight, x_I free
+            if p == 3:
+                return -3
+            q, yd = _exact_status(a_pos, ri, cj, basis, k, Si, Ti, yn)  # Q: rows I tight, y_J free
+            if q == 3:
+                return -3
+        else:
+            p = _classify(bt_f, cj, ri, basis, k, S, z)
+            if p == 2:
+                return -1
+            q = _classify(a_f, ri, cj, basis, k, S, z)
+            if q == 2:
+                return -1
         if p != 1 or q != 1:
             continue
         if count == out.shape[0]:
@@ -242,10 +259,6 @@ def integer_equilibria(a, b, ri, cj, size, out):  # pragma: no cover - compiled
             count += 1
             continue
         out[count, m + n + 2] = -1.0
-        xd = _exact_vertex(bt_pos, cj, ri, basis, k, Si, Ti, xn)
-        yd = _exact_vertex(a_pos, ri, cj, basis, k, Si, Ti, yn)
-        if xd == 0 or yd == 0:
-            return -1
         sx, sy = 0, 0
         for t in range(k):
             sx += xn[t]

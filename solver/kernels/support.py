@@ -187,20 +187,22 @@ def _sized_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ri, cj, real.sum(axis=1)
 
 
-def integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] | None:
+def integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] | bool | None:
     """:func:`nondegenerate_equilibria` of an integer game, compiled, or None.
 
     For float matrices holding integers below 2⁵³ (:class:`games.Game` checks this of its exact
     payoffs): every basis classified as in :func:`nondegenerate_equilibria` and every
     equilibrium with supports of size ≤ 3 solved and checked exactly in int64, in one call of
     :func:`solver.kernels.compiled.integer_equilibria`; larger supports are solved and checked
-    here in Python integers (:func:`_exact_vertex`). None whenever that does not settle the
-    game — numba missing, an unclear basis, a degenerate vertex, more than :data:`MAX_LISTED`
-    equilibria — and the caller takes :func:`nondegenerate_equilibria`.
+    here in Python integers (:func:`_exact_vertex`). False when a basis decided exactly proves
+    the game degenerate (the caller takes the exact enumeration); None whenever the call does
+    not settle the game — numba missing, an unclear basis, a degenerate vertex found in Python,
+    more than :data:`MAX_LISTED` equilibria — and the caller takes
+    :func:`nondegenerate_equilibria`.
 
     Returns
     -------
-    list of list or None
+    list of list, False or None
         One row per equilibrium, in the order of :func:`solver.equilibria`: x (m entries),
         y (n entries), then both payoffs, each rounded once from its exact rational (and a
         last entry, −1).
@@ -219,6 +221,8 @@ def integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] | None
     ri, cj, size = _sized_bases(m, n)
     out = np.empty((MAX_LISTED, m + n + 3))
     count = kernels.integer_equilibria(a, b, ri, cj, size, out)
+    if count == -3:
+        return False
     if count < 0:
         return None
     rows = out[:count].tolist()
