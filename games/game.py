@@ -227,7 +227,8 @@ class Game:
             _labels(strategies[0], a.shape[0], "row player"),
             _labels(strategies[1], a.shape[1], "column player"),
         )
-        if self.cooperation is None:
+        plain = self.cooperation is None  # the default matrix: 1 at (C, C), 0 elsewhere
+        if plain:
             coop = np.zeros(a.shape)
             coop[0, 0] = 1.0
         else:
@@ -237,6 +238,10 @@ class Game:
             if np.any(coop < 0) or np.any(coop > 1):
                 raise ValueError("cooperation matrix entries must lie in [0, 1]")
         coop.setflags(write=False)
+        if not plain:
+            plain = bool(coop[0, 0] == 1.0 and np.count_nonzero(coop) == 1)
+        # With the default cooperation matrix, x @ C @ y is x₀y₀ exactly (solver.nash uses this).
+        object.__setattr__(self, "_plain_cooperation", plain)
         if self.cooperative is None:
             mask = coop >= 1.0 - 1e-12
         else:

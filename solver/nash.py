@@ -39,7 +39,6 @@ import math
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -382,7 +381,7 @@ def _two_by_two(game: Game) -> EquilibriumSet:
     """A 2×2 game by the closed forms of :func:`solver.kernels.fast2x2.exact_2x2` (integers,
     each number rounded once): the exact enumeration's set, verdicts and notes."""
     found, degenerate, continuum = exact_2x2(*game.exact)
-    if game.cooperation.tolist() == _default_cooperation(2, 2):  # x @ C @ y is x₀y₀ exactly
+    if game._plain_cooperation:  # x @ C @ y is x₀y₀ exactly
         result = tuple([_equilibrium(x, y, u, x[0] * y[0]) for x, y, u in found])
     else:
         result = tuple([_equilibrium(x, y, u, game.expected_cooperation(x, y)) for x, y, u in found])
@@ -404,7 +403,7 @@ def _auto(game: Game) -> EquilibriumSet:
             return _from_exact(game, screened_extreme_equilibria(*game.exact))
         if rows is not None:  # already in the stable order
             k = m + n
-            default = game.cooperation.tolist() == _default_cooperation(m, n)  # then x @ C @ y is x₀y₀ exactly
+            default = game._plain_cooperation  # then x @ C @ y is x₀y₀ exactly
             result = []
             for r in rows:
                 e = _new(Equilibrium)
@@ -422,7 +421,7 @@ def _auto(game: Game) -> EquilibriumSet:
 
 def _build(game: Game, found: list, m: int, n: int) -> EquilibriumSet:
     """The equilibrium set of a nondegenerate game from its (row, col, payoffs), in order."""
-    default = game.cooperation.tolist() == _default_cooperation(m, n)  # then x @ C @ y is x₀y₀ exactly
+    default = game._plain_cooperation  # then x @ C @ y is x₀y₀ exactly
     result = []
     for x, y, u in found:
         e = _new(Equilibrium)
@@ -432,12 +431,6 @@ def _build(game: Game, found: list, m: int, n: int) -> EquilibriumSet:
     out = _new(EquilibriumSet)
     out.__dict__.update(game=game, equilibria=result, degenerate=False, continuum=False, method=_SUPPORT, missed_by_nashpy=0, notes=())
     return out
-
-
-@lru_cache(maxsize=128)
-def _default_cooperation(m: int, n: int) -> list[list[float]]:
-    """The default cooperation matrix as nested lists: 1 at (C, C), 0 elsewhere."""
-    return [[1.0 if (i, j) == (0, 0) else 0.0 for j in range(n)] for i in range(m)]
 
 
 def _fast_2x2(game: Game) -> EquilibriumSet:

@@ -226,7 +226,7 @@ def integer_equilibria(a: np.ndarray, b: np.ndarray) -> list[list[float]] | bool
     if count < 0:
         return None
     rows = out[:count].tolist()
-    if all(row[-1] < 0 for row in rows):
+    if not rows or rows[-1][-1] < 0:  # rows left to Python come last (bases by size), if any
         return rows
     waiting = [t for t, row in enumerate(rows) if row[-1] >= 0]
     a_int, b_int = a.astype(np.int64).tolist(), b.astype(np.int64).tolist()

@@ -222,3 +222,18 @@ def test_compiled_int64_path_settles_most_small_games():
         settled += integer_equilibria(game.row_payoffs, game.col_payoffs) is not None
         same_as_exact(game)
     assert settled >= 270
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=st.sampled_from([(2, 2), (3, 3), (2, 4), (4, 3)]), seed=st.integers(0, 2**32 - 1), kind=st.sampled_from(["random", "default given", "one corner"]))
+def test_cooperation_matrix_values_equal_the_exact_path(shape, seed, kind):
+    # The fast paths take x₀·y₀ as the expected cooperation when the matrix is the default one
+    # (given or not); any other matrix goes through game.expected_cooperation, as the exact path.
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, 20, shape), rng.integers(0, 20, shape)
+    if kind == "random":
+        cooperation = rng.random(shape)
+    else:
+        cooperation = np.zeros(shape)
+        cooperation[(0, 0) if kind == "default given" else (-1, -1)] = 1.0
+    same_as_exact(Game(a, b, cooperation=cooperation))
