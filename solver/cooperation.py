@@ -243,24 +243,17 @@ def stability(game: Game, *, basin: bool = True, basin_samples: int = DEFAULT_SA
 
 
 def report_from_batch(game: Game, solved: Solved2x2, k: int, basin: Basin | None = None) -> CooperationReport:
-    """The :class:`CooperationReport` of game ``k`` of a :func:`~solver.kernels.fast2x2.solve_2x2` batch, with ``basin`` if given."""
-    eqs = []
-    for i in range(int(solved.count[k])):
-        p, q = float(solved.p[k, i]), float(solved.q[k, i])
-        x, y = (p, 1.0 - p), (q, 1.0 - q)
-        payoffs = (float(solved.payoffs[k, i, 0]), float(solved.payoffs[k, i, 1]))
-        eqs.append(Equilibrium(row=x, col=y, payoffs=payoffs, cooperation=p * q))
-    notes = []
-    if solved.continuum[k]:
-        notes.append("the equilibria form a continuum; the listed ones are its extreme points")
-    elif solved.degenerate[k]:
-        notes.append("the game is degenerate (a mixed strategy has more pure best responses than its support size)")
+    """The :class:`CooperationReport` of game ``k`` of a :func:`~solver.kernels.fast2x2.solve_2x2`
+    batch, with ``basin`` if given: the batch's exact decisions (level and flags), and the
+    equilibria of :func:`~solver.nash.equilibria` (the exact closed forms; the batch's floats
+    come from float gaps and may differ from the exact values in the last digits)."""
+    eq_set = equilibria(game)
+    notes = list(eq_set.notes)
     A, B = game.exact
     if solved.strict[k] and A[1][1] > A[0][1] and B[1][1] > B[1][0]:  # (D, D) strict too: as stability() notes a tie
         mine, theirs = _risk_products(game, (0, 0), (1, 1))
         if mine == theirs:
             notes.append("risk dominance between (0, 0) and (1, 1) is an exact tie")
-    eq_set = EquilibriumSet(game, tuple(eqs), bool(solved.degenerate[k]), bool(solved.continuum[k]), "vectorized 2×2 vertex enumeration", notes=tuple(notes))
     return CooperationReport(
         nash=bool(solved.nash[k]),
         strict=bool(solved.strict[k]),

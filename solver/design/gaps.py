@@ -164,6 +164,13 @@ def _needs(who: str, parameter: str, upper: bool, closed: bool, value: float, gi
     return f"{'' if who.startswith('both') else 'the '}{who} {verb} {parameter} {sign} {fmt(value)}"
 
 
+def _same(x: float, y: float) -> bool:
+    """Whether two governments' bounds are one number for the message ("both governments need
+    … > x"): equal to 10⁻⁹ relative, so that float noise in the gaps (a threshold of 34/27 read
+    from 2.9000000000000004 against 2.9) does not name one government where both have it."""
+    return abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
+
+
 def _who(names: tuple[str, str], columns: list[int]) -> str:
     """Who a bound binds: one government, or both when both have it."""
     players = {k % 2 for k in columns}
@@ -241,11 +248,11 @@ def solve_gaps(
     for i in np.flatnonzero(crossed):
         parts = []
         if lower_who[i] >= 0 and lower[i] >= low[i]:
-            tied = [k for k, root, up, _ in bounds_by if up[i] and root[i] == lower[i]]
+            tied = [k for k, root, up, _ in bounds_by if up[i] and _same(root[i], lower[i])]
             parts.append(_needs(_who(names, tied), parameter, False, bool(lower_closed[i]), lower[i], False))
         if upper_who[i] >= 0 and upper[i] <= high[i]:
             gives = payer is not None and upper_who[i] % 2 == payer
-            tied = [k for k, root, _, down in bounds_by if down[i] and root[i] == upper[i]]
+            tied = [k for k, root, _, down in bounds_by if down[i] and _same(root[i], upper[i])]
             parts.append(_needs(_who(names, tied), parameter, True, bool(upper_closed[i]), upper[i], gives))
         both = len(parts) == 2 and lower[i] <= high[i] and upper[i] >= low[i]
         in_range[i] = not both

@@ -249,7 +249,8 @@ def _analytic_repeated(game, others, mechanism, parameter, target, bounds) -> _F
     thresholds = grim_trigger_threshold(stage)
     who = int(np.argmax(thresholds))
     delta, closed = float(thresholds[who]), target == "weak"
-    needs = "both governments need" if thresholds[0] == thresholds[1] else f"the {('row', 'column')[who]} government needs"
+    tied = abs(thresholds[0] - thresholds[1]) <= 1e-9 * max(1.0, abs(thresholds[0]), abs(thresholds[1]))  # as solver.design.gaps._same
+    needs = "both governments need" if tied else f"the {('row', 'column')[who]} government needs"
     low, high, open_low, open_high = bounds
     if delta > high or (delta == high and not (closed and not open_high)):
         reason = f"{needs} discount {'≥' if closed else '>'} {fmt(delta)}"

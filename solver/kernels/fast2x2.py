@@ -187,11 +187,12 @@ def solve_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, payoffs: bool = True) -> So
             scale = np.maximum(np.maximum(spread_a, spread_b), 1.0)
             band = BAND * scale
             dr, dc = g1r - g2r, g1c - g2c  # r₁ and c₁: p* = −c₀/c₁ with c₀ = a₂꜀
-            mine, theirs = g1r * g1c, g2r * g2c
-            near = np.abs(g1r) <= band
-            for x in (g1c, g2r, g2c, dr, dc):
-                near |= np.abs(x) <= band
-            near |= np.abs(mine - theirs) <= band * scale
+            with np.errstate(over="ignore", invalid="ignore"):  # huge payoffs: the products overflow
+                mine, theirs = g1r * g1c, g2r * g2c
+                near = np.abs(g1r) <= band
+                for x in (g1c, g2r, g2c, dr, dc):
+                    near |= np.abs(x) <= band
+                near |= ~(np.abs(mine - theirs) > band * scale) & np.isfinite(scale)  # an overflowing product (NaN) is near
             s1r, s2r, s1c, s2c = g1r > 0, g2r > 0, g1c > 0, g2c > 0
             e11 = s1c & s1r
             e10 = s2r & ~s1c
@@ -428,7 +429,7 @@ def exact_2x2(A, B) -> tuple[list[Pair2x2], bool, bool]:
             found.append((_D, _D, (a[3] / la, b[3] / lb)))
         if (r0 > 0) is not (r1 > 0) and (c0 > 0) is not (c1 > 0):  # p* = c₁/(c₁ − c₀), q* = r₁/(r₁ − r₀)
             pd, qd = c1 - c0, r1 - r0
-            u = ((a[0] * r1 - a[1] * r0) / (qd * la), (b[0] * c1 - b[2] * c0) / (pd * lb))
+            u = ((a[0] * r1 - a[1] * r0) / (qd * la) + 0.0, (b[0] * c1 - b[2] * c0) / (pd * lb) + 0.0)  # + 0.0: never −0.0
             found.append(((c1 / pd, -c0 / pd), (r1 / qd, -r0 / qd), u))
         return found, False, False
     pairs, values, degenerate, continuum = _closed_forms(a, la, b, lb)
@@ -480,7 +481,7 @@ def solve_single(A: npt.ArrayLike, B: npt.ArrayLike) -> Single2x2:
         or abs(a2c) <= band
         or abs(a1r - a2r) <= band
         or abs(a1c - a2c) <= band
-        or abs(mine - theirs) <= band * scale
+        or (not abs(mine - theirs) > band * scale and math.isfinite(scale))  # an overflowing product (NaN) is near
     ):
         return Single2x2(*_exact_decision(a4, b4), True)
     # Outside the band no label is within the tolerance: the gaps' signs give the labels.
@@ -757,11 +758,15 @@ def levels_2x2(A: npt.ArrayLike, B: npt.ArrayLike, *, exact: bool = True) -> np.
         np.logical_or(near, np.less_equal(np.abs(x, out=x), band, out=hit), out=near)
         np.subtract(g1c, g2c, out=x)
         np.logical_or(near, np.less_equal(np.abs(x, out=x), band, out=hit), out=near)
-        np.multiply(g1r, g1c, out=x)  # mine
-        np.multiply(g2r, g2c, out=y)  # theirs
-        np.multiply(band, scale, out=band)
-        np.subtract(x, y, out=scale)
-        np.logical_or(near, np.less_equal(np.abs(scale, out=scale), band, out=hit), out=near)
+        finite = np.isfinite(scale)  # finite payoffs (NaN or infinite ones keep the signs' answer)
+        with np.errstate(over="ignore", invalid="ignore"):  # huge payoffs: the products overflow
+            np.multiply(g1r, g1c, out=x)  # mine
+            np.multiply(g2r, g2c, out=y)  # theirs
+            np.multiply(band, scale, out=band)
+            np.subtract(x, y, out=scale)
+            np.greater(np.abs(scale, out=scale), band, out=hit)  # not clearly apart (an overflowing product: NaN) is near
+        np.logical_not(hit, out=hit)
+        np.logical_or(near, np.logical_and(hit, finite, out=hit), out=near)
         # outside the band: signs decide (code = 5 − 4·strict + strict·dd·(1 + [mine ≤ theirs]) − dominant)
         np.logical_and(np.greater(g1r, 0.0, out=u), np.greater(g1c, 0.0, out=hit), out=u)  # strict
         np.logical_and(np.less(g2r, 0.0, out=v), np.less(g2c, 0.0, out=hit), out=v)  # (D, D) strict

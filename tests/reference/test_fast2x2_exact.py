@@ -227,3 +227,21 @@ def test_frame_rows_equal_the_single_game_path():
                 assert values == (single.p[i], single.q[i], *single.payoffs[i])
             else:
                 assert all(np.isnan(v) for v in values)
+
+
+def test_overflowing_risk_products_are_decided_exactly():
+    # Payoffs near 1e160: the risk-dominance products overflow in floats (inf − inf is NaN);
+    # every fast path must send the game to the exact decision, which says risk-dominant
+    # ((2e160)² > (1e160)²), as stability() does.
+    from games import Game
+    from solver import stability
+    from solver.design.ties import tie_levels
+    from solver.kernels.fast2x2 import levels_2x2
+
+    for top in (2e160, 1.5e154, 3e200):
+        A = np.array([[top, 0.0], [0.0, top / 2]])
+        B = A.T.copy()
+        expected = stability(Game(A, B), basin=False).level
+        assert expected == "risk-dominant"
+        assert solve_2x2(A, B).level[0] == solve_single(A, B).level == expected
+        assert LEVELS[levels_2x2(A, B)[0]] == LEVELS[tie_levels(A[None], B[None])[0]] == expected

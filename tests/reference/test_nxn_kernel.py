@@ -24,8 +24,9 @@ from solver.kernels.support import _bases, _compiled, _status_numpy, integer_equ
 
 
 def key(eqs):
-    """Everything a caller sees in an EquilibriumSet, except the method label."""
-    return ([(e.row, e.col, e.payoffs, e.cooperation) for e in eqs], eqs.degenerate, eqs.continuum, eqs.notes)
+    """Everything a caller sees in an EquilibriumSet, except the method label, as text (so that
+    −0.0 and 0.0, which compare equal, differ as they do in the JSON)."""
+    return repr(([(e.row, e.col, e.payoffs, e.cooperation) for e in eqs], eqs.degenerate, eqs.continuum, eqs.notes))
 
 
 def same_as_exact(game):
@@ -237,3 +238,10 @@ def test_cooperation_matrix_values_equal_the_exact_path(shape, seed, kind):
         cooperation = np.zeros(shape)
         cooperation[(0, 0) if kind == "default given" else (-1, -1)] = 1.0
     same_as_exact(Game(a, b, cooperation=cooperation))
+
+
+def test_no_negative_zero_payoffs():
+    # 0 / (negative integer) is −0.0 in Python: the closed forms must print 0.0 as the exact path does.
+    game = Game([[1, -3], [-1, 3]], [[-2, 0], [3, -2]])
+    assert key(equilibria(game)) == key(equilibria(game, method="exact"))
+    assert "-0.0" not in repr([e.payoffs for e in equilibria(game)])
