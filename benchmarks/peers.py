@@ -50,7 +50,7 @@ BEGIN, END = "<!-- peers:begin -->", "<!-- peers:end -->"
 
 def _version(module: str) -> str:
     try:
-        return getattr(importlib.import_module(module), "__version__", "installed")
+        return str(getattr(importlib.import_module(module), "__version__", "installed")).strip('"')
     except ImportError:
         return "not installed"
 
