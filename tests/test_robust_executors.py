@@ -9,27 +9,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from scenarios import one_link as link_text
 
 from regions import dumps_scenario, load_scenario, loads_scenario
 from solver.robust.scenario import _labels, robustness
 
-CORRELATED = """
-[scenario]
-name = "named and correlated"
-[[regions]]
-id = "p"
-level = "province"
-[[regions]]
-id = "a"
-level = "county"
-parent = "p"
-[[regions]]
-id = "b"
-level = "county"
-parent = "p"
-[[links]]
-between = ["a", "b"]
-payoffs = { R = { uniform = [2.5, 3.5], name = "joint return" }, S = 0, T = { triangular = [4, 4.5, 6] }, P = 1 }
+CORRELATED = link_text("named and correlated", "{ R = { uniform = [2.5, 3.5], name = \"joint return\" }, S = 0, T = { triangular = [4, 4.5, 6] }, P = 1 }") + """
 [[mechanisms]]
 kind = "higher_level_guidance"
 name = "Guide"

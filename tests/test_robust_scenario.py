@@ -13,30 +13,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scenarios import one_link as link_text
 from scipy import stats
 
 from regions import builtin_scenarios, load_scenario, loads_scenario
 from solver.network import link_game
 from solver.robust.scenario import link_arrays, robustness
 
-ONE_LINK = """
-[scenario]
-name = "one link"
-note = "illustrative"
-[[regions]]
-id = "p"
-level = "province"
-[[regions]]
-id = "a"
-level = "county"
-parent = "p"
-[[regions]]
-id = "b"
-level = "county"
-parent = "p"
-[[links]]
-between = ["a", "b"]
-payoffs = { R = 3, S = 0, T = TEMPTATION, P = 1 }
+ONE_LINK = link_text("one link", "{ R = 3, S = 0, T = TEMPTATION, P = 1 }", note="illustrative") + """
 [[mechanisms]]
 kind = "higher_level_guidance"
 by = "p"

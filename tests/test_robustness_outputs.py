@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, Context
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scenarios import one_link as link_text
 
 from regions import load_scenario
 from solver.cli import main
@@ -95,23 +96,7 @@ def test_report_has_a_robustness_section_only_with_distributions(tmp_path):
     assert meta["parameters"]["robust_samples"] == 256
 
 
-SIDE = """
-[scenario]
-name = "bounded transfer"
-[[regions]]
-id = "p"
-level = "province"
-[[regions]]
-id = "a"
-level = "county"
-parent = "p"
-[[regions]]
-id = "b"
-level = "county"
-parent = "p"
-[[links]]
-between = ["a", "b"]
-payoffs = { row = { R = 3, S = 0, T = { choice = [4.123456, 4.5], weights = [0.97, 0.03], name = "x" }, P = 1 }, col = { R = { choice = [4.123456, 4.5], weights = [0.97, 0.03], name = "x" }, S = 0, T = 2.9999, P = 1 } }
+SIDE = link_text("bounded transfer", "{ row = { R = 3, S = 0, T = { choice = [4.123456, 4.5], weights = [0.97, 0.03], name = \"x\" }, P = 1 }, col = { R = { choice = [4.123456, 4.5], weights = [0.97, 0.03], name = \"x\" }, S = 0, T = 2.9999, P = 1 } }") + """
 [[mechanisms]]
 kind = "side_payment"
 name = "Tr"

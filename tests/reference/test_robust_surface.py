@@ -16,29 +16,14 @@ import math
 
 import numpy as np
 import pytest
+from scenarios import one_link as link_text
 from scipy import stats
 
 from regions import load_scenario, loads_scenario
 from solver.robust.scenario import robustness
 from solver.robust.surface import probability_surface, surface_pair
 
-LINK = """
-[scenario]
-name = "surface"
-[[regions]]
-id = "p"
-level = "province"
-[[regions]]
-id = "a"
-level = "county"
-parent = "p"
-[[regions]]
-id = "b"
-level = "county"
-parent = "p"
-[[links]]
-between = ["a", "b"]
-payoffs = { R = { uniform = [2.5, 3.5] }, S = { uniform = [-0.5, 0] }, T = TEMPTATION, P = 1 }
+LINK = link_text("surface", "{ R = { uniform = [2.5, 3.5] }, S = { uniform = [-0.5, 0] }, T = TEMPTATION, P = 1 }") + """
 [[mechanisms]]
 kind = "higher_level_guidance"
 by = "p"
@@ -128,23 +113,7 @@ def test_bad_arguments_are_one_line(kwargs, message):
         probability_surface(net, args.pop("x"), args.pop("y"), **args)
 
 
-CHOICE = """
-[scenario]
-name = "choice axis"
-[[regions]]
-id = "p"
-level = "province"
-[[regions]]
-id = "a"
-level = "county"
-parent = "p"
-[[regions]]
-id = "b"
-level = "county"
-parent = "p"
-[[links]]
-between = ["a", "b"]
-payoffs = { R = 3, S = 0, T = { choice = [4, 6], name = "T" }, P = 1 }
+CHOICE = link_text("choice axis", "{ R = 3, S = 0, T = { choice = [4, 6], name = 'T' }, P = 1 }") + """
 [[mechanisms]]
 kind = "higher_level_guidance"
 by = "p"
