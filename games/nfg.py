@@ -33,10 +33,19 @@ import numpy as np
 
 from .game import Game
 
-__all__ = ["MAX_NFG_BYTES", "NfgError", "read_nfg", "write_nfg"]
+__all__ = ["MAX_NFG_BYTES", "MAX_NFG_NUMBER", "MAX_NFG_PROFILES", "NfgError", "read_nfg", "write_nfg"]
 
 #: Largest .nfg file read, in bytes.
 MAX_NFG_BYTES = 20 * 1024 * 1024
+#: Most strategy profiles (rows × columns) a game read from .nfg may have.
+MAX_NFG_PROFILES = 10**6
+#: Largest payoff magnitude read; a number is a decimal (optionally with an exponent) or a
+#: fraction p/q, of at most :data:`_MAX_CHARS` characters.
+MAX_NFG_NUMBER = 1e100
+_MAX_CHARS = 100
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?(?:/(\d+))?")
+_INTEGER = re.compile(r"[+-]?\d+")
+_REST = re.compile(r"\s*\Z")
 _TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}"]+))', re.S)
 
 
@@ -50,7 +59,7 @@ class NfgError(ValueError):
 def _tokens(text: str, source: str) -> list[tuple[str, str]]:
     out, pos = [], 0
     while pos < len(text):
-        if text[pos:].strip() == "":
+        if _REST.match(text, pos):  # only white space left (checked in time linear in it)
             break
         m = _TOKEN.match(text, pos)
         if not m:
@@ -68,14 +77,38 @@ def _tokens(text: str, source: str) -> list[tuple[str, str]]:
     return out
 
 
+def _shown(word: str) -> str:
+    """A token for a message: at most 40 characters, with its length when cut."""
+    return repr(word) if len(word) <= 40 else f"{word[:40]!r}… ({len(word):,} characters)"
+
+
 def _number(word: str, source: str, what: str) -> float:
+    """A payoff: a decimal or a fraction, checked for its form and size BEFORE any exact value
+    is built (``1e99999999`` would otherwise build a 100-million-digit integer)."""
+    word = word.rstrip(",")
+    m = _NUMBER.fullmatch(word) if len(word) <= _MAX_CHARS else None
+    if m is None:
+        raise NfgError(f"{source}: {what}: {_shown(word)} is not a number (a decimal or a fraction p/q of at most {_MAX_CHARS} characters)")
+    if m.group(1) is not None and abs(int(m.group(1))) > 400:
+        raise NfgError(f"{source}: {what}: {_shown(word)} is out of range (|payoff| ≤ {MAX_NFG_NUMBER:g})")
     try:
-        value = float(Fraction(word.rstrip(",")))
-    except (ValueError, ZeroDivisionError):
-        raise NfgError(f"{source}: {what}: {word!r} is not a number") from None
-    if not math.isfinite(value):
-        raise NfgError(f"{source}: {what}: {word!r} is not a finite number")
+        value = float(Fraction(word))
+    except ZeroDivisionError:
+        raise NfgError(f"{source}: {what}: {_shown(word)} divides by zero") from None
+    except ValueError:  # a fraction needs whole numbers (1.5/2 is not one)
+        raise NfgError(f"{source}: {what}: {_shown(word)} is not a number (a decimal or a fraction p/q of at most {_MAX_CHARS} characters)") from None
+    except OverflowError:
+        value = math.inf
+    if not abs(value) <= MAX_NFG_NUMBER:
+        raise NfgError(f"{source}: {what}: {_shown(word)} is out of range (|payoff| ≤ {MAX_NFG_NUMBER:g})")
     return value
+
+
+def _integer(word: str, source: str, what: str) -> int:
+    """A count or an index: digits only (``2.9`` is refused, not truncated to 2)."""
+    if len(word) > 12 or not _INTEGER.fullmatch(word):
+        raise NfgError(f"{source}: {what}: {_shown(word)} is not a whole number")
+    return int(word)
 
 
 def read_nfg(source: str | os.PathLike[str]) -> Game:
@@ -135,11 +168,13 @@ def read_nfg(source: str | os.PathLike[str]) -> Game:
         strategies = [group_of_strings("a player's strategy names") for _ in range(2)]
         sizes = [len(s) for s in strategies]
     else:
-        sizes = [int(_number(take("word", "a number of strategies"), name, "number of strategies")) for _ in range(2)]
-        strategies = [[str(i + 1) for i in range(n)] for n in sizes]
+        sizes = [_integer(take("word", "a number of strategies"), name, "number of strategies") for _ in range(2)]
+        strategies = None  # numbered once the counts are known to be in range
     take("}", "'}' closing the strategies")
-    if min(sizes) < 1 or sizes[0] * sizes[1] > 10**6:
-        raise NfgError(f"{name}: strategy counts {sizes} are out of range (1 to a million profiles)")
+    if min(sizes) < 1 or sizes[0] * sizes[1] > MAX_NFG_PROFILES:
+        raise NfgError(f"{name}: strategy counts {sizes} are out of range (1 to {MAX_NFG_PROFILES:,} profiles)")
+    if strategies is None:
+        strategies = [[str(i + 1) for i in range(n)] for n in sizes]
     if k < len(tokens) and tokens[k][0] == "str":
         k += 1  # the comment
     m, n = sizes
@@ -161,7 +196,7 @@ def read_nfg(source: str | os.PathLike[str]) -> Game:
             outcomes.append(values)
         take("}", "'}' closing the outcome list")
         for profile in range(m * n):
-            index = int(_number(take("word", f"the outcome of profile {profile + 1}"), name, f"profile {profile + 1}"))
+            index = _integer(take("word", f"the outcome of profile {profile + 1}"), name, f"profile {profile + 1}")
             if not 0 <= index <= len(outcomes):
                 raise NfgError(f"{name}: profile {profile + 1} names outcome {index}, but there are {len(outcomes)}")
             if index:

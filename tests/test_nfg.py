@@ -90,3 +90,51 @@ def test_fuzz_mutated_files(values, position, junk):
         read_nfg(" ".join(words))
     except NfgError:
         pass
+
+
+# Issue 16, defects 1–3: sizes, numbers and integer fields are checked before anything is built.
+HEAD = 'NFG 1 R "c" { "A" "B" } '
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HEAD + '{ 1000000000 1000000000 }\n""\n1 1\n', r"strategy counts \[1000000000, 1000000000\] are out of range"),
+        (HEAD + '{ 2 2 }\n""\n1e99999999 0 0 0 0 0 0 0\n', r"payoff 1: '1e99999999' is out of range"),
+        (HEAD + '{ 2 2 }\n""\n1e400 0 0 0 0 0 0 0\n', r"payoff 1: '1e400' is out of range"),
+        (HEAD + '{ 2 2 }\n""\n-2e100 0 0 0 0 0 0 0\n', r"payoff 1: '-2e100' is out of range"),
+        (HEAD + '{ 2.9 2 }\n""\n1 0 0 0 0 0 0 0\n', r"number of strategies: '2.9' is not a whole number"),
+        (HEAD + '{ 2 1 }\n""\n{ { "" 1 2 } }\n1 1.7\n', r"profile 2: '1.7' is not a whole number"),
+        (HEAD + '{ 2 2 }\n""\n1.5/2 0 0 0 0 0 0 0\n', r"payoff 1: '1.5/2' is not a number"),
+        (HEAD + '{ 2 2 }\n""\n1/0 0 0 0 0 0 0 0\n', r"payoff 1: '1/0' divides by zero"),
+        (HEAD + '{ 2 2 }\n""\n' + "9" * 5000 + " 0 0 0 0 0 0 0\n", r"payoff 1: '9{40}'… \(5,000 characters\) is not a number"),
+    ],
+)
+def test_hostile_numbers_and_sizes_are_refused_in_one_line(text, message):
+    with pytest.raises(NfgError, match=message) as caught:
+        read_nfg(text)
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 200
+
+
+def test_a_memory_bomb_allocates_nothing():
+    # Two counts of 10⁹ used to build the strategy-name lists (4.8 GB) before the size check.
+    import tracemalloc
+
+    tracemalloc.start()
+    with pytest.raises(NfgError, match="out of range"):
+        read_nfg(HEAD + '{ 1000000000 1000000000 }\n""\n1 1\n')
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1_000_000  # bytes
+
+
+def test_tokenizing_does_not_hang_on_a_large_file():
+    # The tokenizer copied the rest of the text per token (text[pos:].strip()): quadratic, over
+    # 20 s for 2 MB. A hang guard, not a benchmark: 500,000 tokens (1 MB) in a subprocess that
+    # must finish within 60 s (about 1 s now; the quadratic version needed minutes).
+    import subprocess
+    import sys
+
+    code = "from games.nfg import _tokens; print(len(_tokens('1 ' * 500_000, 'x')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "500000"
