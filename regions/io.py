@@ -50,7 +50,7 @@ from typing import Any
 import networkx as nx
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
-from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork
+from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, in_range, out_of_range
 from .scenario import ScenarioError, atomic_write
 
 __all__ = ["MAX_TABLE_BYTES", "csv_paths", "graphml_graph", "read_csv", "read_graphml", "to_csv", "write_csv"]
@@ -87,6 +87,8 @@ def _number(file: str, entry: str, field: str, text: Any) -> float:
         raise ScenarioError(file, entry, field, f"must be a number, got {text!r}") from None
     if not math.isfinite(value):
         raise ScenarioError(file, entry, field, f"must be a finite number, got {text!r}")
+    if not in_range(value):
+        raise ScenarioError(file, entry, field, out_of_range(value))
     return value
 
 

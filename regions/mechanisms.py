@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .network import EntryError, did_you_mean
+from .network import EntryError, did_you_mean, in_range, out_of_range
 
 __all__ = ["MECHANISM_KINDS", "PRIMARY_PARAMETER", "STRATEGY_NAMES", "MechanismSpec"]
 
@@ -117,6 +117,8 @@ class MechanismSpec:
                     raise EntryError(None, key, f"must be a number, got {type(value).__name__} {value!r}")
                 if not math.isfinite(value):
                     raise EntryError(None, key, f"must be a finite number, got {value!r}")
+                if not in_range(value):
+                    raise EntryError(None, key, out_of_range(value))
                 if (value <= low if open_low else value < low) or (value >= high if open_high else value > high):
                     span = f"≥ {low:g}" if high == _INF else f"in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
                     raise EntryError(None, key, f"must be {span}, got {value:g}")

@@ -45,7 +45,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["ECONOMICS_KEYS", "LEVELS", "NAME_STYLES", "PAYOFF_KEYS", "EntryError", "GameSpec", "Link", "Region", "RegionNetwork"]
+__all__ = ["ECONOMICS_KEYS", "LEVELS", "MAX_MAGNITUDE", "NAME_STYLES", "PAYOFF_KEYS", "EntryError", "GameSpec", "Link", "Region", "RegionNetwork"]
 
 #: Administrative levels from the highest to the lowest.
 LEVELS = ("country", "province", "prefecture", "county", "township")
@@ -87,11 +87,33 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+#: Largest magnitude of any number in a scenario (payoffs, economics, weights, mechanism
+#: parameters): sums and products of such numbers stay far from overflow (a weight of 1e308
+#: made the total weight infinite).
+MAX_MAGNITUDE = 1e12
+
+
+def in_range(value: float) -> bool:
+    """Whether a number is finite and within ±:data:`MAX_MAGNITUDE`."""
+    return math.isfinite(value) and abs(value) <= MAX_MAGNITUDE
+
+
+def out_of_range(value: float) -> str:
+    """The message for a number beyond :data:`MAX_MAGNITUDE`.
+
+    >>> out_of_range(1e308)
+    '1e+308 is out of range (|x| ≤ 10¹²)'
+    """
+    return f"{value:g} is out of range (|x| ≤ 10¹²)"
+
+
 def _number(value: Any, entry: str, name: str, *, minimum: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise EntryError(entry, name, f"must be a number, got {type(value).__name__} {value!r}")
     if not math.isfinite(value):
         raise EntryError(entry, name, f"must be a finite number, got {value!r}")
+    if not in_range(value):
+        raise EntryError(entry, name, out_of_range(value))
     if minimum is not None and value < minimum:
         raise EntryError(entry, name, f"must be ≥ {minimum:g}, got {value:g}")
     return float(value)

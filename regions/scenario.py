@@ -51,7 +51,7 @@ from typing import Any
 import tomli_w
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
-from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, printable
+from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, in_range, out_of_range, printable
 from .uncertain import Distribution, Quantity, Uncertainty, is_distribution
 
 if sys.version_info >= (3, 11):
@@ -181,6 +181,8 @@ class _Reader:
             raise self.fail(entry, key, f"must be a number, got {_kind(value)} {value!r}")
         if not math.isfinite(value):
             raise self.fail(entry, key, f"must be a finite number, got {value!r}")
+        if not in_range(value):
+            raise self.fail(entry, key, out_of_range(value))
         return float(value)
 
     def array_of_tables(self, doc: dict, key: str) -> list[dict]:

@@ -50,7 +50,7 @@ import pandas as pd
 from scipy import special
 from scipy.stats import qmc
 
-from .network import EntryError, did_you_mean
+from .network import EntryError, did_you_mean, in_range, out_of_range
 
 __all__ = ["DISTRIBUTION_KINDS", "Distribution", "Quantity", "Uncertainty", "is_distribution"]
 
@@ -84,6 +84,8 @@ def _numbers(value: Any, key: str) -> tuple[float, ...]:
             raise EntryError(None, key, f"must be an array of numbers, got {type(v).__name__} {v!r}")
         if not math.isfinite(v):
             raise EntryError(None, key, f"must hold finite numbers, got {v!r}")
+        if not in_range(v):
+            raise EntryError(None, key, out_of_range(v))
         out.append(float(v))
     return tuple(out)
 

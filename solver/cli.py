@@ -150,7 +150,7 @@ def solve(
             raise InputError(f"--row/--col: {err}") from err
     report = stability(game, basin=basin, basin_samples=basin_samples)
     if format is Format.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
         return
     print(render(equilibrium_rows(report), format.value))
     if format is Format.table:
@@ -192,7 +192,7 @@ def analyze(
     network = _with_mechanisms(_load(scenario), mechanism or [])
     result = analyze_network(network, basin=basin, basin_samples=basin_samples)
     if format is Format.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
         return
     print(render(analysis_rows(result), format.value))
     if format is Format.table:
@@ -273,7 +273,7 @@ def design(
         out["surplus"] = {"shapley": surplus.values, "total": surplus.total, "in_core": surplus.in_core}
         if plan is not None:
             out["allocation"] = plan.to_dict()
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(json.dumps(out, indent=2, ensure_ascii=False, allow_nan=False))
         return
     rows = design_rows(comparison)
     print(f"{network.name}: minimal strength of each mechanism for cooperation at least {target}\n")
@@ -651,7 +651,7 @@ def evolve_three_party(
                 for s, r in runs
             ],
         }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(json.dumps(out, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(render_corner_table(table, format.value))
         if format is Format.table:
@@ -757,7 +757,7 @@ def evolve_network(
     ]
     if format is Format.json:
         out = {"rule": rule, "payoffs": payoffs, "seeds": list(result.seeds), "mean": result.mean.tolist(), "final_shares": result.final_shares.tolist()}
-        print(json.dumps(out, indent=2))
+        print(json.dumps(out, indent=2, allow_nan=False))
     else:
         print(render(rows, format.value))
         if dominant and result.mean[-1] < 0.5:
@@ -965,7 +965,7 @@ def evolve_model(
             table = render(rows, "table" if fmt == "text" else "markdown")
             robust_text[fmt] = "\n".join([title, "", table, "", f"uncertain: {laws}", f"Sobol' indices: {robust.sobol_note}"])
     if format is ModelFormat.json:
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False))
     elif format is ModelFormat.latex:
         from .latex import derivation_document
 
@@ -1000,7 +1000,7 @@ def evolve_model(
         texts = {
             "derivation.md": render_model(derivation, model, "markdown", swept) + ("\n\n" + robust_text["markdown"] if robust is not None else "") + "\n",
             "derivation.tex": derivation_document(derivation, model=model),
-            "derivation.json": json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
+            "derivation.json": json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
         }
         folder = _write_folder(out, force, texts, figures)
         print(f"wrote {folder}/derivation.md", file=sys.stderr if format in (ModelFormat.json, ModelFormat.latex) else sys.stdout)

@@ -129,5 +129,5 @@ def write_export(network: RegionNetwork, path: str | os.PathLike[str], *, force:
     elif ext == ".toml":
         text = dumps_scenario(network)
     else:
-        text = json.dumps(to_geojson(network, target), ensure_ascii=False, indent=1) + "\n"
+        text = json.dumps(to_geojson(network, target), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     return (atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8")),)

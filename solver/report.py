@@ -468,5 +468,5 @@ def write_report(
             "versions": _versions(),
             "files": [*sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()), "metadata.json"],
         }
-        (work / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (work / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
     return out

@@ -258,3 +258,60 @@ def test_other_builtin_scenarios_analyze(capsys, name):
     assert code == 0, err
     data = json.loads(out)
     assert data["links"] and data["summary"]["links"] >= 3
+
+
+# Issue 16, defect 4: numbers whose arithmetic would overflow are refused, naming the field;
+# no JSON the tool writes holds Infinity or NaN.
+HUGE = """
+[scenario]
+name = "huge"
+[[regions]]
+id = "p"
+level = "province"
+[[regions]]
+id = "a"
+level = "county"
+parent = "p"
+[[regions]]
+id = "b"
+level = "county"
+parent = "p"
+[[regions]]
+id = "c"
+level = "county"
+parent = "p"
+[[links]]
+between = ["a", "b"]
+weight = WEIGHT
+payoffs = { R = 3, S = 0, T = 5, P = 1 }
+[[links]]
+between = ["b", "c"]
+weight = WEIGHT
+payoffs = { R = 3, S = 0, T = 2, P = 1 }
+[[mechanisms]]
+kind = "higher_level_guidance"
+by = "p"
+subsidy = SUBSIDY
+"""
+
+
+@pytest.mark.parametrize(
+    ("weight", "subsidy", "field"),
+    [("1e308", "1", "weight"), ("1", "1.797e308", "subsidy"), ("1", "-1e13", "subsidy"), ("2e12", "1", "weight")],
+)
+def test_overflowing_numbers_are_refused_naming_the_field(capsys, tmp_path, weight, subsidy, field):
+    path = tmp_path / "huge.toml"
+    path.write_text(HUGE.replace("WEIGHT", weight).replace("SUBSIDY", subsidy), encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(path), "--format", "json", "--no-basin")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "huge.toml" in err and f"'{field}'" in err and "out of range" in err, err
+
+
+def test_large_but_allowed_weights_give_finite_shares(capsys, tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_text(HUGE.replace("WEIGHT", "1e12").replace("SUBSIDY", "1"), encoding="utf-8")
+    code, out, _err = run(capsys, "analyze", str(path), "--format", "json", "--no-basin")
+    assert code == 0
+    data = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert data["summary"]["total_weight"] == 2e12
+    assert data["summary"]["stable_share"] == 0.5  # the second link (T = 2 < R) is stable
