@@ -50,7 +50,7 @@ from typing import Any
 import networkx as nx
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
-from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, in_range, out_of_range
+from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, in_range, out_of_range
 from .scenario import ScenarioError, atomic_write
 
 __all__ = ["MAX_TABLE_BYTES", "csv_paths", "graphml_graph", "read_csv", "read_graphml", "to_csv", "write_csv"]
@@ -64,16 +64,23 @@ _MECHANISM_FIELDS = ("kind", "name", "by", "links")
 #: Columns of the mechanisms table after ``kind, name, by, links``: every kind's parameters.
 _PARAMETERS = tuple(dict.fromkeys([*(p for ranges in MECHANISM_KINDS.values() for p in ranges), "mutual_breach", "payer", "strategies"]))
 _GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
+#: Every column a links table may have: the link fields and the stage game in one of its forms.
+_LINK_COLUMNS = (
+    *_LINK_FIELDS,
+    *PAYOFF_KEYS,
+    *(f"{k}_{side}" for side in ("row", "col") for k in (*PAYOFF_KEYS, *ECONOMICS_KEYS)),
+)
 
 
 def _open(source: Any) -> tuple[str, str]:
+    """The file's name and text; a UTF-8 byte-order mark (as spreadsheet programs write) is dropped."""
     if isinstance(source, io.IOBase) or hasattr(source, "read"):
-        return getattr(source, "name", "<table>"), source.read()
+        return getattr(source, "name", "<table>"), source.read().removeprefix("\ufeff")
     path = Path(source)
     try:
         if path.stat().st_size > MAX_TABLE_BYTES:
             raise ScenarioError(str(path), None, None, f"the file is larger than {MAX_TABLE_BYTES // 2**20} MiB")
-        return str(path), path.read_text(encoding="utf-8")
+        return str(path), path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise ScenarioError(str(path), None, None, "not UTF-8 text") from err
     except OSError as err:
@@ -240,6 +247,10 @@ def read_csv(
     rfile, rtext = _open(regions)
     lfile, ltext = _open(links)
     region_rows, link_rows = _rows(rfile, rtext), _rows(lfile, ltext)
+    for column in link_rows[0] if link_rows else ():  # an unknown column would be dropped silently
+        if column not in _LINK_COLUMNS and column not in ECONOMICS_KEYS:  # b, c, g, l, w: refused with the reason below
+            known = ", ".join(_LINK_FIELDS) + ", R, S, T, P (or R_row … P_col, b_row … w_col)"
+            raise ScenarioError(lfile, None, str(column), f"unknown links column{did_you_mean(str(column), _LINK_COLUMNS)}; columns: {known}")
     if not region_rows:
         raise ScenarioError(rfile, None, None, "no regions (a header row and one row per region)")
     out_regions = [_region(rfile, f"row {k}", row) for k, row in enumerate(region_rows, 2)]

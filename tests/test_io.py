@@ -169,3 +169,22 @@ def test_write_csv_and_its_paths(tmp_path):
     with pytest.raises(ValueError, match=r"yk\.regions\.csv: the file exists; use --force"):
         write_export(net, tmp_path / "yk.csv")
     assert write_export(net, tmp_path / "yk.csv", force=True) == paths
+
+
+# Issue 16, defect 7: CSV import never changes data silently.
+REGIONS_CSV = "id,name,level,parent\np,P,prefecture,\na,A,county,p\nb,B,county,p\n"
+
+
+def test_an_unknown_links_column_is_refused_with_a_did_you_mean(tmp_path):
+    (tmp_path / "r.csv").write_text(REGIONS_CSV, encoding="utf-8")
+    (tmp_path / "l.csv").write_text("a,b,R,S,T,P,Weight\na,b,3,-1,4,0,0.25\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"l\.csv: field 'Weight': unknown links column \(did you mean 'weight'\?\)"):
+        read_csv(tmp_path / "r.csv", tmp_path / "l.csv")
+
+
+def test_files_with_a_byte_order_mark_are_read(tmp_path):
+    # Spreadsheet programs write a UTF-8 BOM; it used to become part of the first column's name.
+    (tmp_path / "r.csv").write_text("\ufeff" + REGIONS_CSV, encoding="utf-8")
+    (tmp_path / "l.csv").write_text("\ufeffa,b,R,S,T,P,weight\na,b,3,-1,4,0,0.25\n", encoding="utf-8")
+    net = read_csv(tmp_path / "r.csv", tmp_path / "l.csv")
+    assert list(net.regions) == ["p", "a", "b"] and net.links[0].weight == 0.25
