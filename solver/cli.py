@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -1186,8 +1187,32 @@ def import_command(
     print(f"wrote {path}: {len(network.regions)} regions, {len(network.links)} links, {len(network.mechanisms)} mechanisms")
 
 
+#: The longest quoted value an error line repeats; longer ones are cut, with their length.
+QUOTE_LIMIT = 60
+_LONG = QUOTE_LIMIT + 1
+# A quoted value: an opening quote not preceded by a letter (so the closing quote of a short
+# name is not taken for an opening one) and a closing quote not followed by one.
+_QUOTED = re.compile(f"(?<!\\w)'([^'\\n]{{{_LONG},}})'(?!\\w)|(?<!\\w)\"([^\"\\n]{{{_LONG},}})\"(?!\\w)")
+#: The longest error line printed, whatever it quotes.
+LINE_LIMIT = 2000
+
+
 def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
+    """An error as one line of bounded length: white space collapsed, quoted values longer than
+    :data:`QUOTE_LIMIT` characters cut to their start and their length (a 2 MB value made a 2 MB
+    error line).
+
+    >>> _one_line("field 'x': " + repr("a" * 100) + " is not a number")
+    "field 'x': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…' (100 characters) is not a number"
+    """
+
+    def cut(m: re.Match) -> str:
+        text = m.group(1) if m.group(1) is not None else m.group(2)
+        quote = "'" if m.group(1) is not None else '"'
+        return f"{quote}{text[:QUOTE_LIMIT]}…{quote} ({len(text):,} characters)"
+
+    line = " ".join(_QUOTED.sub(cut, str(message)).split())
+    return line if len(line) <= LINE_LIMIT else f"{line[: LINE_LIMIT // 2]}… ({len(line):,} characters)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -315,3 +315,12 @@ def test_large_but_allowed_weights_give_finite_shares(capsys, tmp_path):
     data = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
     assert data["summary"]["total_weight"] == 2e12
     assert data["summary"]["stable_share"] == 0.5  # the second link (T = 2 < R) is stable
+
+
+def test_a_huge_bad_value_gives_a_short_error_line(capsys, tmp_path):
+    # Issue 16, defect 10: a 1 MB value used to be repeated in full in the error line.
+    path = tmp_path / "long.toml"
+    path.write_text('[scenario]\nname = "n"\n[[regions]]\nid = "a"\nlevel = "' + "b" * 1_000_000 + '"\n', encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert len(err) < 400 and "(1,000,000 characters)" in err and "field 'level'" in err
