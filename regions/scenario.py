@@ -327,6 +327,8 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise reader.fail(None, None, f"invalid TOML: {err}") from err
+    except RecursionError:  # hundreds of nested arrays or tables
+        raise reader.fail(None, None, "invalid TOML: nested too deeply") from None
     if not doc:
         raise reader.fail(None, None, "the file is empty (only comments); a scenario needs [scenario], [[regions]] and [[links]]")
     reader.keys(doc, _TOP, "top level")
@@ -580,6 +582,8 @@ def read_toml(path: str | os.PathLike[str], fail: Callable[[str], Exception]) ->
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise fail(f"{source}: invalid TOML: {err}") from err
+    except RecursionError:  # hundreds of nested arrays or tables
+        raise fail(f"{source}: invalid TOML: nested too deeply") from None
 
 
 def current_umask() -> int:

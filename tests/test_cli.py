@@ -324,3 +324,13 @@ def test_a_huge_bad_value_gives_a_short_error_line(capsys, tmp_path):
     code, out, err = run(capsys, "analyze", str(path))
     assert code == 2 and out == "" and err.count("\n") == 1
     assert len(err) < 400 and "(1,000,000 characters)" in err and "field 'level'" in err
+
+
+@pytest.mark.parametrize("nested", ["[" * 600 + "]" * 600, "{a = " * 600 + "1" + "}" * 600])
+def test_deeply_nested_toml_is_a_one_line_error(capsys, tmp_path, nested):
+    # Issue 16, defect 6: 600 nested arrays raised RecursionError ("internal error", exit 1).
+    for command, name, extra in (("analyze", "s.toml", []), ("sweep", "w.toml", ["--out", str(tmp_path / "out.csv")])):
+        path = tmp_path / name
+        path.write_text('[scenario]\nname = "n"\nx = ' + nested + "\n", encoding="utf-8")
+        code, out, err = run(capsys, command, str(path), *extra)
+        assert code == 2 and out == "" and err.count("\n") == 1 and "nested too deeply" in err, (command, err)
