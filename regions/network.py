@@ -38,6 +38,7 @@ import dataclasses
 import difflib
 import math
 import numbers
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -63,6 +64,15 @@ def printable(text: str) -> str:
     'a\\nb'
     """
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
+
+
+def _plain(text: Any, entry: str, field: str) -> None:
+    """Refuse control characters in an id or a name: printed in a table, an ESC[2J would clear
+    the user's terminal, and a newline breaks Markdown tables and file names."""
+    if isinstance(text, str):
+        for position, ch in enumerate(text):
+            if unicodedata.category(ch) == "Cc":
+                raise EntryError(entry, field, f"must not contain control characters (found {printable(ch)} at position {position + 1})")
 
 
 class EntryError(ValueError):
@@ -149,9 +159,11 @@ class Region:
     attributes: Mapping[str, float | str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        entry = f"region '{self.id}'"
+        entry = f"region '{printable(self.id)}'"
         if not isinstance(self.id, str) or not self.id:
             raise EntryError("region", "id", f"must be a non-empty string, got {self.id!r}")
+        for field_name in ("id", "name", "name_zh"):
+            _plain(getattr(self, field_name), entry, field_name)
         if self.level not in LEVELS:
             raise EntryError(entry, "level", f"must be one of {', '.join(LEVELS)}, got {self.level!r}{did_you_mean(str(self.level), LEVELS)}")
         if (self.lon is None) != (self.lat is None):
@@ -256,6 +268,7 @@ class Link:
             raise EntryError(entry, "between", f"a link joins two different regions, got '{between[0]}' twice")
         if not isinstance(self.cluster, str) or not self.cluster:
             raise EntryError(entry, "cluster", f"must be a non-empty string, got {self.cluster!r}")
+        _plain(self.cluster, entry, "cluster")
         weight = _number(self.weight, entry, "weight")
         if weight <= 0:
             raise EntryError(entry, "weight", f"must be positive, got {weight:g}")
@@ -297,6 +310,7 @@ class RegionNetwork:
         uncertainty: Any = None,
     ) -> None:
         self.name, self.note, self.sources = str(name), str(note), str(sources)
+        _plain(self.name, "scenario", "name")
         self._regions: dict[str, Region] = {}
         for region in regions:
             if region.id in self._regions:

@@ -59,12 +59,12 @@ def networks(draw: st.DrawFn) -> RegionNetwork:
         regions.append(
             Region(
                 id=rid,
-                name=draw(st.text(min_size=1, max_size=8)),
+                name=draw(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=8)),
                 level=level,
                 parent=parent.id if parent else None,
                 lon=coords[0] if coords else None,
                 lat=coords[1] if coords else None,
-                name_zh=draw(st.none() | st.text(min_size=1, max_size=4)),
+                name_zh=draw(st.none() | st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=4)),
                 attributes=attributes,
             )
         )
@@ -83,4 +83,4 @@ def networks(draw: st.DrawFn) -> RegionNetwork:
             row = {k: draw(values) for k in keys}
             col = draw(st.none() | st.fixed_dictionaries({k: values for k in keys}))
             links.append(Link((a, b), cluster, draw(st.floats(1e-3, 1e3)), GameSpec(kind, row, col), note=draw(st.text(max_size=6))))
-    return RegionNetwork(regions, links, name=draw(st.text(min_size=1, max_size=10).filter(str.strip)), note=draw(st.text(max_size=10)))
+    return RegionNetwork(regions, links, name=draw(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=10).filter(str.strip)), note=draw(st.text(max_size=10)))

@@ -280,3 +280,20 @@ def test_written_files_get_the_usual_mode(tmp_path):
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [('id = "a\\u001b[2J"', "id"), ('id = "a"\nname = "A\\nB"', "name"), ('id = "a"\nname_zh = "甲\\u0007"', "name_zh")],
+)
+def test_control_characters_in_ids_and_names_are_refused(where, field):
+    # Issue 16, defect 6: an ESC[2J in an id cleared the user's terminal when the table was printed.
+    text = f'[scenario]\nname = "n"\n[[regions]]\nid = "p"\nlevel = "province"\n[[regions]]\n{where}\nlevel = "county"\nparent = "p"\n'
+    with pytest.raises(ScenarioError, match=f"field '{field}': must not contain control characters") as caught:
+        loads_scenario(text)
+    assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)
+
+
+def test_a_control_character_in_the_scenario_name_is_refused():
+    with pytest.raises(ScenarioError, match="field 'name': must not contain control characters"):
+        loads_scenario('[scenario]\nname = "n\\u001b"\n[[regions]]\nid = "p"\nlevel = "province"\n')
