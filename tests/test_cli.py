@@ -334,3 +334,40 @@ def test_deeply_nested_toml_is_a_one_line_error(capsys, tmp_path, nested):
         path.write_text('[scenario]\nname = "n"\nx = ' + nested + "\n", encoding="utf-8")
         code, out, err = run(capsys, command, str(path), *extra)
         assert code == 2 and out == "" and err.count("\n") == 1 and "nested too deeply" in err, (command, err)
+
+
+def test_every_output_follows_the_umask(capsys, tmp_path):
+    # Issue 16, defect 11: files written through a temporary file and renamed into place kept
+    # mkstemp's private mode (0600); under umask 022 every file must be 0644, every folder 0755.
+    import os
+    import stat
+
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(
+        '[game]\npayoffs = { R = 3, S = -1, T = 4, P = 0 }\n[[mechanisms]]\nkind = "higher_level_guidance"\npenalty = 2\n'
+        '[parameters]\n"higher_level_guidance.subsidy" = { from = 0, to = 3, points = 4 }\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    old = os.umask(0o022)
+    try:
+        commands = [
+            ("sweep", str(sweep), "--out", str(out / "sweep.csv")),
+            ("export", "henan-clusters", "--out", str(out / "net.graphml")),
+            ("export", "henan-clusters", "--out", str(out / "net.geojson")),
+            ("export", "henan-clusters", "--out", str(out / "net.toml")),
+            ("export", "henan-clusters", "--out", str(out / "tables.csv")),
+            ("robustness", "henan-uncertain", "--samples", "64", "--out", str(out / "robust")),
+        ]
+        for args in commands:
+            code, _, err = run(capsys, *args)
+            assert code == 0, (args, err)
+    finally:
+        os.umask(old)
+    seen = 0
+    for path in [out, *out.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
+        seen += 1
+    assert seen > 10
