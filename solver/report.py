@@ -286,6 +286,26 @@ def _blocks_tex(blocks: list[tuple], *, cjk_font: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def created() -> datetime:
+    """When the report is made: now, or ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) when set,
+    the reproducible-builds convention that matplotlib's PDF and SVG metadata honour too, so two
+    runs give the same bytes.
+
+    >>> import os
+    >>> os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    >>> created().isoformat()
+    '2023-11-14T22:13:20+00:00'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise ReportError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch[:40]!r}") from None
+    return datetime.now(timezone.utc)
+
+
 def write_report(
     network: RegionNetwork,
     out: str | os.PathLike[str],
@@ -449,7 +469,7 @@ def write_report(
         (work / "report.tex").write_text(document, encoding="utf-8")
         meta = {
             "intergov": version(),
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": created().isoformat(timespec="seconds"),
             "scenario": {
                 "name": network.name,
                 "ref": scenario_ref,

@@ -267,3 +267,15 @@ def test_two_clusters_of_one_pair_keep_their_own_figures(tmp_path):
     text = (folder / "report.md").read_text(encoding="utf-8")
     assert "Yongkang–Wuyi (hardware)" in text and "Yongkang–Wuyi (logistics)" in text
     assert text.count("figures/payoff-matrix-01-yongkang-wuyi.png") == 1 and text.count("figures/payoff-matrix-04-yongkang-wuyi.png") == 1
+
+
+def test_two_reports_with_source_date_epoch_are_identical_bytes(tmp_path, monkeypatch):
+    # Issue 16, defect 12: metadata "created" and the PDFs' /CreationDate changed run to run.
+    # With SOURCE_DATE_EPOCH (the reproducible-builds convention) every file is the same bytes.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = write_report(load_scenario("henan-clusters"), tmp_path / "a", basin_samples=64)
+    second = write_report(load_scenario("henan-clusters"), tmp_path / "b", basin_samples=64)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert any(f.suffix == ".pdf" for f in files) and len(files) > 20
+    assert [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()] == []
+    assert json.loads((first / "metadata.json").read_text(encoding="utf-8"))["created"] == "2023-11-14T22:13:20+00:00"
