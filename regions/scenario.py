@@ -623,25 +623,89 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     return path
 
 
+#: The file that marks a folder as intergov's output, so that ``--force`` may replace it.
+MARKER = ".intergov"
+
+
+def replace_refusal(path: str | os.PathLike[str]) -> str | None:
+    """Why ``--force`` may not replace the folder ``path`` (None when it may): it is the
+    current folder or holds it, or it holds files intergov did not write. A folder intergov
+    wrote holds :data:`MARKER` (reports written before the marker existed: a ``metadata.json``
+    naming intergov); an empty folder may always be replaced.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "thesis.tex").write_text("mine")
+    >>> replace_refusal(folder).startswith("it holds files intergov did not write")
+    True
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        return None
+    resolved, here = folder.resolve(), Path.cwd().resolve()
+    if resolved == here or resolved in here.parents:
+        return "it is the current folder or holds it; give --out a new folder"
+    names = [p.name for p in folder.iterdir()]
+    if not names or MARKER in names:
+        return None
+    meta = folder / "metadata.json"
+    try:
+        if meta.is_file() and '"intergov"' in meta.read_text(encoding="utf-8")[:4096]:
+            return None
+    except (OSError, UnicodeDecodeError):
+        pass
+    shown = ", ".join(sorted(names)[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"it holds files intergov did not write ({shown}); --force replaces only an earlier intergov output folder"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``): True when done,
+    False where the system cannot (the caller then renames twice)."""
+    if sys.platform != "linux":
+        return False
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 @contextmanager
 def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Write a folder atomically: the body fills a temporary folder beside ``path``, which then
-    replaces ``path`` in one step (an old folder is put back if the swap fails); on any failure
-    or interrupt the temporary folder is removed and ``path`` is untouched.
+    takes the place of ``path`` in one step — on Linux the old and the new folder are exchanged,
+    so there is no moment without one at ``path`` — and the old one is removed. On any failure
+    or interrupt the temporary folder is removed and ``path`` is untouched. Temporary folders
+    left beside ``path`` by an earlier run that was killed are removed first. The folder gets
+    the :data:`MARKER` file that lets a later ``--force`` replace it.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out"
     >>> with atomic_folder(target) as work:
     ...     _ = (work / "a.txt").write_text("done")
-    >>> (target / "a.txt").read_text()
-    'done'
+    >>> (target / "a.txt").read_text(), (target / MARKER).exists()
+    ('done', True)
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in [*path.parent.glob(f".{path.name}.*.tmp"), *path.parent.glob(f".{path.name}.*.old")]:
+        if stale.is_dir():  # left by a run that was killed before it could clean up
+            shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     os.chmod(work, 0o777 & ~current_umask())  # mkdtemp's folder is private; the output is not
     try:
         yield work
+        marker = work / MARKER
+        marker.write_text("written by intergov; `--force` may replace this folder\n", encoding="utf-8")
+        os.chmod(marker, 0o666 & ~current_umask())
+        if path.exists() and _exchange(work, path):
+            shutil.rmtree(work, ignore_errors=True)  # now the old folder
+            return
         old = None
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))

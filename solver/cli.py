@@ -859,8 +859,7 @@ def _write_folder(out: str, force: bool, texts: dict[str, str], figures: dict) -
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--out {out}: exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise InputError(f"--out {out}: exists and is not empty; use --force to replace it")
+    _check_out_folder(out, force)
     with atomic_folder(folder) as work:
         for name, text in texts.items():
             (work / name).write_text(text, encoding="utf-8")
@@ -1133,6 +1132,8 @@ MAX_SAMPLES = 2_000_000
 
 def _check_out_folder(out: str, force: bool) -> None:
     """An --out folder that cannot be written is an error before any work."""
+    from regions.scenario import replace_refusal
+
     from .report import FILE_EXTENSIONS
 
     folder = Path(out)
@@ -1142,6 +1143,9 @@ def _check_out_folder(out: str, force: bool) -> None:
         raise InputError(f"--out {out}: exists and is not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise InputError(f"--out {out}: exists and is not empty; use --force to replace it")
+    refusal = replace_refusal(folder) if force else None
+    if refusal:
+        raise InputError(f"--out {out}: --force will not replace it: {refusal}")
 
 
 @app.command("export")

@@ -18,9 +18,11 @@ names another). The table fragments need ``booktabs``, ``longtable`` and ``array
 
 Like any Unix tool, files get the mode the umask gives (0644 under umask 022) and folders 0755.
 ``DIR`` must be a folder: a name with a file extension (``report.pdf``) is refused. It refuses a
-non-empty ``DIR`` unless ``force``, and writes atomically: everything goes to a temporary folder
-beside ``DIR`` that replaces it only when complete, so a failed run leaves no half report and an
-existing report intact.
+non-empty ``DIR`` unless ``force``, and ``force`` replaces only a folder intergov wrote (it holds
+the ``.intergov`` marker, or a ``metadata.json`` naming intergov), never the current folder. It
+writes atomically: everything goes to a temporary folder beside ``DIR`` that takes its place only
+when complete (on Linux by exchanging the two, so there is no moment without a report), so a
+failed or killed run leaves no half report and an existing report intact.
 
 Examples
 --------
@@ -29,7 +31,7 @@ Examples
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
 >>> path = write_report(load_scenario("yongkang-wuyi-jinyun"), out, scenario_text="x", figures=False)
 >>> sorted(p.name for p in path.iterdir())
-['metadata.json', 'report.md', 'report.tex', 'tables']
+['.intergov', 'metadata.json', 'report.md', 'report.tex', 'tables']
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from pathlib import Path
 
 from games import RepeatedPlay, stage_payoffs
 from regions import RegionNetwork
-from regions.scenario import atomic_folder
+from regions.scenario import atomic_folder, replace_refusal
 
 from .basin import DEFAULT_SAMPLES, basin_of_cooperation, default_starts, trajectories
 from .design import Option, allocate, compare, shapley_surplus
@@ -83,6 +85,9 @@ def _check_out(out: Path, force: bool) -> None:
         raise ReportError(f"{out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise ReportError(f"{out} exists and is not empty; use --force to replace it")
+    refusal = replace_refusal(out) if force else None
+    if refusal:
+        raise ReportError(f"--out {out}: --force will not replace it: {refusal}")
 
 
 def version() -> str:

@@ -125,7 +125,7 @@ def test_out_folder_and_plot(capsys, tmp_path):
     out, figure = tmp_path / "derivation", tmp_path / "cube.png"
     code, _, err = run(capsys, "--builtin", "three-party", "--sweep", "s=0:2:3", "--t-end", "20", "--out", str(out), "--plot", str(figure))
     assert code == 0, err
-    assert {p.name for p in out.iterdir()} == {"derivation.md", "derivation.tex", "derivation.json", "figures"}
+    assert {p.name for p in out.iterdir()} == {"derivation.md", "derivation.tex", "derivation.json", "figures", ".intergov"}
     assert {p.name for p in (out / "figures").iterdir()} == {f"{n}.{e}" for n in ("shares", "phase_portrait", "sweep") for e in ("pdf", "png")}
     assert json.loads((out / "derivation.json").read_text())["sweep"]["parameter"] == "s"
     assert "\\begin{document}" in (out / "derivation.tex").read_text()

@@ -62,7 +62,8 @@ def test_report_folder(report_dir):
     meta = json.loads((report_dir / "metadata.json").read_text())
     assert meta["intergov"] and len(meta["scenario"]["sha256"]) == 64
     assert meta["parameters"]["seed"] == 0 and meta["parameters"]["target"] == "strict"
-    assert sorted(meta["files"]) == sorted(names)
+    assert ".intergov" in names  # the marker that lets a later --force replace the folder
+    assert sorted(meta["files"]) == sorted(names - {".intergov"})
     tex = (report_dir / "tables/analysis.tex").read_text()
     assert r"\toprule" in tex and r"\bottomrule" in tex
 
@@ -279,3 +280,47 @@ def test_two_reports_with_source_date_epoch_are_identical_bytes(tmp_path, monkey
     assert any(f.suffix == ".pdf" for f in files) and len(files) > 20
     assert [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()] == []
     assert json.loads((first / "metadata.json").read_text(encoding="utf-8"))["created"] == "2023-11-14T22:13:20+00:00"
+
+
+# Issue 16, defect 9: --force replaces only an earlier intergov output folder, atomically.
+def test_force_refuses_a_folder_holding_a_users_files(capsys, tmp_path):
+    mine = tmp_path / "mythesis"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("three years of work", encoding="utf-8")
+    code, _, err = run(capsys, "report", "henan-clusters", "--out", mine, "--force")
+    assert code == 2 and err.count("\n") == 1 and "intergov did not write (thesis.tex)" in err
+    assert (mine / "thesis.tex").read_text(encoding="utf-8") == "three years of work"
+
+
+def test_force_replaces_an_earlier_report_and_refuses_the_current_folder(capsys, tmp_path, monkeypatch):
+    out = tmp_path / "r"
+    assert run(capsys, "report", "henan-clusters", "--out", out, "--basin-samples", "64")[0] == 0
+    assert (out / ".intergov").is_file()
+    assert run(capsys, "report", "henan-clusters", "--out", out, "--force", "--basin-samples", "64")[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no temporary folder left beside it
+    monkeypatch.chdir(out)
+    code, _, err = run(capsys, "report", "henan-clusters", "--out", ".", "--force")
+    assert code == 2 and "current folder" in err
+
+
+def test_a_killed_report_leaves_the_old_or_the_new_report_never_neither(tmp_path):
+    # SIGKILL at several moments of `report --force` over an earlier report: the final path always
+    # holds a whole report (the old one, seed 1, or the new one, seed 2); the next run removes
+    # the temporary folder the killed one left.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "r"
+    command = [sys.executable, "-m", "solver", "report", "henan-clusters", "--out", str(out), "--basin-samples", "64"]
+    subprocess.run([*command, "--seed", "1"], check=True, capture_output=True, timeout=300)
+    for delay in (0.5, 2.0, 4.0, 6.0):
+        child = subprocess.Popen([*command, "--seed", "2", "--force"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+        assert meta["parameters"]["seed"] in (1, 2) and (out / "report.md").is_file() and (out / "report.tex").is_file()
+    subprocess.run([*command, "--seed", "3", "--force"], check=True, capture_output=True, timeout=300)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
