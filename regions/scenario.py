@@ -440,6 +440,13 @@ def _generated(reader: _Reader, doc: dict, name: str | None, note: str | None, s
     for key in ("regions", "links", "uncertainty"):
         if key in doc:
             raise reader.fail("top level", key, "a generated scenario has no [[regions]], [[links]] or [uncertainty] of its own")
+    if "mechanisms" in doc:  # they used to be dropped without a word
+        raise reader.fail(
+            "[[mechanisms]]",
+            None,
+            "a generated scenario does not read [[mechanisms]] (their regions exist only once generated); "
+            "write it out with `intergov export FILE --out net.toml` and add them there",
+        )
     reader.keys(table, _GENERATE, "[generate]")
     params = {}
     for key in _GENERATE:

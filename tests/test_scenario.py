@@ -297,3 +297,11 @@ def test_control_characters_in_ids_and_names_are_refused(where, field):
 def test_a_control_character_in_the_scenario_name_is_refused():
     with pytest.raises(ScenarioError, match="field 'name': must not contain control characters"):
         loads_scenario('[scenario]\nname = "n\\u001b"\n[[regions]]\nid = "p"\nlevel = "province"\n')
+
+
+@pytest.mark.parametrize("kind", ["higher_level_guidance", "bogus"])
+def test_a_generated_scenario_refuses_mechanisms_instead_of_dropping_them(kind):
+    # Issue 16, defect 5: [[mechanisms]] in a [generate] scenario were silently dropped.
+    text = f'[scenario]\nname = "g"\n[generate]\nregions = 20\nlinks = 30\n[[mechanisms]]\nkind = "{kind}"\n'
+    with pytest.raises(ScenarioError, match=r"\[\[mechanisms\]\]: a generated scenario does not read \[\[mechanisms\]\]"):
+        loads_scenario(text)
