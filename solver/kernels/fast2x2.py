@@ -57,22 +57,6 @@ _LEVEL_NAMES = np.array(LEVELS, dtype=object)
 _EXACT_INT = 2.0**53  # integer-valued floats below this are exact integers
 
 
-class _Decision(NamedTuple):
-    """One game's equilibria (p, q, payoffs in the stable order) and report fields."""
-
-    p: tuple[float, ...]
-    q: tuple[float, ...]
-    payoffs: tuple[tuple[float, float], ...]
-    degenerate: bool
-    continuum: bool
-    nash: bool
-    strict: bool
-    unique: bool
-    dominant: bool
-    risk_dominant: bool
-    level: str
-
-
 @dataclass(frozen=True)
 class Solved2x2:
     """Equilibria and cooperation report fields of N 2×2 games.
@@ -483,7 +467,7 @@ def solve_single(A: npt.ArrayLike, B: npt.ArrayLike) -> Single2x2:
         or abs(a1c - a2c) <= band
         or (not abs(mine - theirs) > band * scale and math.isfinite(scale))  # an overflowing product (NaN) is near
     ):
-        return Single2x2(*_exact_decision(a4, b4), True)
+        return _exact_decision(a4, b4)
     # Outside the band no label is within the tolerance: the gaps' signs give the labels.
     # A pure equilibrium's payoffs are the payoffs themselves (+ 0.0: no −0.0).
     pairs, values = [], []
@@ -568,7 +552,7 @@ def _ratio(x: float, scale: float) -> tuple[int, int]:
     return (digits * 10**shift, 1) if shift >= 0 else (digits, 10**-shift)
 
 
-def _exact_decision(a4: tuple[float, float, float, float], b4: tuple[float, float, float, float]) -> _Decision:
+def _exact_decision(a4: tuple[float, float, float, float], b4: tuple[float, float, float, float]) -> Single2x2:
     """One 2×2 game decided in exact rationals by the closed forms (no vertex enumeration).
 
     With the gaps a₁ = u(C | C) − u(D | C), a₂ = u(C | D) − u(D | D) of each player (integers
@@ -607,7 +591,7 @@ def _exact_decision(a4: tuple[float, float, float, float], b4: tuple[float, floa
     risk = strict and (not (g2r < 0 and g2c < 0) or g1r * g1c > g2r * g2c)
     unique = nash and len(pairs) == 1
     level = "dominant" if dominant else "unique" if unique else "risk-dominant" if risk else "strict" if strict else "weak" if nash else "none"
-    return _Decision(ps, qs, values, degenerate, continuum, nash, strict, unique, dominant, risk, level)
+    return Single2x2(ps, qs, values, degenerate, continuum, nash, strict, unique, dominant, risk, level, True)
 
 
 def _closed_forms(a: tuple[int, ...], la: int, b: tuple[int, ...], lb: int) -> tuple[list, tuple, bool, bool]:

@@ -46,6 +46,7 @@ from scipy import stats
 
 from games import Game, Mechanism, RepeatedPlay, SidePayment, ThirdPartyOrganization, apply
 from games.repeated import EXACT_STATES, Automaton
+from games.repeated_batch import _path_cooperative
 
 from ..cooperation import LEVELS, stability
 from ..design.batch import BATCH_TARGETS, _gaps, _range, batch_apply, batch_minimal_strength, cost_at_cc
@@ -169,18 +170,6 @@ _OUTCOMES = ((0, 0), (0, 1), (1, 0), (1, 1))
 #: rationals, amplified at most 1 / (1 − δ) by the repetition) and above the tolerance 10⁻⁷ with
 #: which :func:`solver.equilibria` (``method="fast"``) accepts a float equilibrium.
 SCREEN_BAND = 1e-6
-
-
-def _path_cooperative(first: Automaton, second: Automaton) -> bool:
-    """Whether the noise-free path of the pair is mutual cooperation in every round (δ-free)."""
-    seen, state = set(), (first.initial, second.initial)
-    while state not in seen:
-        seen.add(state)
-        s1, s2 = state
-        if first.actions[s1] != "C" or second.actions[s2] != "C":
-            return False
-        state = (first.table[s1][0], second.table[s2][0])
-    return True
 
 
 def _pair_outcomes(first: Automaton, second: Automaton, delta: np.ndarray, eps: np.ndarray) -> np.ndarray:

@@ -116,7 +116,7 @@ def test_the_generated_games_are_tie_heavy():
 
 def test_closed_form_equals_the_general_exact_enumeration():
     for A, B in GAMES:
-        assert tuple(_exact_decision(flat(A), flat(B))) == reference(A, B), (A.tolist(), B.tolist())
+        assert tuple(_exact_decision(flat(A), flat(B)))[:-1] == reference(A, B), (A.tolist(), B.tolist())  # every field but `exact`
 
 
 def test_solve_single_equals_the_exact_path_on_random_games():
