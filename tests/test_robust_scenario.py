@@ -156,24 +156,11 @@ def test_scenario_discovery_finds_the_closed_form_failure_region():
     assert r.to_dict()["discovery"]["limits"]["a-b.T"] == [low, None]
 
 
-STRENGTH = """
-[scenario]
-name = "strength indices"
-[[regions]]
-id = "p"
-level = "province"
-[[regions]]
-id = "a"
-level = "county"
-parent = "p"
-[[regions]]
-id = "b"
-level = "county"
-parent = "p"
-[[links]]
-between = ["a", "b"]
-weight = { uniform = [0.5, 1.5] }
-payoffs = { R = { uniform = [RLOW, RHIGH] }, S = { uniform = [-0.5, 0.5] }, T = { uniform = [TLOW, THIGH] }, P = 1 }
+STRENGTH = link_text(
+    "strength indices",
+    "{ R = { uniform = [RLOW, RHIGH] }, S = { uniform = [-0.5, 0.5] }, T = { uniform = [TLOW, THIGH] }, P = 1 }",
+    weight="{ uniform = [0.5, 1.5] }",
+) + """
 [[mechanisms]]
 kind = "higher_level_guidance"
 by = "p"
