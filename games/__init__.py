@@ -24,6 +24,11 @@ Public API
     The signing stage of a voluntary binding contract.
 :func:`read_nfg`, :func:`write_nfg`, :class:`NfgError`
     Gambit strategic-form (.nfg) files: read both versions, write the payoff version.
+:class:`UserInputError`
+    The error for input a user supplied (a file, a command-line value, an argument): one line
+    naming the file, the entry and the field. A ``ValueError``; every reader's error
+    (:class:`NfgError`, :class:`ModelError`, :class:`regions.ScenarioError`…) is one. The command
+    line exits with status 2 on it, and with 1 (an internal error) on anything else.
 :class:`ThreeParty`
     The three-party evolutionary game of two local governments and their superior (docs/models.md).
 :class:`Model`, :class:`Parameter`, :class:`ModelError`, :func:`builtin_model`, :func:`builtin_models`
@@ -40,6 +45,7 @@ Examples
 
 from .cluster import ClusterEconomics, cluster_game, cluster_payoffs
 from .contract import contract_game
+from .errors import UserInputError
 from .game import Game
 from .mechanisms import (
     MECHANISMS,
@@ -105,6 +111,7 @@ __all__ = [
     "StagePayoffs",
     "ThirdPartyOrganization",
     "ThreeParty",
+    "UserInputError",
     "accounting",
     "apply",
     "builtin_model",

@@ -30,6 +30,7 @@ import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from .errors import UserInputError
 from .game import Game
 from .stage import StagePayoffs, stage_game
 
@@ -50,15 +51,15 @@ def _as_economics(values: ClusterEconomics | Mapping[str, float], who: str) -> C
     if isinstance(values, Mapping):
         keys = set(values)
         if keys != set("bcglw"):
-            raise ValueError(
+            raise UserInputError(
                 f"{who}'s cluster economics need exactly b, c, g, l, w (missing {sorted(set('bcglw') - keys)}, unknown {sorted(keys - set('bcglw'))})"
             )
         values = ClusterEconomics(**{k: values[k] for k in "bcglw"})
     for key, value in values._asdict().items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"{who}'s cluster parameter {key} must be a finite number, got {value!r}")
+            raise UserInputError(f"{who}'s cluster parameter {key} must be a finite number, got {value!r}")
         if value < 0:
-            raise ValueError(f"{who}'s cluster parameter {key} must be ≥ 0, got {value:g}")
+            raise UserInputError(f"{who}'s cluster parameter {key} must be ≥ 0, got {value:g}")
     return ClusterEconomics(*(float(v) for v in values))
 
 
@@ -93,7 +94,7 @@ def cluster_game(
 
     Raises
     ------
-    ValueError
+    UserInputError
         If a parameter is missing, negative or not a finite number (named in the message).
 
     Examples
@@ -107,10 +108,10 @@ def cluster_game(
     if row is None:
         if any(v is None for v in scalars):
             names = [n for n, v in zip("bcglw", scalars) if v is None]
-            raise ValueError(f"cluster game needs b, c, g, l, w (missing {names}) or row=/col=")
+            raise UserInputError(f"cluster game needs b, c, g, l, w (missing {names}) or row=/col=")
         row = ClusterEconomics(*scalars)  # type: ignore[arg-type]
     elif any(v is not None for v in scalars):
-        raise ValueError("give either b, c, g, l, w or row=/col=, not both")
+        raise UserInputError("give either b, c, g, l, w or row=/col=, not both")
     r = cluster_payoffs(_as_economics(row, "row government"))
     k = cluster_payoffs(_as_economics(col, "column government")) if col is not None else r
     return stage_game(r, k, players=players, name=name)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import UserInputError
 from .game import Game
 from .mechanisms import BindingContract, apply
 
@@ -50,7 +51,7 @@ def contract_game(stage: Game, contract: BindingContract) -> Game:
         cooperation matrix is 1 only at (sign and comply, sign and comply).
     """
     if stage.shape != (2, 2):
-        raise ValueError(f"the contract game needs a 2×2 stage game, not {stage.shape}")
+        raise UserInputError(f"the contract game needs a 2×2 stage game, not {stage.shape}")
     bound = apply(stage, contract)
     a, b = np.zeros((3, 3)), np.zeros((3, 3))
     for i in range(3):

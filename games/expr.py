@@ -52,6 +52,7 @@ from fractions import Fraction
 import sympy
 from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr, rationalize
 
+from .errors import UserInputError
 from .game import rational
 
 __all__ = ["FUNCTIONS", "MAX_DIGITS", "MAX_EXPONENT", "MAX_LENGTH", "ExpressionError", "did_you_mean", "evaluate", "name_problem", "parse_expression"]
@@ -114,7 +115,7 @@ _TOKEN = re.compile(
 )
 
 
-class ExpressionError(ValueError):
+class ExpressionError(UserInputError):
     """An expression that cannot be read or evaluated; the message is one line, without location.
 
     :class:`games.model.Model` adds the file, the entry and the field.

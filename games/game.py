@@ -43,6 +43,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .errors import UserInputError
+
 __all__ = ["ExactMatrix", "Game", "rational"]
 
 #: A payoff matrix in exact rationals: a tuple of rows.
@@ -122,13 +124,13 @@ def _matrix(values: Any, what: str) -> np.ndarray:
     try:
         array = np.array(values, dtype=float)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"{what} must be a matrix of numbers: {err}") from err
+        raise UserInputError(f"{what} must be a matrix of numbers: {err}") from err
     if array.ndim != 2:
-        raise ValueError(f"{what} must be a 2-dimensional matrix, got {array.ndim} dimension(s)")
+        raise UserInputError(f"{what} must be a 2-dimensional matrix, got {array.ndim} dimension(s)")
     if array.shape[0] < 1 or array.shape[1] < 1:
-        raise ValueError(f"{what} must be at least 1×1, got shape {array.shape}")
+        raise UserInputError(f"{what} must be at least 1×1, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{what} must hold finite numbers (no NaN or infinity)")
+        raise UserInputError(f"{what} must hold finite numbers (no NaN or infinity)")
     array.setflags(write=False)
     return array
 
@@ -138,9 +140,9 @@ def _labels(labels: Sequence[str] | None, count: int, who: str) -> tuple[str, ..
         return ("C", "D") if count == 2 else tuple(f"s{i}" for i in range(count))
     labels = tuple(str(label) for label in labels)
     if len(labels) != count:
-        raise ValueError(f"{who} has {count} strategies but {len(labels)} labels")
+        raise UserInputError(f"{who} has {count} strategies but {len(labels)} labels")
     if len(set(labels)) != len(labels) or any(not label for label in labels):
-        raise ValueError(f"{who}'s strategy labels must be distinct and non-empty: {labels}")
+        raise UserInputError(f"{who}'s strategy labels must be distinct and non-empty: {labels}")
     return labels
 
 
@@ -176,7 +178,7 @@ class Game:
 
     Raises
     ------
-    ValueError
+    UserInputError
         If a matrix is not 2-dimensional, is empty, holds a non-finite number, the shapes
         differ, labels do not match the number of strategies, or the cooperation matrix is
         outside [0, 1].
@@ -203,13 +205,13 @@ class Game:
         a = _matrix(self.row_payoffs, "row player's payoff matrix")
         b = _matrix(self.col_payoffs, "column player's payoff matrix")
         if a.shape != b.shape:
-            raise ValueError(f"payoff matrices differ in shape: {a.shape} and {b.shape}")
+            raise UserInputError(f"payoff matrices differ in shape: {a.shape} and {b.shape}")
         if self.exact is None:
             exact = (_exact(self.row_payoffs, a), _exact(self.col_payoffs, b))
         else:
             exact = tuple(tuple(tuple(rational(v, matrix_scale(a if k == 0 else b)) for v in row) for row in m) for k, m in enumerate(self.exact))  # type: ignore[assignment]
             if len(exact) != 2 or any(np.shape(np.array(m, dtype=object)) != a.shape for m in exact):
-                raise ValueError(f"exact payoffs must be two matrices of shape {a.shape}")
+                raise UserInputError(f"exact payoffs must be two matrices of shape {a.shape}")
         a = _matrix([[float(v) for v in row] for row in exact[0]], "row player's payoff matrix")
         b = _matrix([[float(v) for v in row] for row in exact[1]], "column player's payoff matrix")
         object.__setattr__(self, "exact", exact)
@@ -219,10 +221,10 @@ class Game:
         object.__setattr__(self, "_integral", bool(integral))
         players = tuple(str(p) for p in self.players)
         if len(players) != 2 or players[0] == "" or players[1] == "":
-            raise ValueError(f"a game has two named players, got {self.players!r}")
+            raise UserInputError(f"a game has two named players, got {self.players!r}")
         strategies = self.strategies if self.strategies is not None else (None, None)
         if len(strategies) != 2:
-            raise ValueError("strategies must be a pair: the row player's and the column player's labels")
+            raise UserInputError("strategies must be a pair: the row player's and the column player's labels")
         labels = (
             _labels(strategies[0], a.shape[0], "row player"),
             _labels(strategies[1], a.shape[1], "column player"),
@@ -234,9 +236,9 @@ class Game:
         else:
             coop = _matrix(self.cooperation, "cooperation matrix").copy()
             if coop.shape != a.shape:
-                raise ValueError(f"cooperation matrix has shape {coop.shape}, payoffs {a.shape}")
+                raise UserInputError(f"cooperation matrix has shape {coop.shape}, payoffs {a.shape}")
             if np.any(coop < 0) or np.any(coop > 1):
-                raise ValueError("cooperation matrix entries must lie in [0, 1]")
+                raise UserInputError("cooperation matrix entries must lie in [0, 1]")
         coop.setflags(write=False)
         if not plain:
             plain = bool(coop[0, 0] == 1.0 and np.count_nonzero(coop) == 1)
@@ -247,7 +249,7 @@ class Game:
         else:
             mask = np.array(self.cooperative, dtype=bool)
             if mask.shape != a.shape:
-                raise ValueError(f"cooperative mask has shape {mask.shape}, payoffs {a.shape}")
+                raise UserInputError(f"cooperative mask has shape {mask.shape}, payoffs {a.shape}")
         mask.setflags(write=False)
         object.__setattr__(self, "cooperative", mask)
         object.__setattr__(self, "row_payoffs", a)

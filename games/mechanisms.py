@@ -55,6 +55,7 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from .errors import UserInputError
 from .game import Game, rational
 from .repeated import STANDARD, Automaton, induced_game, standard_strategy
 
@@ -108,13 +109,13 @@ def exact_parameter(value: float) -> Fraction:
 
 def _check(owner: str, name: str, value: Any, low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{owner}: {name} must be a finite number, got {value!r}")
+        raise UserInputError(f"{owner}: {name} must be a finite number, got {value!r}")
     too_low = value <= low if open_low else value < low
     too_high = value >= high if open_high else value > high
     if too_low or too_high:
         left, right = "(" if open_low else "[", ")" if open_high else "]"
         what = f"≥ {low:g}" if high == math.inf else f"in {left}{low:g}, {high:g}{right}"
-        raise ValueError(f"{owner}: {name} must be {what}, got {value:g}")
+        raise UserInputError(f"{owner}: {name} must be {what}, got {value:g}")
     return float(value)
 
 
@@ -255,7 +256,7 @@ class HigherLevelGuidance(Mechanism):
     >>> HigherLevelGuidance(detection=1.5)
     Traceback (most recent call last):
     ...
-    ValueError: HigherLevelGuidance: detection must be in [0, 1], got 1.5
+    games.errors.UserInputError: HigherLevelGuidance: detection must be in [0, 1], got 1.5
     """
 
     subsidy: float = 0.0
@@ -337,7 +338,7 @@ class BindingContract(Mechanism):
     def __post_init__(self) -> None:
         self._validate()
         if not isinstance(self.mutual_breach, bool):
-            raise ValueError(f"BindingContract: mutual_breach must be true or false, got {self.mutual_breach!r}")
+            raise UserInputError(f"BindingContract: mutual_breach must be true or false, got {self.mutual_breach!r}")
 
     def _extra(self) -> dict[str, Any]:
         return {"mutual_breach": self.mutual_breach}
@@ -427,7 +428,7 @@ class SidePayment(Mechanism):
     def __post_init__(self) -> None:
         self._validate()
         if self.payer not in (0, 1) or isinstance(self.payer, bool):
-            raise ValueError(f"SidePayment: payer must be 0 (row) or 1 (column), got {self.payer!r}")
+            raise UserInputError(f"SidePayment: payer must be 0 (row) or 1 (column), got {self.payer!r}")
 
     def _extra(self) -> dict[str, Any]:
         return {"payer": self.payer}
@@ -471,7 +472,7 @@ class RepeatedPlay(Mechanism):
     >>> RepeatedPlay(strategies=("AllC", "Grimm"))
     Traceback (most recent call last):
     ...
-    ValueError: RepeatedPlay: unknown strategy 'Grimm' (did you mean 'Grim'?); standard strategies: AllC, AllD, Grim, TFT, WSLS
+    games.errors.UserInputError: RepeatedPlay: unknown strategy 'Grimm' (did you mean 'Grim'?); standard strategies: AllC, AllD, Grim, TFT, WSLS
     """
 
     discount: float = 0.9
@@ -489,14 +490,14 @@ class RepeatedPlay(Mechanism):
         try:
             strategies = tuple(standard_strategy(s) for s in given)
         except TypeError:
-            raise ValueError(f"RepeatedPlay: strategies must be a sequence of Automaton or names, got {self.strategies!r}") from None
+            raise UserInputError(f"RepeatedPlay: strategies must be a sequence of Automaton or names, got {self.strategies!r}") from None
         except ValueError as err:
-            raise ValueError(f"RepeatedPlay: {err}") from None
+            raise UserInputError(f"RepeatedPlay: {err}") from None
         if not strategies:
-            raise ValueError("RepeatedPlay: strategies must not be empty")
+            raise UserInputError("RepeatedPlay: strategies must not be empty")
         names = [s.name for s in strategies]
         if len(set(names)) != len(names):
-            raise ValueError(f"RepeatedPlay: strategy names must be distinct, got {', '.join(names)}")
+            raise UserInputError(f"RepeatedPlay: strategy names must be distinct, got {', '.join(names)}")
         object.__setattr__(self, "strategies", strategies)
 
 
@@ -513,7 +514,7 @@ def mechanism_from_dict(kind: str, parameters: dict[str, Any]) -> Mechanism:
     try:
         cls = MECHANISMS[kind]
     except KeyError:
-        raise ValueError(f"unknown mechanism kind {kind!r}; kinds: {', '.join(MECHANISMS)}") from None
+        raise UserInputError(f"unknown mechanism kind {kind!r}; kinds: {', '.join(MECHANISMS)}") from None
     return cls(**parameters)
 
 
@@ -526,7 +527,7 @@ def _strengthened(mechanisms: Sequence[Mechanism]) -> tuple[list[tuple[Mechanism
     """
     repeated = [m for m in mechanisms if isinstance(m, RepeatedPlay)]
     if len(repeated) > 1:
-        raise ValueError("at most one RepeatedPlay in a mechanism stack")
+        raise UserInputError("at most one RepeatedPlay in a mechanism stack")
     for m in mechanisms:
         if not isinstance(m, Mechanism):
             raise TypeError(f"not a mechanism: {m!r}")
@@ -552,7 +553,7 @@ def _run(game: Game, mechanisms: Sequence[Mechanism]) -> tuple[Game, Ledger]:
     if not mechanisms:
         return game, Ledger(shape=game.shape)
     if game.shape != (2, 2):
-        raise ValueError(f"mechanisms transform a 2×2 stage game (C, D), not a {game.shape[0]}×{game.shape[1]} game")
+        raise UserInputError(f"mechanisms transform a 2×2 stage game (C, D), not a {game.shape[0]}×{game.shape[1]} game")
     stage, repeated, noise = _strengthened(mechanisms)
     a, b = np.array(game.exact[0], dtype=object), np.array(game.exact[1], dtype=object)
     flows: list[Flow] = []
@@ -584,7 +585,7 @@ def apply(game: Game, *mechanisms: Mechanism) -> Game:
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the game is not 2×2 or the stack has two RepeatedPlay.
 
     Examples

@@ -68,6 +68,7 @@ from typing import Any
 
 import sympy
 
+from .errors import UserInputError
 from .expr import ExpressionError, did_you_mean, evaluate, name_problem, parse_expression
 from .game import rational
 
@@ -101,7 +102,7 @@ def _kind(value: object) -> str:
     return {bool: "a boolean", str: "a string", list: "an array", dict: "a table", int: "an integer"}.get(type(value), type(value).__name__)
 
 
-class ModelError(ValueError):
+class ModelError(UserInputError):
     """A model that cannot be read or built; one line naming the file, the entry and the field.
 
     Parameters
@@ -124,36 +125,36 @@ class ModelError(ValueError):
 def _exact_number(value: object) -> Fraction:
     """A parameter value as an exact fraction; ValueError with the reason otherwise."""
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"must be a number, got {_kind(value)} {value!r}")
+        raise UserInputError(f"must be a number, got {_kind(value)} {value!r}")
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"must be a finite number, got {value}")
+            raise UserInputError(f"must be a finite number, got {value}")
         if value and abs(value.adjusted()) > _MAX_VALUE_EXPONENT:
-            raise ValueError(f"{value} is out of range (|decimal exponent| at most {_MAX_VALUE_EXPONENT})")
+            raise UserInputError(f"{value} is out of range (|decimal exponent| at most {_MAX_VALUE_EXPONENT})")
         out = Fraction(value)
     elif isinstance(value, str):
         if not _NUMBER_TEXT.fullmatch(value):
-            raise ValueError(f"must be a number such as 2.5 or 1/3, got the string {value!r}")
+            raise UserInputError(f"must be a number such as 2.5 or 1/3, got the string {value!r}")
         top, _, bottom = value.replace(" ", "").partition("/")
         numerator, denominator = _exact_number(Decimal(top)), _exact_number(Decimal(bottom or "1"))
         if denominator == 0:
-            raise ValueError(f"{value!r} divides by zero")
+            raise UserInputError(f"{value!r} divides by zero")
         out = numerator / denominator
     elif isinstance(value, sympy.Rational):
         out = Fraction(int(value.p), int(value.q))
     elif isinstance(value, (int, float, Fraction)) or (hasattr(value, "__float__") and not isinstance(value, sympy.Basic)):
         if isinstance(value, int) and abs(value).bit_length() > 1100:
-            raise ValueError("is out of range")
+            raise UserInputError("is out of range")
         try:
             if not math.isfinite(float(value)):
-                raise ValueError
+                raise UserInputError
             out = rational(value)
         except (TypeError, ValueError, OverflowError):
-            raise ValueError(f"must be a finite number, got {value!r}") from None
+            raise UserInputError(f"must be a finite number, got {value!r}") from None
     else:
-        raise ValueError(f"must be a number, got {_kind(value)} {value!r}")
+        raise UserInputError(f"must be a number, got {_kind(value)} {value!r}")
     if max(abs(out.numerator).bit_length(), out.denominator.bit_length()) * 0.30103 > _MAX_VALUE_EXPONENT + 10:
-        raise ValueError(f"is out of range or has too many digits (at most {_MAX_VALUE_EXPONENT})")
+        raise UserInputError(f"is out of range or has too many digits (at most {_MAX_VALUE_EXPONENT})")
     return out
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import UserInputError
 from .game import Game
 
 __all__ = ["MAX_NFG_BYTES", "MAX_NFG_NUMBER", "MAX_NFG_PROFILES", "NfgError", "read_nfg", "write_nfg"]
@@ -49,7 +50,7 @@ _REST = re.compile(r"\s*\Z")
 _TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}"]+))', re.S)
 
 
-class NfgError(ValueError):
+class NfgError(UserInputError):
     """A malformed .nfg file; the message names the file and where it went wrong (one line)."""
 
     def __init__(self, message: str) -> None:

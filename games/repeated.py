@@ -54,6 +54,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .errors import UserInputError
 from .game import Game, rational
 from .stage import stage_payoffs
 
@@ -95,7 +96,7 @@ class Automaton:
 
     Raises
     ------
-    ValueError
+    UserInputError
         For an unknown action, a transition to a state that does not exist, or a wrong number
         of entries.
 
@@ -116,24 +117,24 @@ class Automaton:
     def __post_init__(self) -> None:
         actions = tuple(self.actions)
         if not actions:
-            raise ValueError(f"automaton {self.name!r} needs at least one state")
+            raise UserInputError(f"automaton {self.name!r} needs at least one state")
         for a in actions:
             if a not in ("C", "D"):
-                raise ValueError(f"automaton {self.name!r}: action {a!r} is not 'C' or 'D'")
+                raise UserInputError(f"automaton {self.name!r}: action {a!r} is not 'C' or 'D'")
         if len(self.transitions) != len(actions):
-            raise ValueError(f"automaton {self.name!r}: {len(actions)} states but {len(self.transitions)} transition rows")
+            raise UserInputError(f"automaton {self.name!r}: {len(actions)} states but {len(self.transitions)} transition rows")
         table = []
         for k, row in enumerate(self.transitions):
             row = tuple(int(v) for v in row)
             if len(row) == 2:  # on the other's action only
                 row = (row[0], row[1], row[0], row[1])
             if len(row) != 4:
-                raise ValueError(f"automaton {self.name!r}: state {k} needs 2 or 4 next states, got {len(row)}")
+                raise UserInputError(f"automaton {self.name!r}: state {k} needs 2 or 4 next states, got {len(row)}")
             if any(not 0 <= v < len(actions) for v in row):
-                raise ValueError(f"automaton {self.name!r}: state {k} moves to a state that does not exist: {row}")
+                raise UserInputError(f"automaton {self.name!r}: state {k} moves to a state that does not exist: {row}")
             table.append(row)
         if not 0 <= self.initial < len(actions):
-            raise ValueError(f"automaton {self.name!r}: initial state {self.initial} does not exist")
+            raise UserInputError(f"automaton {self.name!r}: initial state {self.initial} does not exist")
         object.__setattr__(self, "actions", actions)
         object.__setattr__(self, "transitions", tuple(table))
 
@@ -162,7 +163,7 @@ def standard_strategy(strategy: Automaton | str) -> Automaton:
 
     Raises
     ------
-    ValueError
+    UserInputError
         For an unknown name, with the closest standard name.
 
     Examples
@@ -172,7 +173,7 @@ def standard_strategy(strategy: Automaton | str) -> Automaton:
     >>> standard_strategy("WLSL")
     Traceback (most recent call last):
     ...
-    ValueError: unknown strategy 'WLSL' (did you mean 'WSLS'?); standard strategies: AllC, AllD, Grim, TFT, WSLS
+    games.errors.UserInputError: unknown strategy 'WLSL' (did you mean 'WSLS'?); standard strategies: AllC, AllD, Grim, TFT, WSLS
     """
     if isinstance(strategy, Automaton):
         return strategy
@@ -180,11 +181,11 @@ def standard_strategy(strategy: Automaton | str) -> Automaton:
     if isinstance(strategy, str) and strategy.strip() in names:
         return names[strategy.strip()]
     if not isinstance(strategy, str):
-        raise ValueError(f"a strategy is an Automaton or a standard name, got {strategy!r}")
+        raise UserInputError(f"a strategy is an Automaton or a standard name, got {strategy!r}")
     folded = {name.lower(): name for name in names}
     close = difflib.get_close_matches(strategy.strip().lower(), list(folded), n=1, cutoff=0.5)
     hint = f" (did you mean '{folded[close[0]]}'?)" if close else ""
-    raise ValueError(f"unknown strategy {strategy!r}{hint}; standard strategies: {', '.join(names)}")
+    raise UserInputError(f"unknown strategy {strategy!r}{hint}; standard strategies: {', '.join(names)}")
 
 
 def _decimal(value: float | Fraction) -> Fraction:
@@ -336,7 +337,7 @@ def induced_game(
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the stage game is not 2×2 or a parameter is out of range.
 
     Examples
@@ -350,15 +351,15 @@ def induced_game(
     ([0.81, 0.187, 0.673], [True, False, True])
     """
     if stage.shape != (2, 2):
-        raise ValueError(f"repeated play needs a 2×2 stage game, not {stage.shape}")
+        raise UserInputError(f"repeated play needs a 2×2 stage game, not {stage.shape}")
     if not 0 < discount < 1:
-        raise ValueError(f"discount must lie in (0, 1), got {float(discount):g}")
+        raise UserInputError(f"discount must lie in (0, 1), got {float(discount):g}")
     if not 0 <= noise < 0.5:
-        raise ValueError(f"noise must lie in [0, 0.5), got {float(noise):g}")
+        raise UserInputError(f"noise must lie in [0, 0.5), got {float(noise):g}")
     strategies = [standard_strategy(s) for s in strategies]
     names = [s.name for s in strategies]
     if len(set(names)) != len(names):
-        raise ValueError(f"strategy names must be distinct: {names}")
+        raise UserInputError(f"strategy names must be distinct: {names}")
     delta, eps = _decimal(discount), _decimal(noise)
     k = len(strategies)
     # Stage values per outcome (row's action, col's action) in the order CC, CD, DC, DD.
@@ -413,7 +414,7 @@ def grim_trigger_threshold(game: Game) -> tuple[float, float]:
 
     Raises
     ------
-    ValueError
+    UserInputError
         If a player with T > R has T ≤ P: mutual defection does not punish, and no discount
         sustains cooperation by grim trigger.
 
@@ -430,7 +431,7 @@ def grim_trigger_threshold(game: Game) -> tuple[float, float]:
         if p.T <= p.R:
             result.append(0.0)
         elif p.T <= p.P:
-            raise ValueError(f"the {who} player has T ≤ P: reversion to mutual defection does not punish a deviation")
+            raise UserInputError(f"the {who} player has T ≤ P: reversion to mutual defection does not punish a deviation")
         else:
             result.append((p.T - p.R) / (p.T - p.P))
     return result[0], result[1]

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .errors import UserInputError
 from .mechanisms import exact_parameter
 from .repeated import EXACT_STATES, REALISED_SHARE, Automaton, standard_strategy
 
@@ -193,9 +194,9 @@ def induced_batch(
         delta = np.broadcast_to(np.asarray(discount, dtype=float), (n,)).copy()
         eps = np.broadcast_to(np.asarray(noise, dtype=float), (n,)).copy()
     if np.any((delta <= 0) | (delta >= 1)):
-        raise ValueError("discount must lie in (0, 1)")
+        raise UserInputError("discount must lie in (0, 1)")
     if np.any((eps < 0) | (eps >= 0.5)):
-        raise ValueError("noise must lie in [0, 0.5)")
+        raise UserInputError("noise must lie in [0, 0.5)")
     k = len(autos)
     W = outcome_weights(autos, delta, eps)
     A = np.einsum("nijo,no->nij", W, a.reshape(n, 4))

@@ -28,7 +28,7 @@ StagePayoffs(R=3.0, S=0.0, T=5.0, P=1.0)
 >>> prisoners_dilemma(T=3, R=3, P=1, S=0)
 Traceback (most recent call last):
 ...
-ValueError: prisoner's dilemma needs T > R > P > S: T > R fails for the row player (T=3, R=3)
+games.errors.UserInputError: prisoner's dilemma needs T > R > P > S: T > R fails for the row player (T=3, R=3)
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from .errors import UserInputError
 from .game import Game, rational
 
 __all__ = [
@@ -72,12 +73,12 @@ def _as_payoffs(values: PayoffsLike, who: str) -> StagePayoffs:
     missing = [k for k in "RSTP" if k not in values]
     extra = sorted(set(values) - set("RSTP"))
     if missing or extra:
-        raise ValueError(f"{who}'s payoffs need exactly R, S, T, P (missing {missing}, unknown {extra})")
+        raise UserInputError(f"{who}'s payoffs need exactly R, S, T, P (missing {missing}, unknown {extra})")
     numbers = {}
     for key in "RSTP":
         value = values[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"{who}'s payoff {key} must be a finite number, got {value!r}")
+            raise UserInputError(f"{who}'s payoff {key} must be a finite number, got {value!r}")
         numbers[key] = float(value)
     return StagePayoffs(**numbers)
 
@@ -124,7 +125,7 @@ def stage_payoffs(game: Game, *, exact: bool = False) -> tuple[StagePayoffs, Sta
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the game is not 2×2.
 
     Examples
@@ -133,7 +134,7 @@ def stage_payoffs(game: Game, *, exact: bool = False) -> tuple[StagePayoffs, Sta
     Fraction(29, 10)
     """
     if game.shape != (2, 2):
-        raise ValueError(f"R, S, T, P are defined for 2×2 games, not {game.shape}")
+        raise UserInputError(f"R, S, T, P are defined for 2×2 games, not {game.shape}")
     if exact:
         a, b = game.exact
         return (
@@ -151,7 +152,7 @@ def _check(kind: str, rule: str, chain: list[tuple[str, str, str]], p: StagePayo
         a, b = getattr(p, left), getattr(p, right)
         x, y = rational(a), rational(b)
         if not (x > y if op == ">" else x >= y):
-            raise ValueError(f"{kind} needs {rule}: {left} {op.replace('>=', '≥')} {right} fails for the {who} ({left}={a:g}, {right}={b:g})")
+            raise UserInputError(f"{kind} needs {rule}: {left} {op.replace('>=', '≥')} {right} fails for the {who} ({left}={a:g}, {right}={b:g})")
 
 
 def _textbook(kind, rule, chain, row, col, players, name):
@@ -185,7 +186,7 @@ def prisoners_dilemma(
 
     Raises
     ------
-    ValueError
+    UserInputError
         Naming the inequality that fails and for which player.
 
     Examples
@@ -302,7 +303,7 @@ def donation_game(
 
     Raises
     ------
-    ValueError
+    UserInputError
         If b > c > 0 fails, naming the inequality.
 
     Examples
@@ -312,11 +313,11 @@ def donation_game(
     """
     for value, label in ((b, "b"), (c, "c")):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"donation game: {label} must be a finite number, got {value!r}")
+            raise UserInputError(f"donation game: {label} must be a finite number, got {value!r}")
     if not b > c:
-        raise ValueError(f"donation game needs b > c > 0: b > c fails (b={b:g}, c={c:g})")
+        raise UserInputError(f"donation game needs b > c > 0: b > c fails (b={b:g}, c={c:g})")
     if not c > 0:
-        raise ValueError(f"donation game needs b > c > 0: c > 0 fails (c={c:g})")
+        raise UserInputError(f"donation game needs b > c > 0: c > 0 fails (c={c:g})")
     return stage_game(StagePayoffs(R=b - c, S=-c, T=b, P=0.0), players=players, name=name or "donation game")
 
 

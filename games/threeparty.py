@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .errors import UserInputError
+
 __all__ = ["ThreeParty"]
 
 
@@ -43,13 +45,13 @@ def _pair(value: object, name: str) -> tuple[float, float]:
     try:
         a, b = value  # type: ignore[misc]
     except (TypeError, ValueError):
-        raise ValueError(f"ThreeParty: {name} must be a number or a pair (region A, region B), got {value!r}") from None
+        raise UserInputError(f"ThreeParty: {name} must be a number or a pair (region A, region B), got {value!r}") from None
     out = []
     for v in (a, b):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise ValueError(f"ThreeParty: {name} must hold finite numbers, got {value!r}")
+            raise UserInputError(f"ThreeParty: {name} must hold finite numbers, got {value!r}")
         if v < 0:
-            raise ValueError(f"ThreeParty: {name} must be ≥ 0, got {v:g}")
+            raise UserInputError(f"ThreeParty: {name} must be ≥ 0, got {v:g}")
         out.append(float(v))
     return out[0], out[1]
 
@@ -77,7 +79,7 @@ class ThreeParty:
 
     Raises
     ------
-    ValueError
+    UserInputError
         For a negative or non-finite parameter, named.
     """
 
@@ -100,12 +102,12 @@ class ThreeParty:
         for name in ("subsidy", "fine", "supervision_cost", "accountability"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"ThreeParty: {name} must be a finite number, got {value!r}")
+                raise UserInputError(f"ThreeParty: {name} must be a finite number, got {value!r}")
             if value < 0:
-                raise ValueError(f"ThreeParty: {name} must be ≥ 0, got {value:g}")
+                raise UserInputError(f"ThreeParty: {name} must be ≥ 0, got {value:g}")
             object.__setattr__(self, name, float(value))
         if not isinstance(self.dynamic, bool):
-            raise ValueError(f"ThreeParty: dynamic must be true or false, got {self.dynamic!r}")
+            raise UserInputError(f"ThreeParty: dynamic must be true or false, got {self.dynamic!r}")
 
     def payoff_differences(self, state: npt.ArrayLike) -> np.ndarray:
         """(F_A, F_B, F_H) at shares (x, y, z); also for complex arguments."""

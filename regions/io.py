@@ -48,6 +48,10 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+
+from games.errors import UserInputError
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
 from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, in_range, out_of_range
@@ -273,13 +277,57 @@ def read_csv(
     return _network(out_regions, out_links, specs, where, name=name, note=note, sources=f"imported from {lfile}")
 
 
-def _directed(text: str) -> str:
+def _checked_tree(file: str, text: str) -> ET.Element:
+    """The GraphML document parsed without DTDs or entities (defusedxml: no billion laughs, no
+    external files, whatever the system's expat), with what networkx would silently resolve by
+    "the last one wins" refused: a second node of the same id, a second ``<data>`` of the same key
+    on one element, a second ``<key>`` of the same id, and more than one graph.
+    """
+    try:
+        root = defused_fromstring(text, forbid_dtd=True)
+    except DefusedXmlException as err:
+        raise ScenarioError(file, None, None, f"not accepted: {type(err).__name__} (DTDs and entities are not read)") from err
+    except ET.ParseError as err:
+        raise ScenarioError(file, None, None, f"not a GraphML file: {err}") from err
+    if root.tag != f"{_GRAPHML_NS}graphml":
+        raise ScenarioError(file, None, None, f"not a GraphML file: the root element is <{root.tag.rpartition('}')[2]}>, not <graphml>")
+    names = {}
+    for key in root.iter(f"{_GRAPHML_NS}key"):
+        kid = key.get("id")
+        if kid in names:
+            raise ScenarioError(file, f"<key id={kid!r}>", None, "is declared twice")
+        names[kid] = key.get("attr.name") or kid
+    graphs = list(root.iter(f"{_GRAPHML_NS}graph"))
+    if len(graphs) != 1:
+        raise ScenarioError(file, None, None, f"holds {len(graphs)} graphs; a region network is one <graph> (no nested graphs)")
+    nodes: set[str | None] = set()
+    for node in root.iter(f"{_GRAPHML_NS}node"):
+        nid = node.get("id")
+        if nid in nodes:
+            raise ScenarioError(file, f"node {nid!r}", None, "appears twice; node ids must be unique")
+        nodes.add(nid)
+    for position, element in enumerate(root.iter()):
+        seen = set()
+        for data in element.findall(f"{_GRAPHML_NS}data"):
+            key = data.get("key")
+            if key in seen:
+                kind = element.tag.rpartition("}")[2]
+                entry = f"{kind} {element.get('id')!r}" if kind == "node" else f"{kind} #{position}"
+                raise ScenarioError(file, entry, names.get(key, key), "is given twice (two <data> of one key)")
+            seen.add(key)
+    for number, edge in enumerate(root.iter(f"{_GRAPHML_NS}edge"), 1):
+        for end in ("source", "target"):
+            if edge.get(end) not in nodes:
+                raise ScenarioError(file, f"edge #{number}", end, f"{edge.get(end)!r} is not a node of the graph")
+    return root
+
+
+def _directed(root: ET.Element) -> str:
     """The GraphML text with every edge directed and numbered in document order.
 
     networkx reads an undirected edge's ends in node order, not as ``source``/``target``; read
     as directed, the ends keep the file's order, and the edge's key is its position.
     """
-    root = ET.fromstring(text)
     for graph in root.iter(f"{_GRAPHML_NS}graph"):
         graph.set("edgedefault", "directed")
     for position, edge in enumerate(root.iter(f"{_GRAPHML_NS}edge")):
@@ -303,8 +351,9 @@ def read_graphml(path: Any, *, name: str | None = None, note: str | None = None)
         Naming the file, the node, edge or mechanism, and the field.
     """
     file, text = _open(path)
+    root = _checked_tree(file, text)
     try:
-        graph = nx.parse_graphml(_directed(text), force_multigraph=True)
+        graph = nx.parse_graphml(_directed(root), force_multigraph=True)
     except Exception as err:  # ElementTree and networkx raise several kinds for malformed XML
         raise ScenarioError(file, None, None, f"not a GraphML file: {type(err).__name__}: {err}") from err
     regions = [_region(file, f"node {n!r}", {**data, "id": n}, typed=True) for n, data in graph.nodes(data=True)]
@@ -458,13 +507,13 @@ def write_csv(network: RegionNetwork, path: str | os.PathLike[str], *, force: bo
 
     Raises
     ------
-    ValueError
+    UserInputError
         If one of the files exists and ``force`` is not set (then none is written).
     """
     paths = csv_paths(path)
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
-        raise ValueError(f"{existing[0]}: the file exists; use --force to overwrite it")
+        raise UserInputError(f"{existing[0]}: the file exists; use --force to overwrite it")
     for target, text in zip(paths, to_csv(network)):
         atomic_write(target, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
     return paths

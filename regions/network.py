@@ -46,6 +46,8 @@ from typing import Any
 
 import networkx as nx
 
+from games.errors import UserInputError
+
 __all__ = ["ECONOMICS_KEYS", "LEVELS", "MAX_MAGNITUDE", "NAME_STYLES", "PAYOFF_KEYS", "EntryError", "GameSpec", "Link", "Region", "RegionNetwork"]
 
 #: Administrative levels from the highest to the lowest.
@@ -75,7 +77,7 @@ def _plain(text: Any, entry: str, field: str) -> None:
                 raise EntryError(entry, field, f"must not contain control characters (found {printable(ch)} at position {position + 1})")
 
 
-class EntryError(ValueError):
+class EntryError(UserInputError):
     """A problem with one entry of a network, naming the entry and the field.
 
     The scenario loader adds the file name and raises :class:`regions.ScenarioError`.
@@ -520,7 +522,7 @@ class RegionNetwork:
         if names == "en":  # the option's earlier spelling
             names = "latin"
         if names not in NAME_STYLES:
-            raise ValueError(f"names must be one of {', '.join(NAME_STYLES)}, got {names!r}")
+            raise UserInputError(f"names must be one of {', '.join(NAME_STYLES)}, got {names!r}")
         if names == "latin":
             return self
 

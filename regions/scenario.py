@@ -50,6 +50,8 @@ from typing import Any
 
 import tomli_w
 
+from games.errors import UserInputError
+
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
 from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, in_range, out_of_range, printable
 from .uncertain import Distribution, Quantity, Uncertainty, is_distribution
@@ -75,7 +77,7 @@ _ECONOMICS_RANGE = (0.0, math.inf, False, True)
 _NOT_HERE = "a distribution is not allowed here; only link payoffs, economics and weights and mechanism parameters may be uncertain"
 
 
-class ScenarioError(ValueError):
+class ScenarioError(UserInputError):
     """A scenario that cannot be read, naming the file, the entry and the field.
 
     Attributes
@@ -615,8 +617,11 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     'done'
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+    except OSError as err:  # a read-only or missing place, a file where a folder should be
+        raise UserInputError(f"{path}: cannot write: {err.strerror or err}") from err
     os.close(fd)
     tmp = Path(name)
     try:
@@ -624,8 +629,10 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
         # mkstemp creates the file private (0600); give it the mode a plain open() would.
         os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError) and not isinstance(err, BrokenPipeError):  # a full disk, a lost mount
+            raise UserInputError(f"{path}: cannot write: {err.strerror or err}") from err
         raise
     return path
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from games.errors import UserInputError
+
 from .network import GameSpec, Link, Region, RegionNetwork
 
 __all__ = ["synthetic_province"]
@@ -47,17 +49,17 @@ def synthetic_province(regions: int = 3000, links: int = 15000, prefectures: int
 
     Raises
     ------
-    ValueError
+    UserInputError
         If there are too few regions for the prefectures, or more links than county pairs.
     """
     prefectures = prefectures if prefectures is not None else max(1, regions // 100)
     counties = regions - 1 - prefectures
     if prefectures < 1 or counties < 2:
-        raise ValueError(f"{regions} regions leave {counties} counties for {prefectures} prefectures; need at least 2")
+        raise UserInputError(f"{regions} regions leave {counties} counties for {prefectures} prefectures; need at least 2")
     if links > counties * (counties - 1) // 2:
-        raise ValueError(f"{links} links is more than the {counties * (counties - 1) // 2} county pairs")
+        raise UserInputError(f"{links} links is more than the {counties * (counties - 1) // 2} county pairs")
     if not 0 <= within <= 1:
-        raise ValueError(f"within must lie in [0, 1], got {within}")
+        raise UserInputError(f"within must lie in [0, 1], got {within}")
     rng = np.random.default_rng(seed)
     zh = _chinese_names(regions, seed)
     out = [Region("province", "Province", "province", lon=120.0, lat=29.0, name_zh=zh[0] + "省")]

@@ -50,6 +50,8 @@ import pandas as pd
 from scipy import special
 from scipy.stats import qmc
 
+from games.errors import UserInputError
+
 from .network import EntryError, did_you_mean, in_range, out_of_range
 
 __all__ = ["DISTRIBUTION_KINDS", "Distribution", "Quantity", "Uncertainty", "is_distribution"]
@@ -474,9 +476,9 @@ class Uncertainty:
         u = np.asarray(u, dtype=float)
         k = len(self.quantities)
         if u.ndim != 2 or u.shape[1] != k:
-            raise ValueError(f"u must have shape (n, {k}), got {u.shape}")
+            raise UserInputError(f"u must have shape (n, {k}), got {u.shape}")
         if np.any((u < 0) | (u > 1)) or not np.all(np.isfinite(u)):
-            raise ValueError("u must lie in [0, 1]")
+            raise UserInputError("u must lie in [0, 1]")
         if self.pairs:
             z = special.ndtri(np.clip(u, _U_LOW, _U_HIGH)) @ self._cholesky.T
             u = special.ndtr(z)
@@ -492,10 +494,10 @@ class Uncertainty:
         The same seed gives the same sample.
         """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be a positive whole number, got {n!r}")
+            raise UserInputError(f"n must be a positive whole number, got {n!r}")
         k = len(self.quantities)
         if method not in ("sobol", "random"):
-            raise ValueError(f"method must be 'sobol' or 'random', got {method!r}")
+            raise UserInputError(f"method must be 'sobol' or 'random', got {method!r}")
         if k == 0:
             return pd.DataFrame(index=range(int(n)))
         if method == "sobol":

@@ -70,6 +70,7 @@ from scipy.optimize import brentq
 from scipy.stats import qmc
 
 from games import Game
+from games.errors import UserInputError
 
 from .basin_exact import separatrix_areas, separatrix_heights
 from .basin_flow import certificates, end_states
@@ -238,7 +239,7 @@ def basin_of_cooperation(
 
     Raises
     ------
-    ValueError
+    UserInputError
         If ``samples`` is below 8.
 
     Examples
@@ -250,7 +251,7 @@ def basin_of_cooperation(
     '0.711 ± 0.007'
     """
     if samples < _REPLICATES:
-        raise ValueError(f"samples must be at least {_REPLICATES}, got {samples}")
+        raise UserInputError(f"samples must be at least {_REPLICATES}, got {samples}")
     mask = np.asarray(game.cooperative if cooperative is None else cooperative, dtype=bool)
     if not any(strict_class(game, int(i), int(j)).strict for i, j in zip(*np.nonzero(mask))):
         return Basin(None, method="undefined", reason=_undefined_reason(game, mask))
@@ -524,7 +525,7 @@ def replicator_field(game: Game, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarr
     (-0.375, -0.375)
     """
     if game.shape != (2, 2):
-        raise ValueError(f"the replicator field in the unit square needs a 2×2 game, not {game.shape}")
+        raise UserInputError(f"the replicator field in the unit square needs a 2×2 game, not {game.shape}")
     row, col = _flow_2x2(game)
     return x * (1 - x) * (row[0] + row[1] * y), y * (1 - y) * (col[0] + col[1] * x)
 
@@ -668,7 +669,7 @@ def basin_labels(game: Game, points: np.ndarray) -> np.ndarray:
     [1, 0, 0]
     """
     if game.shape != (2, 2):
-        raise ValueError(f"basins of the unit square need a 2×2 game, not {game.shape}")
+        raise UserInputError(f"basins of the unit square need a 2×2 game, not {game.shape}")
     points = np.atleast_2d(np.asarray(points, dtype=float))
     split = _separatrix(*_flow_2x2(game))
     if split is None:
@@ -705,7 +706,7 @@ def default_starts(game: Game, k: int = 6) -> np.ndarray:
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the game is not 2×2 or ``k`` is smaller than the number of basins.
 
     Examples
@@ -717,7 +718,7 @@ def default_starts(game: Game, k: int = 6) -> np.ndarray:
     ((6, 2), [0, 1])
     """
     if game.shape != (2, 2):
-        raise ValueError(f"starts in the unit square need a 2×2 game, not {game.shape}")
+        raise UserInputError(f"starts in the unit square need a 2×2 game, not {game.shape}")
     row, col = _flow_2x2(game)
     grid = np.linspace(0.1, 0.9, 9)
     candidates = np.array([(x, y) for y in grid for x in grid])

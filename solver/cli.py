@@ -29,8 +29,8 @@ from typing import Annotated
 
 import typer
 
-from games import Game, stage_payoffs
-from regions import EntryError, RegionNetwork, ScenarioError, builtin_scenarios, builtin_text, load_scenario
+from games import Game, UserInputError, stage_payoffs
+from regions import EntryError, RegionNetwork, builtin_scenarios, builtin_text, load_scenario
 
 from .basin import DEFAULT_SAMPLES
 from .cooperation import LEVELS, stability
@@ -75,7 +75,7 @@ BasinSamplesOption = Annotated[
 ]
 
 
-class InputError(ValueError):
+class InputError(UserInputError):
     """Bad command-line input (reported as one line, exit status 2)."""
 
 
@@ -147,7 +147,7 @@ def solve(
         a, b = parse_matrix(row, "--row"), parse_matrix(col, "--col")
         try:
             game = Game(a, b)
-        except ValueError as err:
+        except UserInputError as err:
             raise InputError(f"--row/--col: {err}") from err
     report = stability(game, basin=basin, basin_samples=basin_samples)
     if format is Format.json:
@@ -502,7 +502,7 @@ def plot(
                             raise InputError(f"{option}: no mechanism here has a parameter {name!r}; parameters: {', '.join(known)}")
                     try:
                         grid = phase_grid(game, stack, (xn, np.linspace(xl, xh, points)), (yn, np.linspace(yl, yh, points)))
-                    except ValueError as err:
+                    except UserInputError as err:
                         raise InputError(f"phase-diagram: {err}") from err
                     if not mechs:  # a stand-in guidance: no operating point of the scenario to mark
                         grid = dataclasses.replace(grid, operating=None, title="a hypothetical guidance, penalty the largest payoff gap")
@@ -524,7 +524,7 @@ def plot(
                     raise InputError(f"--parameter: {type(template).__name__} has no parameter {parameter!r}; parameters: {', '.join(type(template).RANGES)}")
                 try:
                     curve = threshold_sweep(game, template, parameter, payoff, sampled, target=target, others=tuple(mechs[:-1]))
-                except ValueError as err:
+                except UserInputError as err:
                     raise InputError(f"threshold-curve: {err}") from err
                 fig = threshold_curve(curve)
     from regions import atomic_write
@@ -635,13 +635,13 @@ def evolve_three_party(
         values["dynamic"] = True
     try:
         model = ThreeParty(**values)
-    except (TypeError, ValueError) as err:
+    except UserInputError as err:
         raise InputError(f"{params + ': ' if params else ''}{err}") from err
     starts = [_numbers(s, "--start", 3) for s in start or ["0.2,0.2,0.2", "0.5,0.5,0.5", "0.8,0.3,0.1"]]
     table = corner_table(model)
     try:
         runs = [(s, trajectory(model, s, t_end)) for s in starts]
-    except ValueError as err:
+    except UserInputError as err:
         raise InputError(f"--start: {err}") from err
     if format is Format.json:
         out = {
@@ -748,7 +748,7 @@ def evolve_network(
             payoffs=payoffs,
         )
         dominant = cooperation_dominant(G, game)
-    except ValueError as err:
+    except UserInputError as err:
         raise InputError(str(err)) from err
     marks = sorted({0, steps // 4, steps // 2, 3 * steps // 4, steps})
     ci = f"{result.confidence:.0%} CI"  # Student-t interval of the mean over seeds, cut to [0, 1]
@@ -1080,7 +1080,7 @@ def robustness(
     network = load_scenario(scenario)
     try:
         named = network.named(names)
-    except ValueError as err:
+    except UserInputError as err:
         raise InputError(f"--names {names!r}: use latin, zh or both") from err
     if out is not None:
         _check_font(font)
@@ -1219,8 +1219,17 @@ def _one_line(message: str) -> str:
     return line if len(line) <= LINE_LIMIT else f"{line[: LINE_LIMIT // 2]}… ({len(line):,} characters)"
 
 
+def _internal(err: BaseException) -> int:
+    """An exception that is not a :class:`~games.UserInputError`: a bug, in one line, exit 1."""
+    message = f"{type(err).__name__}: {err}"
+    print(f"intergov: internal error (a bug; please report it with the command and its input files): {_one_line(message)}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0, or 2 for bad input)."""
+    """Run the command line; returns the exit status: 0 done, 2 bad input (a
+    :class:`~games.UserInputError` or a file the machine refused, one line on stderr), 1 an
+    internal error (any other exception: a bug), 130 interrupted."""
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="intergov", standalone_mode=False)
@@ -1234,7 +1243,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         print(f"intergov: error: {_one_line(err.format_message())}", file=sys.stderr)
         return 2
-    except (ScenarioError, InputError, ValueError) as err:
+    except UserInputError as err:  # every reader's error is one (games.errors)
         print(f"intergov: error: {_one_line(str(err))}", file=sys.stderr)
         return 2
     except (typer.Abort, KeyboardInterrupt):
@@ -1242,9 +1251,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:  # the machine refused a file (permissions, a full disk): not a bug
+        if err.filename is None:
+            return _internal(err)
+        print(f"intergov: error: {_one_line(f'{err.filename}: {err.strerror or err}')}", file=sys.stderr)
+        return 2
     except Exception as err:  # a bug: still one line, but say so
-        print(f"intergov: internal error, please report it: {type(err).__name__}: {_one_line(str(err))}", file=sys.stderr)
-        return 1
+        return _internal(err)
     if result == 130:  # typer returns Ctrl-C as status 130 outside standalone mode
         print("intergov: interrupted; nothing was written", file=sys.stderr)
         return 130

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from games.errors import UserInputError
 from regions import RegionNetwork, atomic_write, dumps_scenario, graphml_graph, write_csv
 
 from .design import GENERIC, compare
@@ -113,17 +114,17 @@ def write_export(network: RegionNetwork, path: str | os.PathLike[str], *, force:
 
     Raises
     ------
-    ValueError
+    UserInputError
         For another extension, or an existing file without ``force``.
     """
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in (".graphml", ".geojson", ".json", ".toml", ".csv"):
-        raise ValueError(f"{path}: the format follows the extension; use .graphml, .geojson, .csv or .toml")
+        raise UserInputError(f"{path}: the format follows the extension; use .graphml, .geojson, .csv or .toml")
     if ext == ".csv":
         return write_csv(network, path, force=force)
     if path.exists() and not force:
-        raise ValueError(f"{path}: the file exists; use --force to overwrite it")
+        raise UserInputError(f"{path}: the file exists; use --force to overwrite it")
     if ext == ".graphml":
         text = to_graphml(network, target)
     elif ext == ".toml":

@@ -35,6 +35,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from games import RepeatedPlay, ThreeParty, apply
+from games.errors import UserInputError
 from regions import RegionNetwork, load_scenario
 
 from .basin import basin_of_cooperation, default_starts, trajectories
@@ -224,15 +225,15 @@ def figures(network: RegionNetwork, *, names: str = "latin", seed: int = 0, kind
 
     Raises
     ------
-    ValueError
+    UserInputError
         For an unknown kind or a network without links.
     """
     wanted = set(KINDS if kinds is None else kinds)
     unknown = sorted(wanted - set(KINDS))
     if unknown:
-        raise ValueError(f"unknown figure kind(s) {', '.join(unknown)}; kinds: {', '.join(KINDS)}")
+        raise UserInputError(f"unknown figure kind(s) {', '.join(unknown)}; kinds: {', '.join(KINDS)}")
     if not network.links:
-        raise ValueError(f"{network.name}: the figures need at least one link")
+        raise UserInputError(f"{network.name}: the figures need at least one link")
     from .plots import cooperation_over_time, mechanism_comparison, network_map, network_snapshot
 
     net = network.named(names)

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from games import Game
+from games.errors import UserInputError
 
 from .kernels.exact import ExactResult, affordable, exact_payoffs, extreme_equilibria
 from .kernels.fast2x2 import exact_2x2, solve_2x2
@@ -272,7 +273,7 @@ def equilibria(game: Game, *, method: str = "auto") -> EquilibriumSet:
     if method == "auto":
         return _auto(game)
     if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+        raise UserInputError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
     if method == "fast" and game.shape == (2, 2):
         return _fast_2x2(game)
     if method == "fast":

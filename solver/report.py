@@ -47,6 +47,7 @@ from importlib import metadata
 from pathlib import Path
 
 from games import RepeatedPlay, stage_payoffs
+from games.errors import UserInputError
 from regions import RegionNetwork
 from regions.scenario import atomic_folder, replace_refusal
 
@@ -63,7 +64,7 @@ __all__ = ["FILE_EXTENSIONS", "ReportError", "design_rows", "version", "write_re
 FILE_EXTENSIONS = frozenset(".pdf .md .tex .html .htm .txt .csv .json .png .svg .jpg .jpeg .docx .odt .zip .tar .gz .xlsx".split())
 
 
-class ReportError(ValueError):
+class ReportError(UserInputError):
     """The report cannot be written where asked (a one-line message for the CLI)."""
 
 

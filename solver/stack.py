@@ -21,6 +21,7 @@ import shlex
 from dataclasses import dataclass
 
 from games import STANDARD, Mechanism, mechanism_from_dict
+from games.errors import UserInputError
 from regions import EntryError, Link, MechanismSpec, RegionNetwork
 
 __all__ = ["AppliedMechanism", "link_mechanisms", "parse_mechanism", "payer_of", "to_mechanism"]
@@ -72,20 +73,20 @@ def parse_mechanism(text: str) -> MechanismSpec:
 
     Raises
     ------
-    ValueError
+    UserInputError
         With a message naming the bad part.
     """
     try:
         words = shlex.split(text)
     except ValueError as err:
-        raise ValueError(f"--mechanism {text!r}: {err}") from None
+        raise UserInputError(f"--mechanism {text!r}: {err}") from None
     if not words:
-        raise ValueError("--mechanism needs a kind, e.g. 'higher_level_guidance subsidy=1'")
+        raise UserInputError("--mechanism needs a kind, e.g. 'higher_level_guidance subsidy=1'")
     kind, fields = words[0], {}
     for word in words[1:]:
         key, sep, value = word.partition("=")
         if not sep or not key:
-            raise ValueError(f"--mechanism {text!r}: '{word}' is not key=value")
+            raise UserInputError(f"--mechanism {text!r}: '{word}' is not key=value")
         fields[key] = value
     special = {k: fields.pop(k) for k in ("by", "name", "links") if k in fields}
     params: dict = {}
@@ -105,4 +106,4 @@ def parse_mechanism(text: str) -> MechanismSpec:
     try:
         return MechanismSpec(kind, params, by=special.get("by"), links=links, name=special.get("name", ""))
     except EntryError as err:
-        raise ValueError(f"--mechanism {text!r}: {err}") from None
+        raise UserInputError(f"--mechanism {text!r}: {err}") from None

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from games import MECHANISMS, Game, Mechanism, RepeatedPlay, apply, stage_payoffs
+from games.errors import UserInputError
 from regions import EntryError, MechanismSpec, atomic_write, read_toml
 from regions.network import did_you_mean as did_you_mean_text
 
@@ -77,7 +78,7 @@ _PURE = ("CC", "CD", "DC", "DD")
 _PURE_SETS = np.array(["|".join(p for k, p in enumerate(_PURE) if mask >> k & 1) for mask in range(16)], dtype=object)
 
 
-class SweepError(ValueError):
+class SweepError(UserInputError):
     """A bad sweep specification; the message names the file and the field (one line)."""
 
     def __init__(self, message: str) -> None:
@@ -474,9 +475,9 @@ def run_sweep(
         A progress bar on stderr; by default only when stderr is a terminal.
     """
     if executor not in EXECUTORS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
+        raise UserInputError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
     if executor == "dask" and not scheduler:
-        raise ValueError("the dask executor needs a scheduler address (e.g. tcp://127.0.0.1:8786)")
+        raise UserInputError("the dask executor needs a scheduler address (e.g. tcp://127.0.0.1:8786)")
     points = sweep_points(spec)
     chunks = _chunks(points, max(1, int(chunk_size)))
     show = sys.stderr.isatty() if progress is None else progress
@@ -508,7 +509,7 @@ def run_sweep(
             except (OSError, TimeoutError, MemoryError, ValueError) as err:
                 # An unreachable or malformed address: say which, in one line (a wrong port can
                 # even surface as a MemoryError from a non-dask peer's reply).
-                raise ValueError(f"cannot reach the dask scheduler at {scheduler}: {type(err).__name__}: {err}") from err
+                raise UserInputError(f"cannot reach the dask scheduler at {scheduler}: {type(err).__name__}: {err}") from err
             with client:
                 futures = client.map(evaluate, [spec] * len(chunks), chunks, pure=False)
                 for future in futures:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from games import Game
+from games.errors import UserInputError
 
 from .cooperation import CooperationReport
 from .nash import Equilibrium
@@ -239,11 +240,11 @@ def render(rows: list[dict], fmt: str = "table", *, math: Sequence[str] = (), lo
 
     Raises
     ------
-    ValueError
+    UserInputError
         For an unknown format.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"unknown table format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        raise UserInputError(f"unknown table format '{fmt}'; choose one of {', '.join(FORMATS)}")
     if not rows:
         return ""
     columns = list(rows[0])
@@ -500,7 +501,7 @@ def render_model(derivation, model, fmt: str = "text", sweep=None) -> str:
     'stable'
     """
     if fmt not in ("text", "markdown"):
-        raise ValueError(f"unknown model format '{fmt}'; choose text or markdown")
+        raise UserInputError(f"unknown model format '{fmt}'; choose text or markdown")
     table = "table" if fmt == "text" else "markdown"
     head = (lambda s: f"## {s}") if fmt == "markdown" else (lambda s: s)
     shares = ", ".join(f"{x} = share of {p} playing {s[0]}" for x, p, s in zip(derivation.shares, model.populations, model.strategies))

@@ -371,3 +371,52 @@ def test_every_output_follows_the_umask(capsys, tmp_path):
         assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
         seen += 1
     assert seen > 10
+
+
+def test_a_bug_is_an_internal_error_not_bad_input(capsys, monkeypatch):
+    # Issue 16, defect 13: main() reported every ValueError as bad input (exit 2), hiding bugs.
+    # A ValueError that is not a UserInputError (here a numpy-style failure inside the solver)
+    # is an internal error: exit 1, one line that says so.
+    import solver.cli
+
+    def broken(*args, **kwargs):
+        raise ValueError("operands could not be broadcast together with shapes (2,2) (3,)")
+
+    monkeypatch.setattr(solver.cli, "stability", broken)
+    code, out, err = run(capsys, "solve", "--row", "3,0;5,1", "--col", "3,5;0,1", "--no-basin")
+    assert code == 1 and out == ""
+    assert err.startswith("intergov: internal error (a bug; please report it") and "broadcast" in err
+    assert err.count("\n") == 1
+
+
+def test_every_reader_error_is_a_user_input_error():
+    # One type for bad input: the CLI's exit 2 and the Python API's except clause rest on it.
+    from games import ModelError, NfgError, UserInputError
+    from games.expr import ExpressionError
+    from regions import EntryError, ScenarioError
+    from solver.cli import InputError
+    from solver.plots.fonts import FontMissing
+    from solver.report import ReportError
+    from solver.sweep import SweepError
+
+    for cls in (ModelError, NfgError, ExpressionError, EntryError, ScenarioError, InputError, FontMissing, ReportError, SweepError):
+        assert issubclass(cls, UserInputError) and issubclass(cls, ValueError), cls
+
+
+def test_engine_validation_is_a_user_input_error(capsys):
+    # A value a user can type reaches the engine's own checks: still bad input (exit 2).
+    from games import UserInputError, prisoners_dilemma
+
+    with pytest.raises(UserInputError, match="T > R fails"):
+        prisoners_dilemma(T=1, R=3, P=1, S=0)
+    code, _, err = run(capsys, "evolve", "network", "yongkang-wuyi-jinyun", "--beta", "-1")
+    assert code == 2 and err.startswith("intergov: error: ") and err.count("\n") == 1
+
+
+def test_an_unwritable_destination_is_one_line_exit_2(capsys, tmp_path):
+    # A file where the output's folder should be: the machine refuses, which is not a bug.
+    blocker = tmp_path / "afile"
+    blocker.write_text("mine")
+    code, _, err = run(capsys, "export", "henan-clusters", "--out", str(blocker / "x.json"))
+    assert code == 2 and err.startswith("intergov: error: ") and "cannot write" in err and err.count("\n") == 1
+    assert blocker.read_text() == "mine"

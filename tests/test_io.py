@@ -188,3 +188,53 @@ def test_files_with_a_byte_order_mark_are_read(tmp_path):
     (tmp_path / "l.csv").write_text("\ufeffa,b,R,S,T,P,weight\na,b,3,-1,4,0,0.25\n", encoding="utf-8")
     net = read_csv(tmp_path / "r.csv", tmp_path / "l.csv")
     assert list(net.regions) == ["p", "a", "b"] and net.links[0].weight == 0.25
+
+
+def _one_graphml(net=None):
+    net = net or read_csv(io.StringIO(REGIONS), io.StringIO(LINKS))
+    return "\n".join(nx.generate_graphml(graphml_graph(net)))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        # Issue 16, defect 8: networkx keeps the last of two nodes of one id, and the last of two
+        # <data> of one key; both silently changed the data.
+        (lambda t: t.replace('<node id="wy">', '<node id="yk"><data key="d3">Again</data></node>\n<node id="wy">', 1), r"node 'yk': appears twice"),
+        (lambda t: t.replace('<data key="d3">Yongkang</data>', '<data key="d3">Yongkang</data><data key="d3">Other</data>', 1), r"node 'yk', field 'name': is given twice"),
+        (lambda t: t.replace("</graph>", '<edge source="yk" target="nowhere" /></graph>', 1), r"edge #2, field 'target': 'nowhere' is not a node"),
+        (lambda t: t.replace("</graph>", '</graph><graph edgedefault="undirected" />', 1), r"holds 2 graphs"),
+        (lambda t: t.replace("<graphml", "<graphm", 1).replace("</graphml>", "</graphm>"), r"not a GraphML file: the root element is <graphm>"),
+    ],
+)
+def test_graphml_duplicates_and_strays_are_refused(tmp_path, edit, message):
+    text = _one_graphml()
+    changed = edit(text)
+    assert changed != text
+    path = tmp_path / "x.graphml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=message):
+        read_graphml(path)
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        # billion laughs: refused before any expansion, whatever the system's expat version
+        '<!DOCTYPE g [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>',
+        '<!DOCTYPE g [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # an external entity
+        "<!DOCTYPE graphml>",  # any DTD at all
+    ],
+)
+def test_graphml_with_a_dtd_is_refused(tmp_path, capsys, doctype):
+    text = _one_graphml()
+    if "ENTITY a" in doctype:
+        text = text.replace('<data key="d3">Yongkang</data>', '<data key="d3">&c;</data>', 1)
+    elif "SYSTEM" in doctype:
+        text = text.replace('<data key="d3">Yongkang</data>', '<data key="d3">&x;</data>', 1)
+    path = tmp_path / "x.graphml"
+    path.write_text(f'<?xml version="1.0" encoding="utf-8"?>\n{doctype}\n{text}', encoding="utf-8")
+    code = main(["import", str(path), "-o", str(tmp_path / "out.toml")])
+    err = capsys.readouterr().err
+    assert code == 2 and "DTDs and entities are not read" in err and err.count("\n") == 1
+    assert not (tmp_path / "out.toml").exists()

@@ -38,6 +38,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from games import HigherLevelGuidance, Mechanism, RepeatedPlay, accounting, apply
+from games.errors import UserInputError
 from regions import Link, RegionNetwork
 
 from ..cooperation import stability
@@ -235,24 +236,24 @@ def allocate(
 
     Raises
     ------
-    ValueError
+    UserInputError
         For a negative or non-finite budget, an option paid by a party without a budget, or a
         menu naming an unknown link.
     """
     for gov, amount in budgets.items():
         network.region(gov)
         if not np.isfinite(amount) or amount < 0:
-            raise ValueError(f"the budget of {gov} must be a finite non-negative number, got {amount}")
+            raise UserInputError(f"the budget of {gov} must be a finite non-negative number, got {amount}")
     if menu is None:
         menu = scenario_menu(network, list(budgets), target)
     keys = {link_key(k): k for k in network.links}
     for key, options in menu.items():
         if key not in keys:
-            raise ValueError(f"the menu names an unknown link {key!r}")
+            raise UserInputError(f"the menu names an unknown link {key!r}")
         for o in options:
             for payer in o.paid:
                 if payer not in budgets:
-                    raise ValueError(f"option {o.name!r} on {key} is funded by {payer}, which has no budget")
+                    raise UserInputError(f"option {o.name!r} on {key} is funded by {payer}, which has no budget")
     already, open_links = [], []
     for key, link in keys.items():
         if reaches(stability(link_game(network, link), basin=False).level, target):

@@ -31,6 +31,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from games.errors import UserInputError
+
 __all__ = ["GAP_NAMES", "GapInterval", "affine_tolerance", "fmt", "interval_text", "simplest_fraction", "solve_gaps", "tidy"]
 
 #: The four gap columns: row a₁, column a₁, row a₂, column a₂.
@@ -209,7 +211,7 @@ def solve_gaps(
         The government whose upper bound is what it "gives" (a side payment's payer).
     """
     if target not in ("weak", "strict", "dominant"):
-        raise ValueError(f"the incentive gaps decide weak, strict and dominant only, got {target!r}")
+        raise UserInputError(f"the incentive gaps decide weak, strict and dominant only, got {target!r}")
     g0, slope = np.atleast_2d(np.asarray(g0, dtype=float)), np.atleast_2d(np.asarray(slope, dtype=float))
     n = len(g0)
     low, high, open_low, open_high = bounds

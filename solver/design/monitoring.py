@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from games import Game, stage_payoffs
+from games.errors import UserInputError
 
 from ..kernels.exact import rational
 
@@ -55,12 +56,12 @@ def imperfect_monitoring_threshold(game: Game, false_alarm: float, detection: fl
 
     Raises
     ------
-    ValueError
+    UserInputError
         For probabilities outside [0, 1] or a game without T > R > P.
     """
     for name, value in (("false_alarm", false_alarm), ("detection", detection)):
         if not 0 <= value <= 1:
-            raise ValueError(f"{name} must lie in [0, 1], got {value}")
+            raise UserInputError(f"{name} must lie in [0, 1], got {value}")
     # Decided in exact rationals (payoffs and probabilities read as the decimals they spell), so
     # that ε(T − R) = (η − ε)(R − P) is the tie it is and not a float accident.
     eps, eta = rational(false_alarm), rational(detection)
@@ -68,7 +69,7 @@ def imperfect_monitoring_threshold(game: Game, false_alarm: float, detection: fl
     problems = []
     for who, p in zip(("row", "column"), stage_payoffs(game)):
         if not p.T > p.R > p.P:
-            raise ValueError(f"the {who} player needs T > R > P for a trigger strategy, got T={p.T:g}, R={p.R:g}, P={p.P:g}")
+            raise UserInputError(f"the {who} player needs T > R > P for a trigger strategy, got T={p.T:g}, R={p.R:g}, P={p.P:g}")
         T, R, P = rational(p.T), rational(p.R), rational(p.P)
         temptation, punishment = eps * (T - R), (eta - eps) * (R - P)
         if temptation >= punishment:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from games import Game, HigherLevelGuidance, Mechanism, RepeatedPlay, apply, stage_game, stage_payoffs
+from games.errors import UserInputError
 
 from ..cooperation import stability
 from ..kernels.fast2x2 import solve_2x2
@@ -83,7 +84,7 @@ def _set(mechanisms: Sequence[Mechanism], name: str, value: float) -> list[Mecha
             done = True
         out.append(m)
     if not done:
-        raise ValueError(f"no mechanism in the stack has a parameter {name!r}")
+        raise UserInputError(f"no mechanism in the stack has a parameter {name!r}")
     return out
 
 
@@ -312,7 +313,7 @@ def _levels_at(game: Game, stack, xn: str, X: np.ndarray, yn: str, Y: np.ndarray
     for name, values in ((xn, X.ravel()), (yn, Y.ravel())):
         owner = next((k for k, m in enumerate(stack) if name in type(m).RANGES), None)
         if owner is None:
-            raise ValueError(f"no mechanism in the stack has a parameter {name!r}")
+            raise UserInputError(f"no mechanism in the stack has a parameter {name!r}")
         params[owner][name] = values
     n = X.size
     A = np.broadcast_to(game.row_payoffs, (n, 2, 2))
@@ -373,7 +374,7 @@ def threshold_sweep(
     [0.3333, 0.5, 0.6667]
     """
     if payoff not in "RSTP" or len(payoff) != 1:
-        raise ValueError(f"payoff must be one of R, S, T, P, got {payoff!r}")
+        raise UserInputError(f"payoff must be one of R, S, T, P, got {payoff!r}")
     row, col = stage_payoffs(game)
     split = _splits(game, [mechanism, *others], target)
     strengths, attained, own = [], [], ([], [])

@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from games import STANDARD, Game, Mechanism, RepeatedPlay, SidePayment, apply, grim_trigger_threshold, stage_payoffs
+from games.errors import UserInputError
 
 from ..cooperation import LEVELS, stability
 from .gaps import affine_tolerance, fmt, interval_text, simplest, simplest_fraction, solve_gaps, tidy
@@ -301,17 +302,17 @@ def minimal_strength(
 
     Raises
     ------
-    ValueError
+    UserInputError
         For an unknown parameter, target or method, or ``method="analytic"`` where no formula
         applies or the solver does not confirm it.
     """
     ranges = type(mechanism).RANGES
     if parameter not in ranges:
-        raise ValueError(f"{type(mechanism).__name__} has no numeric parameter {parameter!r}; parameters: {', '.join(ranges)}")
+        raise UserInputError(f"{type(mechanism).__name__} has no numeric parameter {parameter!r}; parameters: {', '.join(ranges)}")
     if target not in LEVELS[:-1]:
-        raise ValueError(f"target must be one of {', '.join(LEVELS[:-1])}, got {target!r}")
+        raise UserInputError(f"target must be one of {', '.join(LEVELS[:-1])}, got {target!r}")
     if method not in ("auto", "analytic", "bisection"):
-        raise ValueError(f"method must be auto, analytic or bisection, got {method!r}")
+        raise UserInputError(f"method must be auto, analytic or bisection, got {method!r}")
     bounds = _bounds(game, mechanism, parameter, upper)
     low, high, open_low, open_high = bounds
     # Open ends of a range (a discount in (0, 1)) are searched just inside.
@@ -376,14 +377,14 @@ def minimal_strength(
             game, others, mechanism, parameter, target, bounds
         )
         if found is None and method == "analytic":
-            raise ValueError(f"no formula for the {parameter} of {name} at target {target}; use method='bisection'")
+            raise UserInputError(f"no formula for the {parameter} of {name} at target {target}; use method='bisection'")
         if found is not None:
             result = confirmed(found)
             if result is not None:
                 return result
             claim = found.reason or f"{parameter} {'≥' if found.closed else '>'} {fmt(found.value)}"
             if method == "analytic":
-                raise ValueError(f"the formula for the {parameter} of {name} ({claim}) is not confirmed by the solver's level; use method='bisection'")
+                raise UserInputError(f"the formula for the {parameter} of {name} ({claim}) is not confirmed by the solver's level; use method='bisection'")
             note = f"; the formula ({claim}) was not confirmed by the solver's level"
     return _bisect(ok, finish, above, bounds, (lo_search, hi_search), parameter, target, tol, note)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from games import Game, SidePayment, apply, grim_trigger_threshold, stage_payoffs
+from games.errors import UserInputError
 
 __all__ = ["TransferReport", "fair_transfer", "side_payments", "stabilizing_transfer"]
 
@@ -48,12 +49,12 @@ def stabilizing_transfer(game: Game) -> SidePayment:
 
     Raises
     ------
-    ValueError
+    UserInputError
         If a government has T ≤ P (no grim threshold).
     """
     a, b = stage_payoffs(game)
     if a.T <= a.P or b.T <= b.P:
-        raise ValueError("the stabilizing transfer needs T > P for both governments")
+        raise UserInputError("the stabilizing transfer needs T > P for both governments")
     t = ((b.T - b.R) * (a.T - a.P) - (a.T - a.R) * (b.T - b.P)) / ((a.T - a.P) + (b.T - b.P))
     return _payment(t)
 

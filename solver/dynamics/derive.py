@@ -79,6 +79,8 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+from games.errors import UserInputError
+
 from .corners import face_rest_points, verdict
 
 __all__ = ["CornerDerivation", "Derivation", "ModelDynamics", "RestPoint", "derive"]
@@ -212,7 +214,7 @@ def _parameters(model: Any) -> tuple[sympy.Symbol, ...]:
 def _two_strategies(model: Any) -> None:
     counts = [len(s) for s in model.strategies]
     if any(n != 2 for n in counts):
-        raise ValueError(f"ModelDynamics needs two strategies per population, got {counts}; derive() analyses them without trajectories")
+        raise UserInputError(f"ModelDynamics needs two strategies per population, got {counts}; derive() analyses them without trajectories")
 
 
 def _multilinear(table: dict[tuple[int, ...], sympy.Expr], shares: Sequence[sympy.Symbol]) -> sympy.Expr:

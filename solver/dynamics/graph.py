@@ -43,6 +43,7 @@ from scipy import sparse
 from scipy import stats as sps
 
 from games import Game, apply
+from games.errors import UserInputError
 
 from ..network import link_game
 from ..stack import link_mechanisms
@@ -97,7 +98,7 @@ class EnsembleResult:
 
 def _payoff_vector(game: Game) -> np.ndarray:
     if game.shape != (2, 2):
-        raise ValueError(f"evolution on a graph needs a 2×2 stage game, not {game.shape}")
+        raise UserInputError(f"evolution on a graph needs a 2×2 stage game, not {game.shape}")
     a = game.row_payoffs
     return np.array([a[0, 0], a[0, 1], a[1, 0], a[1, 1]])  # R, S, T, P of the row player
 
@@ -136,7 +137,7 @@ def _setup(G, game):
     W.setdiag(0)
     W.eliminate_zeros()
     if (W.data < 0).any():
-        raise ValueError("link weights must be non-negative")
+        raise UserInputError("link weights must be non-negative")
     return nodes, W, None, None, None, _payoff_vector(game)
 
 
@@ -302,32 +303,32 @@ def evolve_on_graph(
 
     Raises
     ------
-    ValueError
+    UserInputError
         For an unknown rule, negative β or steps, an initial share outside [0, 1], …
     """
     if rule not in RULES:
-        raise ValueError(f"rule must be one of {', '.join(RULES)}, got {rule!r}")
+        raise UserInputError(f"rule must be one of {', '.join(RULES)}, got {rule!r}")
     if not np.isfinite(beta) or beta < 0:
-        raise ValueError(f"beta must be a finite number ≥ 0, got {beta}")
+        raise UserInputError(f"beta must be a finite number ≥ 0, got {beta}")
     if int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be a whole number ≥ 0, got {steps}")
+        raise UserInputError(f"steps must be a whole number ≥ 0, got {steps}")
     if payoffs not in PAYOFFS:
-        raise ValueError(f"payoffs must be one of {', '.join(PAYOFFS)}, got {payoffs!r}")
+        raise UserInputError(f"payoffs must be one of {', '.join(PAYOFFS)}, got {payoffs!r}")
     if not 0 < update_fraction <= 1:
-        raise ValueError(f"update_fraction must lie in (0, 1], got {update_fraction}")
+        raise UserInputError(f"update_fraction must lie in (0, 1], got {update_fraction}")
     nodes, W, src, dst, weight, table = _setup(G, game)
     n = len(nodes)
     rng = np.random.default_rng(seed)
     if np.ndim(initial) == 0:
         share = float(initial)
         if not 0 <= share <= 1:
-            raise ValueError(f"initial share must lie in [0, 1], got {share}")
+            raise UserInputError(f"initial share must lie in [0, 1], got {share}")
         state = np.ones(n, dtype=np.int8)
         state[rng.permutation(n)[: round(share * n)]] = 0
     else:
         state = np.asarray(initial, dtype=np.int8).copy()
         if state.shape != (n,) or not np.isin(state, (0, 1)).all():
-            raise ValueError(f"initial strategies must be {n} values of 0 (C) or 1 (D)")
+            raise UserInputError(f"initial strategies must be {n} values of 0 (C) or 1 (D)")
     indptr, indices = W.indptr, W.indices
     degree_weight = np.asarray(W.sum(axis=1)).ravel()
     has_neighbours = (np.diff(indptr) > 0) & (degree_weight > 0)

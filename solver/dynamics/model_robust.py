@@ -48,6 +48,8 @@ from typing import Any
 import numpy as np
 import sympy
 
+from games.errors import UserInputError
+
 from ..robust.estimate import Estimate, probability
 from ..robust.sobol import SobolIndex, sobol_indices
 from .corners import ZERO
@@ -271,14 +273,15 @@ def model_robustness(model: Any, samples: int, seed: int = 0, method: str = "sob
 
     Raises
     ------
-    ValueError
+    UserInputError
         For a model without uncertain parameters, too few samples, or an unknown method.
     """
     uncertainty = getattr(model, "uncertainty", None)
     if uncertainty is None or not len(uncertainty):
-        raise ValueError(f"{getattr(model, 'name', '') or 'the model'} has no uncertain parameter: give one as a distribution, e.g. s = {{ uniform = [1, 3] }}")
+        name = getattr(model, "name", "") or "the model"
+        raise UserInputError(f"{name} has no uncertain parameter: give one as a distribution, e.g. s = {{ uniform = [1, 3] }}")
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)):
-        raise ValueError(f"samples must be a whole number, got {samples!r}")
+        raise UserInputError(f"samples must be a whole number, got {samples!r}")
     derivation = derive(model, rest_points=False)
     values, groups = _sample(model, int(samples), seed, method)
     stable, undefined = corner_stability(model, values, derivation=derivation)

@@ -30,6 +30,8 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+from games.errors import UserInputError
+
 from .corners import verdict
 from .derive import ModelDynamics, derive
 from .replicator import trajectory
@@ -140,9 +142,9 @@ def sweep_model(
     """
     grid = np.asarray(values, dtype=float).ravel()
     if grid.size == 0:
-        raise ValueError(f"sweep of {name!r}: no values")
+        raise UserInputError(f"sweep of {name!r}: no values")
     if not np.all(np.isfinite(grid)):
-        raise ValueError(f"sweep of {name!r}: values must be finite numbers")
+        raise UserInputError(f"sweep of {name!r}: values must be finite numbers")
     k = len(model.populations)
     models = [model.with_values(**{name: float(v)}) for v in grid]  # validates the name and values
     grid = np.array([float(m.parameters[name].value) for m in models])  # 1.2, not linspace's 1.2000000000000002

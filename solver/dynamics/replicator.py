@@ -31,6 +31,7 @@ import numpy.typing as npt
 from scipy.integrate import solve_ivp
 
 from games import Game
+from games.errors import UserInputError
 
 __all__ = ["CallableModel", "Model", "PayoffTable", "Trajectory", "field_at", "jacobian", "replicator", "trajectory"]
 
@@ -66,7 +67,7 @@ class PayoffTable:
         if k < 1 or table.shape != (2,) * k + (k,):
             raise ValueError(f"a payoff table for K populations has shape (2,)*K + (K,), got {table.shape}")
         if not np.all(np.isfinite(table)):
-            raise ValueError("a payoff table must hold finite numbers")
+            raise UserInputError("a payoff table must hold finite numbers")
         object.__setattr__(self, "table", table)
         object.__setattr__(self, "names", tuple(self.names) or tuple(f"population {i + 1}" for i in range(k)))
 
@@ -222,16 +223,16 @@ def trajectory(model: Model, start: Sequence[float], t_end: float = 200.0, point
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the start is not strictly inside the unit cube or has the wrong length.
     """
     from .outcome import classify, table_of
 
     x0 = np.asarray(start, dtype=float)
     if x0.shape != (model.dimension,):
-        raise ValueError(f"start needs {model.dimension} shares, got {len(x0)}")
+        raise UserInputError(f"start needs {model.dimension} shares, got {len(x0)}")
     if np.any(x0 <= 0) or np.any(x0 >= 1):
-        raise ValueError(f"start must lie strictly inside the unit cube (0, 1)^{model.dimension}, got {tuple(x0)}")
+        raise UserInputError(f"start must lie strictly inside the unit cube (0, 1)^{model.dimension}, got {tuple(x0)}")
     times = np.linspace(0.0, t_end, points)
     sol = solve_ivp(lambda _t, u: np.real(model.payoff_differences(_expit(u))), (0.0, t_end), _logit(x0), method="LSODA", t_eval=times, rtol=1e-9, atol=1e-12)
     states = _expit(sol.y.T)
@@ -271,7 +272,7 @@ def replicator(
         x0, y0 = (np.asarray(v, dtype=float) for v in start)
         shares_only = False
     if x0.shape != (m,) or y0.shape != (n,) or np.any(x0 <= 0) or np.any(y0 <= 0) or abs(x0.sum() - 1) > 1e-9 or abs(y0.sum() - 1) > 1e-9:
-        raise ValueError("start must be interior mixed strategies of the right sizes (or, for 2×2, two shares in (0, 1))")
+        raise UserInputError("start must be interior mixed strategies of the right sizes (or, for 2×2, two shares in (0, 1))")
 
     def rhs(_t: float, u: np.ndarray) -> np.ndarray:
         x = np.exp(u[:m] - u[:m].max())

@@ -23,6 +23,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from games.errors import UserInputError
+
 from .replicator import Model, Trajectory, trajectory
 
 __all__ = ["MARGIN", "T_MAX", "T_START", "initial_sensitivity", "parameter_sensitivity", "settling_time"]
@@ -112,11 +114,11 @@ def parameter_sensitivity(
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the model has no such parameter.
     """
     if not hasattr(model, parameter):
-        raise ValueError(f"{type(model).__name__} has no parameter {parameter!r}")
+        raise UserInputError(f"{type(model).__name__} has no parameter {parameter!r}")
     cases = [(f"{parameter} = {v:g}", replace(model, **{parameter: v}), start) for v in values]  # type: ignore[type-var]
     return _runs(cases, t_end, t_max)
 

@@ -42,6 +42,7 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
+from games.errors import UserInputError
 from games.game import rational as _read
 
 __all__ = ["ExactResult", "affordable", "exact_payoffs", "extreme_equilibria", "rational"]
@@ -181,7 +182,7 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the game is too large for exhaustive enumeration (see :func:`affordable`).
 
     Examples
@@ -196,7 +197,7 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
     """
     m, n = np.shape(np.asarray(A, dtype=object))
     if not affordable((m, n)):
-        raise ValueError(f"a {m}×{n} game is too large for exact vertex enumeration")
+        raise UserInputError(f"a {m}×{n} game is too large for exact vertex enumeration")
     a, b = _positive(A), _positive(B)
     bt = [[b[i][j] for i in range(m)] for j in range(n)]  # Bᵀ, shape (n, m)
     # P: x ∈ ℝᵐ, x ≥ 0 (labels 0..m-1), Bᵀx ≤ 1 (labels m + j): _vertices labels match.

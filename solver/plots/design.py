@@ -15,6 +15,8 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon, Rectangle
 
+from games.errors import UserInputError
+
 from ..cooperation import LEVELS
 from ..design.compare import Comparison
 from ..design.gaps import fmt, tidy
@@ -275,13 +277,13 @@ def mechanism_comparison(comparison: Comparison, *, names=None, ax: Axes | None 
 
     Raises
     ------
-    ValueError
+    UserInputError
         With ``ax`` (the figure has two panels), or for a comparison without rows.
     """
     if ax is not None:
         raise ValueError("mechanism_comparison draws two panels: call it without ax")
     if not comparison.rows:
-        raise ValueError(f"comparison of {comparison.scenario!r} has no rows to draw")
+        raise UserInputError(f"comparison of {comparison.scenario!r} has no rows to draw")
     # A column per link, not per pair of regions: two links of one pair (two clusters) stay apart.
     keys = list(dict.fromkeys((*r.link.between, r.link.cluster) for r in comparison.rows))
     if len(keys) > MAX_LINK_COLUMNS:

@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from games import ThreeParty
+from games.errors import UserInputError
 
 from ..dynamics import EnsembleResult, EvolutionResult, Trajectory
 from .style import DOUBLE_COLUMN, OKABE_ITO, SINGLE_COLUMN, new_figure, plot_style, wrap_text
@@ -302,7 +303,7 @@ def cooperation_over_time(result: EvolutionResult | EnsembleResult | Sequence[Ev
     elif not isinstance(result, EvolutionResult):
         runs = np.array([np.asarray(r.cooperation, dtype=float) for r in result])
         if not len(runs):
-            raise ValueError("cooperation_over_time needs at least one run")
+            raise UserInputError("cooperation_over_time needs at least one run")
     with plot_style():
         fig, (ax,) = new_figure() if ax is None else (ax.figure, [ax])
         color = OKABE_ITO[5]

@@ -34,6 +34,8 @@ from pathlib import Path
 import matplotlib
 from matplotlib import font_manager
 
+from games.errors import UserInputError
+
 __all__ = ["LATIN_FAMILIES", "FontMissing", "cjk_family", "family_name", "font_families", "pdf_safe", "require_font", "uncovered", "use_font"]
 
 #: The style's own fonts, in fallback order: STIX (matches mathtext), then DejaVu Serif.
@@ -48,7 +50,7 @@ _SAMPLE = "永康武义缙云市县省"
 _CHOSEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("intergov_font", default=None)
 
 
-class FontMissing(ValueError):
+class FontMissing(UserInputError):
     """No installed font can draw some characters (a one-line message naming them)."""
 
 

@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
 from games import Game
+from games.errors import UserInputError
 
 from ..basin import Basin, replicator_field
 from ..nash import EquilibriumSet
@@ -222,11 +223,11 @@ def best_responses(game: Game, equilibria: EquilibriumSet, *, ax: Axes | None = 
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the game is not 2×2.
     """
     if game.shape != (2, 2):
-        raise ValueError(f"best responses are drawn for 2×2 games, not {game.shape}")
+        raise UserInputError(f"best responses are drawn for 2×2 games, not {game.shape}")
     a, b = game.row_payoffs, game.col_payoffs
     # Row: payoff of C minus D against column cooperating with probability q.
     r0, r1 = a[0, 1] - a[1, 1], (a[0, 0] - a[1, 0]) - (a[0, 1] - a[1, 1])

@@ -27,6 +27,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from games.errors import UserInputError
+
 from .dynamics import STRATEGY_WORDS, _run_note, strategy_word
 from .style import DOUBLE_COLUMN, OKABE_ITO, SINGLE_COLUMN, plot_style, text_width
 
@@ -131,14 +133,14 @@ def phase_portrait(model_dynamics_or_model: Any, trajectories: Sequence[Any], de
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the model does not have three populations.
     """
     from .dynamics import cube_ticks
 
     model = _model_of(model_dynamics_or_model)
     if len(model.populations) != 3:
-        raise ValueError(f"a phase portrait in the unit cube needs 3 populations, got {len(model.populations)}")
+        raise UserInputError(f"a phase portrait in the unit cube needs 3 populations, got {len(model.populations)}")
     runs = _states(trajectories)
     labels = [_wrapped(t) for t in population_labels(model)]
     with plot_style():

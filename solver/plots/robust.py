@@ -43,6 +43,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from games.errors import UserInputError
+
 from .fonts import use_font
 from .maps import _draw as _draw_map
 from .maps import positions
@@ -129,7 +131,7 @@ def tornado(result) -> Figure:
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the result has no Sobol' indices (its ``sobol_note`` says why).
 
     Examples
@@ -143,7 +145,7 @@ def tornado(result) -> Figure:
     True
     """
     if not result.sobol:
-        raise ValueError(f"no Sobol' indices to draw: {result.sobol_note or 'none were computed'}")
+        raise UserInputError(f"no Sobol' indices to draw: {result.sobol_note or 'none were computed'}")
     items = sorted(result.sobol.items(), key=lambda kv: (kv[1].ST if math.isfinite(kv[1].ST) else -1.0))
     names = [literal(result.labels.get(name, name)) for name, _ in items]
     total = np.array([max(0.0, i.ST) if math.isfinite(i.ST) else 0.0 for _, i in items])
@@ -341,7 +343,7 @@ def strength_distribution(result, network=None, *, names: str = "latin") -> Figu
 
     Raises
     ------
-    ValueError
+    UserInputError
         If no link has a robust strength to show.
 
     Examples
@@ -360,7 +362,7 @@ def strength_distribution(result, network=None, *, names: str = "latin") -> Figu
         links = [f"link {i + 1}" for i in range(len(result.links))]
     mechanisms = list(dict.fromkeys(m for k in result.links for m in k.strengths))
     if not mechanisms:
-        raise ValueError("no robust strength to draw: no link has a mechanism with a primary parameter")
+        raise UserInputError("no robust strength to draw: no link has a mechanism with a primary parameter")
     n = result.samples
     panels: list[tuple[str, list, list[str]]] = []
     footnotes = []
@@ -396,7 +398,7 @@ def strength_distribution(result, network=None, *, names: str = "latin") -> Figu
         elif notes:
             footnotes.append(f"{literal(mech)}: " + "; ".join(notes) + ".")
     if not panels:
-        raise ValueError("no robust strength to draw: " + " ".join(footnotes))
+        raise UserInputError("no robust strength to draw: " + " ".join(footnotes))
     drawn = [i for _, curves, _ in panels for i, _, _ in curves]
     order = list(dict.fromkeys(drawn))
     style = {i: (_LINK_COLOURS[j % len(_LINK_COLOURS)], _LINK_STYLES[(j // len(_LINK_COLOURS)) % len(_LINK_STYLES)]) for j, i in enumerate(order)}

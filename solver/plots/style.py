@@ -29,6 +29,8 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from games.errors import UserInputError
+
 __all__ = [
     "DOUBLE_COLUMN",
     "FORMATS",
@@ -157,13 +159,13 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 
     Raises
     ------
-    ValueError
+    UserInputError
         For another extension.
     """
     path = Path(path)
     ext = path.suffix.lower().lstrip(".")
     if ext not in FORMATS:
-        raise ValueError(f"{path}: unsupported figure format '{path.suffix}'; use .pdf, .svg or .png")
+        raise UserInputError(f"{path}: unsupported figure format '{path.suffix}'; use .pdf, .svg or .png")
     from regions import atomic_write
 
     from .fonts import INSTALL_HINT, FontMissing, _glyphs, pdf_safe, uncovered

@@ -45,6 +45,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from games import Game, Mechanism, RepeatedPlay, SidePayment, ThirdPartyOrganization, apply
+from games.errors import UserInputError
 from games.repeated import EXACT_STATES, Automaton
 from games.repeated_batch import _path_cooperative
 
@@ -322,7 +323,7 @@ def level_samples(A: npt.ArrayLike, B: npt.ArrayLike, mechanisms: Sequence[Mecha
 
     Raises
     ------
-    ValueError
+    UserInputError
         If the arrays are not (n, 2, 2), or ``params`` names a mechanism or parameter the stack
         does not have, or an array of the wrong length.
 
@@ -340,7 +341,7 @@ def reaches_target(levels: npt.ArrayLike, target: str) -> np.ndarray:
     [False, False, True, True]
     """
     if target not in LEVELS:
-        raise ValueError(f"unknown level {target!r}; levels: {', '.join(LEVELS)}")
+        raise UserInputError(f"unknown level {target!r}; levels: {', '.join(LEVELS)}")
     return np.isin(np.asarray(levels, dtype=object), LEVELS[: LEVELS.index(target) + 1])
 
 
@@ -503,7 +504,7 @@ def quantile_interval(
     if len(groups) != n:
         raise ValueError(f"groups has {len(groups)} entries, values has {n}")
     if not 0 < quantile < 1 or not 0 < confidence < 1:
-        raise ValueError(f"quantile and confidence must be in (0, 1), got {quantile} and {confidence}")
+        raise UserInputError(f"quantile and confidence must be in (0, 1), got {quantile} and {confidence}")
     labels = np.unique(groups)
     if len(labels) < 2:
         raise ValueError(f"an interval over scramblings needs at least two, got {len(labels)}")
@@ -684,9 +685,9 @@ def pointwise_strength(
     [1.0, 2.0, 3.0]
     """
     if target not in LEVELS or target == "none":
-        raise ValueError(f"target must be a level other than 'none' ({', '.join(LEVELS[:-1])}), got {target!r}")
+        raise UserInputError(f"target must be a level other than 'none' ({', '.join(LEVELS[:-1])}), got {target!r}")
     if parameter not in type(mechanism).RANGES:
-        raise ValueError(f"{type(mechanism).__name__} has no numeric parameter {parameter!r}; parameters: {', '.join(type(mechanism).RANGES)}")
+        raise UserInputError(f"{type(mechanism).__name__} has no numeric parameter {parameter!r}; parameters: {', '.join(type(mechanism).RANGES)}")
     A, B = _arrays(A, B)
     stack = [mechanism, *others]
     values = _param_list(stack, params, len(A))
@@ -752,17 +753,17 @@ def robust_strength(
 
     Raises
     ------
-    ValueError
+    UserInputError
         For a confidence outside (0, 1), a target ``none`` or unknown, or bad arrays.
     """
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+        raise UserInputError(f"confidence must be in (0, 1), got {confidence}")
     if not 0 < interval_confidence < 1:
-        raise ValueError(f"interval_confidence must be in (0, 1), got {interval_confidence}")
+        raise UserInputError(f"interval_confidence must be in (0, 1), got {interval_confidence}")
     if target not in LEVELS or target == "none":
-        raise ValueError(f"target must be a level other than 'none' ({', '.join(LEVELS[:-1])}), got {target!r}")
+        raise UserInputError(f"target must be a level other than 'none' ({', '.join(LEVELS[:-1])}), got {target!r}")
     if parameter not in type(mechanism).RANGES:
-        raise ValueError(f"{type(mechanism).__name__} has no numeric parameter {parameter!r}; parameters: {', '.join(type(mechanism).RANGES)}")
+        raise UserInputError(f"{type(mechanism).__name__} has no numeric parameter {parameter!r}; parameters: {', '.join(type(mechanism).RANGES)}")
     A, B = _arrays(A, B)
     n = len(A)
     if groups is not None:

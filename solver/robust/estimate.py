@@ -24,6 +24,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from games.errors import UserInputError
+
 __all__ = ["METHODS", "Estimate", "probability"]
 
 #: Interval methods: plain Monte-Carlo (Wilson) and randomized QMC (t over scramblings).
@@ -94,7 +96,7 @@ def probability(
 
     Raises
     ------
-    ValueError
+    UserInputError
         For an unknown method, no samples, a confidence outside (0, 1), ``qmc`` without
         ``groups`` or with fewer than two scramblings, or ``groups`` of another length.
 
@@ -107,11 +109,11 @@ def probability(
     hits = np.asarray(hits, dtype=bool).ravel()
     n = len(hits)
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
+        raise UserInputError(f"unknown method {method!r}; methods: {', '.join(METHODS)}")
     if n == 0:
         raise ValueError("no samples: hits is empty")
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+        raise UserInputError(f"confidence must be in (0, 1), got {confidence}")
     if method == "wilson":
         k = int(hits.sum())
         return Estimate(k / n, *_wilson(k, n, confidence), n, "wilson", confidence)

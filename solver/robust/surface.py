@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from games.errors import UserInputError
 from regions import RegionNetwork
 
 from ..cooperation import LEVELS
@@ -156,7 +157,7 @@ def probability_surface(
 
     Raises
     ------
-    ValueError
+    UserInputError
         For a scenario without uncertain quantities, an unknown or repeated quantity, a bad
         ``grid``, ``samples``, ``target`` or ``link``.
     """
@@ -164,27 +165,27 @@ def probability_surface(
 
     uncertainty = network.uncertainty
     if uncertainty is None:
-        raise ValueError(f"{network.name or 'the scenario'} states no uncertain quantity: give a distribution, e.g. T = {{ uniform = [4.5, 5.5] }}")
+        raise UserInputError(f"{network.name or 'the scenario'} states no uncertain quantity: give a distribution, e.g. T = {{ uniform = [4.5, 5.5] }}")
     names = list(uncertainty.names)
     for name in (x, y):
         if name not in names:
-            raise ValueError(f"{name!r} is not an uncertain quantity of {network.name or 'the scenario'}; quantities: {', '.join(names)}")
+            raise UserInputError(f"{name!r} is not an uncertain quantity of {network.name or 'the scenario'}; quantities: {', '.join(names)}")
     if x == y:
-        raise ValueError(f"the surface needs two different quantities, got {x!r} twice")
+        raise UserInputError(f"the surface needs two different quantities, got {x!r} twice")
     if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or grid < 2:
-        raise ValueError(f"grid must be a whole number ≥ 2, got {grid!r}")
+        raise UserInputError(f"grid must be a whole number ≥ 2, got {grid!r}")
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
-        raise ValueError(f"samples must be a positive whole number, got {samples!r}")
+        raise UserInputError(f"samples must be a positive whole number, got {samples!r}")
     if target not in LEVELS[:-1]:
-        raise ValueError(f"target must be one of {', '.join(LEVELS[:-1])}, got {target!r}")
+        raise UserInputError(f"target must be one of {', '.join(LEVELS[:-1])}, got {target!r}")
     if link is not None and (isinstance(link, bool) or not isinstance(link, (int, np.integer)) or not 0 <= link < len(network.links)):
-        raise ValueError(f"link must be a link index from 0 to {len(network.links) - 1}, got {link!r}")
+        raise UserInputError(f"link must be a link index from 0 to {len(network.links) - 1}, got {link!r}")
 
     law = {q.name: q.distribution for q in uncertainty.quantities}
     sigma = uncertainty.correlation
     ix, iy = names.index(x), names.index(y)
     if law[x].kind == "choice" and law[y].kind == "choice" and sigma[ix, iy] != 0:
-        raise ValueError(f"a surface over two correlated choice quantities ({x}, {y}) is not supported; pick a continuous one for an axis")
+        raise UserInputError(f"a surface over two correlated choice quantities ({x}, {y}) is not supported; pick a continuous one for an axis")
     xs, ys = (_axis(law[name], int(grid)) for name in (x, y))
     gx, gy = np.meshgrid(xs, ys)  # (ny, nx): row j ↔ ys[j]
     gx, gy = gx.ravel(), gy.ravel()
@@ -271,12 +272,12 @@ def surface_pair(robustness) -> tuple[str, str]:
 
     Raises
     ------
-    ValueError
+    UserInputError
         When the scenario has fewer than two uncertain quantities.
     """
     names = [name for name, _ in robustness.quantities]
     if len(names) < 2:
-        raise ValueError(f"a probability surface needs two uncertain quantities, {robustness.scenario or 'the scenario'} has {len(names)}")
+        raise UserInputError(f"a probability surface needs two uncertain quantities, {robustness.scenario or 'the scenario'} has {len(names)}")
     ranked = [(i.ST, -names.index(n), n) for n, i in robustness.sobol.items() if math.isfinite(i.ST)]
     if len(ranked) < 2:
         return names[0], names[1]
