@@ -48,10 +48,10 @@ def bench_sweep() -> None:
     }
     spec = parse_sweep(doc)
     start = time.perf_counter()
-    frame = run_sweep(spec, executor="serial", chunk_size=20_000, progress=False)
+    frame = run_sweep(spec, executor="serial", chunk_size=20_000)
     ours = (time.perf_counter() - start) / len(frame)
     start = time.perf_counter()
-    run_sweep(spec, executor="processes", chunk_size=20_000, progress=False)
+    run_sweep(spec, executor="processes", chunk_size=20_000)
     default = (time.perf_counter() - start) / len(frame)
     rng = np.random.default_rng(0)
     games = [(rng.integers(0, 1000, (2, 2)), rng.integers(0, 1000, (2, 2))) for _ in range(500)]

@@ -55,7 +55,7 @@ from games.errors import UserInputError
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
 from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, in_range, out_of_range
-from .scenario import ScenarioError, atomic_write
+from .scenario import ScenarioError, atomic_write_many
 
 __all__ = ["MAX_TABLE_BYTES", "csv_paths", "graphml_graph", "read_csv", "read_graphml", "to_csv", "write_csv"]
 
@@ -503,7 +503,8 @@ def csv_paths(path: str | os.PathLike[str]) -> tuple[Path, Path, Path]:
 
 
 def write_csv(network: RegionNetwork, path: str | os.PathLike[str], *, force: bool = False) -> tuple[Path, Path, Path]:
-    """Write the three tables of :func:`to_csv` to :func:`csv_paths` (``path``), each atomically.
+    """Write the three tables of :func:`to_csv` to :func:`csv_paths` (``path``), atomically as a
+    set (:func:`regions.scenario.atomic_write_many`: an interrupt leaves the old three or the new).
 
     Raises
     ------
@@ -514,6 +515,5 @@ def write_csv(network: RegionNetwork, path: str | os.PathLike[str], *, force: bo
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
         raise UserInputError(f"{existing[0]}: the file exists; use --force to overwrite it")
-    for target, text in zip(paths, to_csv(network)):
-        atomic_write(target, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+    atomic_write_many([(target, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8")) for target, text in zip(paths, to_csv(network))])
     return paths

@@ -40,8 +40,10 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -61,7 +63,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["ScenarioError", "atomic_write", "builtin_scenarios", "default_name", "dumps_scenario", "load_scenario", "loads_scenario", "save_scenario"]
+__all__ = [
+    "ScenarioError",
+    "atomic_write",
+    "atomic_write_many",
+    "builtin_scenarios",
+    "default_name",
+    "dumps_scenario",
+    "load_scenario",
+    "loads_scenario",
+    "save_scenario",
+]
 
 #: Largest scenario file read, in bytes.
 MAX_BYTES = 50 * 1024 * 1024
@@ -616,25 +628,60 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     >>> atomic_write(target, lambda tmp: tmp.write_text("done")).read_text()
     'done'
     """
-    path = Path(path)
+    return atomic_write_many([(path, write)])[0]
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back (delivered right after) while a few renames complete."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
-    except OSError as err:  # a read-only or missing place, a file where a folder should be
-        raise UserInputError(f"{path}: cannot write: {err.strerror or err}") from err
-    os.close(fd)
-    tmp = Path(name)
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def atomic_write_many(items: Sequence[tuple[str | os.PathLike[str], Callable[[Path], object]]]) -> list[Path]:
+    """Write several files as one: every ``write`` fills a temporary file beside its path; only
+    when all have succeeded are they renamed into place, with Ctrl-C and SIGTERM held back for
+    those few renames, so that an interrupt leaves either all the old files or all the new ones.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in atomic_write_many([(folder / "a.csv", lambda t: t.write_text("1")), (folder / "b.csv", lambda t: t.write_text("2"))])]
+    ['a.csv', 'b.csv']
+    """
+    done: list[tuple[Path, Path]] = []
     try:
-        write(tmp)
-        # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, path)
-    except BaseException as err:
-        tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError) and not isinstance(err, BrokenPipeError):  # a full disk, a lost mount
-            raise UserInputError(f"{path}: cannot write: {err.strerror or err}") from err
+        for target, write in items:
+            path = Path(target)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+            except OSError as err:  # a read-only or missing place, a file where a folder should be
+                raise UserInputError(f"{path}: cannot write: {err.strerror or err}") from err
+            os.close(fd)
+            done.append((Path(name), path))
+            try:
+                write(Path(name))
+                # mkstemp creates the file private (0600); give it the mode a plain open() would.
+                os.chmod(name, 0o666 & ~current_umask())
+            except OSError as err:
+                if isinstance(err, BrokenPipeError):
+                    raise
+                raise UserInputError(f"{path}: cannot write: {err.strerror or err}") from err  # a full disk, a lost mount
+        with _signals_deferred():
+            for tmp, path in done:
+                os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in done:
+            tmp.unlink(missing_ok=True)
         raise
-    return path
+    return [path for _, path in done]
 
 
 #: The file that marks a folder as intergov's output, so that ``--force`` may replace it.

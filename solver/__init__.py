@@ -32,11 +32,40 @@ Examples
 'none'
 """
 
-from .basin import basin_of_cooperation
-from .cooperation import LEVELS, CooperationReport, stability
-from .nash import Equilibrium, EquilibriumSet, equilibria, is_equilibrium
-from .network import LinkResult, NetworkAnalysis, analyze, link_game
-from .tables import render
+from __future__ import annotations
+
+from importlib import import_module
+
+#: Where each public name lives. They load on first use, so that ``intergov`` (the entry point
+#: :func:`solver.__main__.run`) can catch a Ctrl-C pressed while numpy, scipy and numba load.
+_HOMES = {
+    "basin_of_cooperation": "basin",
+    "LEVELS": "cooperation",
+    "CooperationReport": "cooperation",
+    "stability": "cooperation",
+    "Equilibrium": "nash",
+    "EquilibriumSet": "nash",
+    "equilibria": "nash",
+    "is_equilibrium": "nash",
+    "LinkResult": "network",
+    "NetworkAnalysis": "network",
+    "analyze": "network",
+    "link_game": "network",
+    "render": "tables",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _HOMES:
+        value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'solver' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
+
 
 __all__ = [
     "LEVELS",

@@ -32,13 +32,16 @@ import typer
 from games import Game, UserInputError, stage_payoffs
 from regions import EntryError, RegionNetwork, builtin_scenarios, builtin_text, load_scenario
 
+from .__main__ import INTERRUPTED
 from .basin import DEFAULT_SAMPLES
 from .cooperation import LEVELS, stability
 from .design import allocate, compare, shapley_surplus, side_payment_reports
 from .network import analyze as analyze_network
 from .network import link_game
+from .progress import reporting
 from .stack import parse_mechanism
 from .tables import allocation_rows, analysis_rows, budget_line, design_rows, equilibrium_rows, render, render_corner_table, transfer_rows
+from .terminal import reporter_for
 
 __all__ = ["app", "main", "parse_matrix"]
 
@@ -54,6 +57,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _root(
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress display (shown on a terminal's stderr for work longer than 1.5 s).")
+    ] = False,
+) -> None:
+    """Game-theory solver for cooperation between local governments."""
+    # --quiet is read by main() before the command runs (it chooses the progress reporter).
+
+
 scenarios_app = typer.Typer(help="List the built-in scenarios, or show one as TOML.", invoke_without_command=True)
 app.add_typer(scenarios_app, name="scenarios")
 
@@ -1226,16 +1241,45 @@ def _internal(err: BaseException) -> int:
     return 1
 
 
+#: What Ctrl-C prints (:data:`solver.__main__.INTERRUPTED`): every file is written beside its
+#: destination and renamed into place (several files of one output together, with the
+#: interrupt held back for the renames).
+
+
+def _quiet(args: list[str]) -> bool:
+    """Whether ``--quiet``/``-q`` is among the options before the command's name."""
+    for arg in args:
+        if arg in ("--quiet", "-q"):
+            return True
+        if not arg.startswith("-"):
+            return False
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status: 0 done, 2 bad input (a
     :class:`~games.UserInputError` or a file the machine refused, one line on stderr), 1 an
-    internal error (any other exception: a bug), 130 interrupted."""
+    internal error (any other exception: a bug), 130 interrupted (Ctrl-C; every file is
+    written beside its destination and renamed into place, so nothing is half-written).
+
+    Long work shows progress on a terminal's stderr unless ``--quiet`` (:mod:`solver.terminal`).
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    reporter = reporter_for(quiet=_quiet(args))
+    try:
+        with reporting(reporter):
+            return _run(args)
+    finally:
+        reporter.close()
+
+
+def _run(argv: list[str]) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="intergov", standalone_mode=False)
     except typer.Exit as exit_:
         if exit_.exit_code == 130:  # typer turns Ctrl-C into Exit(130)
-            print("intergov: interrupted; nothing was written", file=sys.stderr)
+            print(INTERRUPTED, file=sys.stderr)
         return exit_.exit_code
     except _ClickException as err:
         if type(err).__name__ == "NoArgsIsHelpError":  # plain `intergov`: the help, on stdout
@@ -1247,7 +1291,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"intergov: error: {_one_line(str(err))}", file=sys.stderr)
         return 2
     except (typer.Abort, KeyboardInterrupt):
-        print("intergov: interrupted", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
@@ -1259,6 +1303,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # a bug: still one line, but say so
         return _internal(err)
     if result == 130:  # typer returns Ctrl-C as status 130 outside standalone mode
-        print("intergov: interrupted; nothing was written", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     return result if isinstance(result, int) else 0

@@ -48,6 +48,7 @@ from games.errors import UserInputError
 from .kernels.exact import ExactResult, affordable, exact_payoffs, extreme_equilibria
 from .kernels.fast2x2 import exact_2x2, solve_2x2
 from .kernels.support import integer_equilibria, nondegenerate_equilibria, screened_extreme_equilibria
+from .progress import stage
 
 __all__ = ["METHODS", "TOLERANCE", "Equilibrium", "EquilibriumSet", "equilibria", "is_equilibrium"]
 
@@ -397,7 +398,8 @@ def _auto(game: Game) -> EquilibriumSet:
     if m == n == 2:
         return _two_by_two(game)
     if math.comb(m + n, m) > SCREENED_BASES:
-        return equilibria(game, method="nashpy")
+        with stage(f"equilibria of the {m}×{n} game: nashpy's vertex enumeration"):
+            return equilibria(game, method="nashpy")
     if game._integral:
         rows = integer_equilibria(game.row_payoffs, game.col_payoffs)
         if rows is False:  # proven degenerate: the exact enumeration (screened) decides ties and continua

@@ -40,6 +40,7 @@ from .basin import DEFAULT_SAMPLES, Basin, basin_of_cooperation, exact_basins_2x
 from .cooperation import LEVELS, CooperationReport, report_from_batch, stability
 from .kernels.fast2x2 import solve_2x2, stack_games
 from .nash import Equilibrium
+from .progress import stage
 from .stack import link_mechanisms
 
 __all__ = ["ALL_TOGETHER", "LazyRows", "LinkResult", "NetworkAnalysis", "analyze", "link_game", "link_payoffs", "named_costs", "reference_equilibrium"]
@@ -375,19 +376,22 @@ def analyze(network: RegionNetwork, *, basin: bool = True, mechanisms: bool = Tr
             reports[k] = report_from_batch(pending[k][6], batch_solved, j, shares[j])
     solved_basins: dict[tuple, Basin] = {}  # identical games in one call: one basin
     last: dict[int, int] = {}  # link → its last row
-    for k, (row, i, label, stack, guide, game, transformed) in enumerate(pending):
-        link = links[i]
-        report = reports.get(k)
-        if report is None:
-            report = stability(transformed, basin=False)
-            if basin:
-                key = _game_key(transformed)
-                if key not in solved_basins:
-                    solved_basins[key] = basin_of_cooperation(transformed, samples=basin_samples)
-                report = replace(report, basin=solved_basins[key])
-        costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide) if stack else {}
-        items[row] = LinkResult(link, superiors[i], superior_levels[i], label, transformed, report, stack, costs)
-        last[i] = row
+    rest = len(pending) - len(reports)
+    with stage(f"{rest:,} mechanism rows beyond 2×2" + (" with their basins" if basin else ""), total=rest) as advance:
+        for k, (row, i, label, stack, guide, game, transformed) in enumerate(pending):
+            link = links[i]
+            report = reports.get(k)
+            if report is None:
+                report = stability(transformed, basin=False)
+                if basin:
+                    key = _game_key(transformed)
+                    if key not in solved_basins:
+                        solved_basins[key] = basin_of_cooperation(transformed, samples=basin_samples)
+                    report = replace(report, basin=solved_basins[key])
+                advance()
+            costs = named_costs(accounting(game, *stack), reference_equilibrium(report), link, guide) if stack else {}
+            items[row] = LinkResult(link, superiors[i], superior_levels[i], label, transformed, report, stack, costs)
+            last[i] = row
 
     def status_quo_row(row: int) -> LinkResult:
         i = at[row]

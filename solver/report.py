@@ -56,6 +56,7 @@ from .design import Option, allocate, compare, shapley_surplus
 from .design.phase import link_phase, link_threshold
 from .latex import CJK_FONT, escape_latex, needs_cjk, preamble, unsettable
 from .network import analyze, link_game
+from .progress import stage as progress_stage
 from .tables import allocation_rows, analysis_rows, budget_line, design_rows, region_names, render, transfer_rows
 
 __all__ = ["FILE_EXTENSIONS", "ReportError", "design_rows", "version", "write_report"]
@@ -109,7 +110,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: int, basin_samples: int) -> list[tuple[str, str]]:
+def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: int, basin_samples: int, advance=lambda n=1: None) -> list[tuple[str, str]]:
     from .nash import equilibria
     from .plots import (
         best_responses,
@@ -138,6 +139,8 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
         )
     pairs = [frozenset(k.between) for k in network.links]
     for index, link in enumerate(network.links, start=1):
+        if index > 1:
+            advance()  # the previous link's figures are written
         # File names from a safe slug and the link's number (ids may hold any character, and two
         # clusters of one pair are two links); the caption names the cluster when a pair has two.
         tag = f"{index:02d}-" + _slug("-".join(link.between))
@@ -200,6 +203,7 @@ def _figures(network: RegionNetwork, analysis, comparison, folder: Path, seed: i
             f"{grid.title}: cooperation level over subsidy and detection"
             + (" (the star: the scenario's values)." if grid.operating is not None else "."),
         )
+    advance()
     first = link_game(network, network.links[0])
     row, _ = stage_payoffs(first)
     if row.T > row.R > row.P:
@@ -404,8 +408,9 @@ def write_report(
         # The family's own name (fontspec is case-sensitive; "noto serif cjk sc" is not found).
         cjk_font = family_name(font)
     with atomic_folder(out) as work:
-        analysis = analyze(named, basin_samples=basin_samples)
-        comparison = compare(named, target=target)
+        with progress_stage("report: analysis and design"):
+            analysis = analyze(named, basin_samples=basin_samples)
+            comparison = compare(named, target=target)
         tables = work / "tables"
         tables.mkdir()
         a_rows, d_rows = analysis_rows(analysis, labels), design_rows(comparison, labels)
@@ -420,8 +425,8 @@ def write_report(
         made = []
         if figures:
             (work / "figures").mkdir()
-            with use_font(font):
-                made = _figures(named, analysis, comparison, work / "figures", seed, basin_samples)
+            with use_font(font), progress_stage(f"report: figures of {len(named.links):,} links", total=len(named.links)) as advance:
+                made = _figures(named, analysis, comparison, work / "figures", seed, basin_samples, advance)
         robust_blocks: list[tuple] = []
         if network.uncertainty is not None:
             robust_blocks = _robustness(named, work, target=target, seed=seed, samples=robust_samples, figures=figures, font=font)

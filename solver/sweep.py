@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -65,6 +64,7 @@ from .cooperation import LEVELS, stability
 from .design.batch import batch_apply, batch_minimal_strength, cost_at_cc
 from .design.strength import minimal_strength
 from .kernels.fast2x2 import solve_2x2
+from .progress import stage
 from .repeated_batch import RepeatedLevels, certified_levels
 
 __all__ = ["EXECUTORS", "SweepError", "SweepSpec", "evaluate", "load_sweep", "parse_sweep", "run_sweep", "save_table", "sweep_points"]
@@ -460,7 +460,6 @@ def run_sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_size: int = 20_000,
-    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Evaluate every point of a sweep; the same DataFrame whatever the executor.
 
@@ -470,9 +469,8 @@ def run_sweep(
         One core; all cores (``workers``, default ``os.cpu_count()``); or a ``dask.distributed``
         scheduler at ``scheduler`` (an address such as ``tcp://127.0.0.1:8786``).
     chunk_size : int
-        Points per task.
-    progress : bool, optional
-        A progress bar on stderr; by default only when stderr is a terminal.
+        Points per task; the chunks done are announced as a :func:`solver.progress.stage` (the
+        command line shows them on a terminal).
     """
     if executor not in EXECUTORS:
         raise UserInputError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
@@ -480,27 +478,20 @@ def run_sweep(
         raise UserInputError("the dask executor needs a scheduler address (e.g. tcp://127.0.0.1:8786)")
     points = sweep_points(spec)
     chunks = _chunks(points, max(1, int(chunk_size)))
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = None
-    if show and len(chunks) > 1:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(chunks), unit="chunk", file=sys.stderr, desc=spec.name or "sweep")
     results: list[pd.DataFrame] = []
-    try:
+    label = f"sweep {spec.name}" if spec.name else "sweep"
+    with stage(f"{label}: {len(points):,} points in chunks", total=len(chunks)) as advance:
         if executor == "serial" or (len(chunks) == 1 and executor != "dask"):
             for chunk in chunks:
                 results.append(evaluate(spec, chunk))
-                if bar:
-                    bar.update()
+                advance()
         elif executor == "processes":
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
                 for frame in pool.map(evaluate, [spec] * len(chunks), chunks):
                     results.append(frame)
-                    if bar:
-                        bar.update()
+                    advance()
         else:
             from distributed import Client
 
@@ -514,11 +505,7 @@ def run_sweep(
                 futures = client.map(evaluate, [spec] * len(chunks), chunks, pure=False)
                 for future in futures:
                     results.append(future.result())
-                    if bar:
-                        bar.update()
-    finally:
-        if bar:
-            bar.close()
+                    advance()
     return pd.concat(results, ignore_index=True)
 
 

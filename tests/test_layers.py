@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 ROOT = Path(__file__).resolve().parents[1]
-FACES = {"solver.cli", "solver.plots", "solver.tables", "solver.report", "solver.latex", "solver.gallery", "solver.robust_tables", "solver.robust_report", "solver.export", "solver.__main__"}
+FACES = {"solver.cli", "solver.plots", "solver.tables", "solver.report", "solver.latex", "solver.gallery", "solver.robust_tables", "solver.robust_report", "solver.export", "solver.terminal", "solver.__main__"}
 
 
 def _module(path: Path) -> str:

@@ -46,6 +46,7 @@ from games import Game, apply
 from games.errors import UserInputError
 
 from ..network import link_game
+from ..progress import stage
 from ..stack import link_mechanisms
 
 __all__ = [
@@ -410,7 +411,12 @@ def cooperation_dominant(G, game: Game | None = None) -> bool:
 def evolve_many(G, game: Game | None = None, seeds=range(20), confidence: float = 0.95, **kwargs) -> EnsembleResult:
     """Run :func:`evolve_on_graph` for several seeds: the mean cooperation share over time with
     a Student-t confidence interval (cut to [0, 1]), and every run's final share."""
-    runs = [evolve_on_graph(G, game, seed=s, **kwargs).cooperation for s in seeds]
+    seeds = tuple(seeds)
+    runs = []
+    with stage(f"imitation dynamics: {len(seeds)} runs", total=len(seeds)) as advance:
+        for s in seeds:
+            runs.append(evolve_on_graph(G, game, seed=s, **kwargs).cooperation)
+            advance()
     data = np.array(runs)
     mean = data.mean(axis=0)
     if len(runs) > 1:

@@ -72,6 +72,7 @@ from regions import PRIMARY_PARAMETER, RegionNetwork, dumps_scenario, loads_scen
 from ..cooperation import LEVELS
 from ..design.batch import BATCH_TARGETS
 from ..design.gaps import fmt
+from ..progress import stage
 from ..stack import link_mechanisms
 from ..sweep import EXECUTORS
 from .engine import RobustStrength, level_codes, pointwise_strength, robust_strength
@@ -346,14 +347,23 @@ def _task(
 
 def _run(tasks: Sequence[tuple], executor: str, workers: int | None, scheduler: str | None) -> list:
     """The tasks' results in order, on the chosen executor (as :func:`solver.sweep.run_sweep`)."""
-    if executor == "serial":
-        return [_task(*t) for t in tasks]
-    columns = list(zip(*tasks))
-    if executor == "processes":
-        from concurrent.futures import ProcessPoolExecutor
+    with stage(f"robustness: {len(tasks) - 1:,} links and the Sobol' indices", total=len(tasks)) as advance:
+        if executor == "serial":
+            out = []
+            for t in tasks:
+                out.append(_task(*t))
+                advance()
+            return out
+        columns = list(zip(*tasks))
+        if executor == "processes":
+            from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(tasks))) as pool:
-            return list(pool.map(_task, *columns))
+            with ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(tasks))) as pool:
+                out = []
+                for result in pool.map(_task, *columns):
+                    out.append(result)
+                    advance()
+                return out
     from distributed import Client
 
     try:
