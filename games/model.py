@@ -71,6 +71,7 @@ import sympy
 from .errors import UserInputError
 from .expr import ExpressionError, did_you_mean, evaluate, name_problem, parse_expression
 from .game import rational
+from .limits import MAX_NESTING, depth
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -662,7 +663,9 @@ class Model:
         except tomllib.TOMLDecodeError as err:
             raise b.fail(None, None, f"invalid TOML: {err}") from None
         except RecursionError:
-            raise b.fail(None, None, "invalid TOML: nested too deeply") from None
+            raise b.fail(None, None, f"nested too deeply (at most {MAX_NESTING} levels of arrays and tables)") from None
+        if depth(doc) > MAX_NESTING:
+            raise b.fail(None, None, f"nested too deeply (at most {MAX_NESTING} levels of arrays and tables)")
         for key in doc:
             if key not in _TOP:
                 raise b.fail(None, key, f"unknown top-level key{did_you_mean(key, _TOP)}; a model file has [model], [parameters] and [[payoffs]]")

@@ -53,6 +53,7 @@ from typing import Any
 import tomli_w
 
 from games.errors import UserInputError
+from games.limits import MAX_NESTING, depth
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
 from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, in_range, out_of_range, printable
@@ -342,7 +343,9 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
     except tomllib.TOMLDecodeError as err:
         raise reader.fail(None, None, f"invalid TOML: {err}") from err
     except RecursionError:  # hundreds of nested arrays or tables
-        raise reader.fail(None, None, "invalid TOML: nested too deeply") from None
+        raise reader.fail(None, None, f"nested too deeply (at most {MAX_NESTING} levels of arrays and tables)") from None
+    if depth(doc) > MAX_NESTING:
+        raise reader.fail(None, None, f"nested too deeply (at most {MAX_NESTING} levels of arrays and tables)")
     if not doc:
         raise reader.fail(None, None, "the file is empty (only comments); a scenario needs [scenario], [[regions]] and [[links]]")
     reader.keys(doc, _TOP, "top level")
@@ -600,11 +603,14 @@ def read_toml(path: str | os.PathLike[str], fail: Callable[[str], Exception]) ->
     except OSError as err:
         raise fail(f"{source}: cannot read: {err.strerror or err}") from err
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise fail(f"{source}: invalid TOML: {err}") from err
     except RecursionError:  # hundreds of nested arrays or tables
-        raise fail(f"{source}: invalid TOML: nested too deeply") from None
+        doc = None
+    if doc is None or depth(doc) > MAX_NESTING:
+        raise fail(f"{source}: nested too deeply (at most {MAX_NESTING} levels of arrays and tables)")
+    return doc
 
 
 def current_umask() -> int:

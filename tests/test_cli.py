@@ -326,7 +326,7 @@ def test_a_huge_bad_value_gives_a_short_error_line(capsys, tmp_path):
     assert len(err) < 400 and "(1,000,000 characters)" in err and "field 'level'" in err
 
 
-@pytest.mark.parametrize("nested", ["[" * 600 + "]" * 600, "{a = " * 600 + "1" + "}" * 600])
+@pytest.mark.parametrize("nested", ["[" * 600 + "]" * 600, "{a = " * 600 + "1" + "}" * 600, "[" * 32 + "]" * 32])
 def test_deeply_nested_toml_is_a_one_line_error(capsys, tmp_path, nested):
     # Issue 16, defect 6: 600 nested arrays raised RecursionError ("internal error", exit 1).
     for command, name, extra in (("analyze", "s.toml", []), ("sweep", "w.toml", ["--out", str(tmp_path / "out.csv")])):
@@ -420,3 +420,13 @@ def test_an_unwritable_destination_is_one_line_exit_2(capsys, tmp_path):
     code, _, err = run(capsys, "export", "henan-clusters", "--out", str(blocker / "x.json"))
     assert code == 2 and err.startswith("intergov: error: ") and "cannot write" in err and err.count("\n") == 1
     assert blocker.read_text() == "mine"
+
+
+def test_nesting_up_to_the_limit_is_read(tmp_path):
+    # [scenario] and 31 arrays in it, 32 levels, are read (the scenario's own checks speak); 33 are refused.
+    from regions import ScenarioError, loads_scenario
+
+    text = '[scenario]\nname = "n"\nx = ' + "[" * 31 + "]" * 31 + "\n"
+    with pytest.raises(ScenarioError) as caught:
+        loads_scenario(text, "s.toml")
+    assert "nested too deeply" not in str(caught.value)

@@ -1,0 +1,48 @@
+"""docs/limits.md states the limits the code enforces: each constant, as the page writes it."""
+
+import math
+from pathlib import Path
+
+from games.expr import MAX_DIGITS, MAX_EXPONENT, MAX_LENGTH, MAX_LITERAL_EXPONENT
+from games.limits import MAX_NESTING
+from games.model import _MAX_VALUE_EXPONENT, MAX_MODEL_BYTES, MAX_PROFILES
+from games.nfg import _MAX_CHARS, MAX_NFG_BYTES, MAX_NFG_NUMBER, MAX_NFG_PROFILES
+from regions.io import MAX_TABLE_BYTES
+from regions.network import MAX_MAGNITUDE
+from regions.scenario import MAX_BYTES
+from solver.cli import LINE_LIMIT, MAX_SAMPLES, QUOTE_LIMIT
+from solver.terminal import DELAY
+
+PAGE = (Path(__file__).resolve().parents[1] / "docs" / "limits.md").read_text(encoding="utf-8")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power(x: float) -> str:
+    """10ⁿ as the page writes it, for x a power of ten."""
+    exponent = round(math.log10(x))
+    assert float(10**exponent) == float(x)
+    return "10" + str(exponent).translate(SUPERSCRIPT)
+
+
+def test_every_limit_on_the_page_is_the_code_s():
+    expected = [
+        f"scenario and sweep files (TOML) | at most {MAX_BYTES // 2**20} MiB",
+        f"nested at most {MAX_NESTING} levels deep",
+        f"\\|x\\| ≤ {_power(MAX_MAGNITUDE)} (weights",
+        f"CSV tables | at most {MAX_TABLE_BYTES // 2**20} MiB",
+        f"GraphML files | at most {MAX_TABLE_BYTES // 2**20} MiB",
+        f"model files | at most {MAX_MODEL_BYTES // 2**20} MiB and {MAX_PROFILES:,} pure profiles",
+        f"decimal exponent of at most {_MAX_VALUE_EXPONENT}",
+        f"expressions of at most {MAX_LENGTH:,} characters",
+        f"numeric exponent of at most {MAX_EXPONENT}",
+        f"number literals with a decimal exponent of at most {MAX_LITERAL_EXPONENT}",
+        f"numbers of at most {MAX_DIGITS:,} digits",
+        f"at most {MAX_NFG_BYTES // 2**20} MiB and {_power(MAX_NFG_PROFILES)} strategy profiles",
+        f"of at most {_MAX_CHARS} characters with \\|x\\| ≤ {_power(MAX_NFG_NUMBER)}",
+        f"| 64 to {MAX_SAMPLES:,} |",
+        f"longer than {QUOTE_LIMIT} characters is cut",
+        f"no line is longer than {LINE_LIMIT:,} characters",
+        f"Work longer than {DELAY:g} seconds",
+    ]
+    missing = [text for text in expected if text not in PAGE]
+    assert not missing, missing
