@@ -2,6 +2,7 @@
 while the modules load (numpy, scipy, numba: about a second) as clean as one pressed later."""
 
 import os
+import signal
 import sys
 
 INTERRUPTED = "intergov: interrupted; no file was left half-written"
@@ -13,7 +14,10 @@ def run() -> None:
         from .cli import main
 
         status = main()
-    except KeyboardInterrupt:  # while the modules load
+        # The work is done (or stopped and said so): a Ctrl-C from now on changes nothing.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:  # while the modules load, or as main() returned
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print(INTERRUPTED, file=sys.stderr)
         status = 130
     if status == 130:

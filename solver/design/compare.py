@@ -42,6 +42,7 @@ from regions import PRIMARY_PARAMETER, Link, RegionNetwork
 from ..cooperation import stability
 from ..kernels.levels import LEVELS
 from ..network import LazyRows, link_game, link_payoffs, named_costs, reference_equilibrium
+from ..progress import stage
 from ..stack import link_mechanisms
 from .batch import BATCH_TARGETS, batch_apply, batch_minimal_strength
 from .strength import Strength, minimal_strength
@@ -343,6 +344,11 @@ def compare(
     -------
     Comparison
     """
+    with stage(f"design: {len(network.links):,} links"):
+        return _compare(network, candidates, target)
+
+
+def _compare(network: RegionNetwork, candidates: Sequence[Candidate] | None, target: str) -> Comparison:
     links = list(network.links)
     superiors = [network.superior(*link.between) for link in links]
     games: dict[int, Game] = {}
