@@ -909,6 +909,7 @@ def evolve_model(
 ) -> None:
     """The derivation of an evolutionary model: replicator equations, corner eigenvalues, stability conditions, rest points."""
     from .dynamics import ModelDynamics, derive, trajectory
+    from .dynamics.derive import MAX_REST_FACES, check_derivable
     from .dynamics.model_sweep import default_starts, sweep_model
     from .tables import model_json, render_model
 
@@ -923,6 +924,7 @@ def evolve_model(
 
     with use_font(font):
         model, notes = _model_source(file, builtin, scenario, link, names)
+    check_derivable(model, file)
     overrides = _assignments(set_ or [])
     if overrides:
         model = model.with_values(**overrides)
@@ -945,6 +947,8 @@ def evolve_model(
     derivation = derive(model, rest_points=k_count <= _MODEL_REST_POINTS_K)
     if k_count > _MODEL_REST_POINTS_K:
         notes.append(f"note: rest points off the corners are searched for at most {_MODEL_REST_POINTS_K} populations")
+    elif derivation.unsearched_faces:
+        notes.append(f"note: rest points off the corners were not searched: {derivation.unsearched_faces:,} faces, more than {MAX_REST_FACES:,}")
     swept = None
     if sweep_ is not None:
         name, values = _sweep_spec(sweep_, model)

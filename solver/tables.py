@@ -565,6 +565,7 @@ def model_json(derivation, model, sweep=None) -> dict:
             for r in derivation.rest_points
         ],
         "state_dependent": derivation.state_dependent,
+        "unsearched_faces": derivation.unsearched_faces,
         "note": selten_note(derivation)[len("note: ") :] if selten_note(derivation) else None,
     }
     if sweep is not None:

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from games.model import Model
 from solver.dynamics import trajectory
@@ -180,3 +182,16 @@ def test_a_timeout_swallowed_inside_a_finaliser_fires_again():
             while time.monotonic() < start + 3:
                 pass
     assert time.monotonic() - start < 1.5 and ref() is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=4))
+def test_rest_point_faces_counts_every_support_off_the_corners(counts):
+    # Independent reference: enumerate every support of every population and drop the pure ones.
+    from itertools import chain, combinations, product
+
+    from solver.dynamics.derive import rest_point_faces
+
+    supports = [list(chain.from_iterable(combinations(range(n), k) for k in range(1, n + 1))) for n in counts]
+    brute = sum(1 for face in product(*supports) if any(len(s) > 1 for s in face))
+    assert rest_point_faces(counts) == brute

@@ -11,6 +11,7 @@ from regions.io import MAX_TABLE_BYTES
 from regions.network import MAX_MAGNITUDE
 from regions.scenario import MAX_BYTES
 from solver.cli import LINE_LIMIT, MAX_SAMPLES, QUOTE_LIMIT
+from solver.dynamics.derive import MAX_REST_FACES, MAX_SHARES
 from solver.terminal import DELAY
 
 PAGE = (Path(__file__).resolve().parents[1] / "docs" / "limits.md").read_text(encoding="utf-8")
@@ -37,6 +38,8 @@ def test_every_limit_on_the_page_is_the_code_s():
         f"numeric exponent of at most {MAX_EXPONENT}",
         f"number literals with a decimal exponent of at most {MAX_LITERAL_EXPONENT}",
         f"numbers of at most {MAX_DIGITS:,} digits",
+        f"takes at most {MAX_SHARES} share variables",
+        f"on at most {MAX_REST_FACES:,} faces",
         f"at most {MAX_NFG_BYTES // 2**20} MiB and {_power(MAX_NFG_PROFILES)} strategy profiles",
         f"of at most {_MAX_CHARS} characters with \\|x\\| ≤ {_power(MAX_NFG_NUMBER)}",
         f"| 64 to {MAX_SAMPLES:,} |",

@@ -160,3 +160,38 @@ def test_regression_json_numbers_keep_exact_tiny_values(capsys, tmp_path):
     eig = {tuple(c["corner"]): c["eigenvalues"] for c in data["corners"]}
     # By hand: F_A = 1e-14 at x2 = 1, so λ1 = 1e-14 at (0, 1) and −1e-14 at (1, 1).
     assert eig[(0, 1)][0] == 1e-14 and eig[(1, 1)][0] == -1e-14
+
+
+def _game_model(populations: int, strategies: int) -> str:
+    """A model file of ``populations`` populations with ``strategies`` strategies each."""
+    import itertools
+
+    names = ", ".join(f'"s{j}"' for j in range(strategies))
+    lines = ["[model]", "populations = [" + ", ".join(f'"p{i}"' for i in range(populations)) + "]"]
+    lines += ["strategies = [" + ", ".join(f"[{names}]" for _ in range(populations)) + "]", "[parameters]", "a = 1", "b = 2"]
+    for profile in itertools.product(range(strategies), repeat=populations):
+        values = ", ".join(f'"a*{profile[i]} - b*{profile[(i + 1) % populations]}"' for i in range(populations))
+        lines += ["[[payoffs]]", "profile = [" + ", ".join(f'"s{j}"' for j in profile) + "]", f"values = [{values}]"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_model_too_large_to_derive_is_refused_at_once(capsys, tmp_path):
+    # Issue 16 (fuzzing): 2 populations of 64 strategies passed the reader (4,096 profiles) and
+    # the derivation never ended (2⁶⁴ faces to search, a 126-variable symbolic Jacobian).
+    path = tmp_path / "big.toml"
+    path.write_text(_game_model(2, 26), encoding="utf-8")
+    code, out, err = run(capsys, str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"{path}: 50 share variables" in err and "at most 24" in err
+
+
+def test_rest_points_beyond_the_face_limit_are_not_searched_and_it_is_said(capsys, tmp_path):
+    # 2 populations of 6 strategies: 63² − 36 = 3,933 faces (more than 1,000, each up to 64
+    # root solves: about 50 s); the corners are still derived, exactly.
+    path = tmp_path / "six.toml"
+    path.write_text(_game_model(2, 6), encoding="utf-8")
+    code, out, err = run(capsys, str(path), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["unsearched_faces"] == 3933 and data["rest_points"] == [] and len(data["corners"]) == 36
+    assert "rest points off the corners were not searched: 3,933 faces, more than 1,000" in err

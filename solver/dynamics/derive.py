@@ -71,8 +71,9 @@ import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations, product
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,7 @@ import sympy
 
 from games.errors import UserInputError
 
+from ..progress import stage
 from .corners import face_rest_points, verdict
 
 __all__ = ["CornerDerivation", "Derivation", "ModelDynamics", "RestPoint", "derive"]
@@ -89,6 +91,13 @@ __all__ = ["CornerDerivation", "Derivation", "ModelDynamics", "RestPoint", "deri
 SOLVE_BUDGET = 2.0
 #: Largest Bézout number (product of the equations' degrees) solved symbolically.
 MAX_BEZOUT = 4
+#: Most share variables (Σ over populations of strategies − 1) derived symbolically: the work
+#: grows with the profiles times the square of this (measured on this project's 2-core
+#: machine: 6 populations of 4 strategies, 18 variables, 44 s; 2 of 32, 62 variables, 122 s).
+MAX_SHARES = 24
+#: Most faces off the corners searched for rest points (each up to 64 root solves; 2 populations
+#: of 5 strategies, 936 faces, take about 10 s). Beyond it the derivation says how many it left.
+MAX_REST_FACES = 1000
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,7 @@ class Derivation:
     rest_points: tuple[RestPoint, ...]
     state_dependent: bool
     coordinates: tuple[tuple[int, int], ...] = ()
+    unsearched_faces: int = 0
 
     @property
     def at_most_neutral(self) -> bool:
@@ -509,8 +519,44 @@ def derive(model: Any, *, rest_points: bool = True) -> Derivation:
     >>> [(p.kind, [round(v, 6) for v in p.point]) for p in d.rest_points if p.kind == "interior"]
     [('interior', [0.333333, 0.333333, 0.333333, 0.333333])]
     """
-    if any(len(s) != 2 for s in model.strategies):
-        return _derive_simplices(model, rest_points)
+    check_derivable(model)
+    counts = [len(s) for s in model.strategies]
+    free = sum(n - 1 for n in counts)
+    faces = rest_point_faces(counts)
+    search = rest_points and faces <= MAX_REST_FACES
+    with stage(f"derivation: {len(model.payoffs):,} profiles, {free} share variables"):
+        found = _derive_simplices(model, search) if any(n != 2 for n in counts) else _derive_binary(model, search)
+    return replace(found, unsearched_faces=faces if rest_points and not search else 0)
+
+
+def check_derivable(model: Any, source: str | None = None) -> None:
+    """Refuse a model too large for a symbolic derivation (more than :data:`MAX_SHARES` share
+    variables), naming ``source`` (the model file) when given, else the model's name.
+
+    >>> from games.model import Model
+    >>> big = Model(["A", "B"], [[f"s{i}" for i in range(20)]] * 2, {}, {(i, j): (0, 0) for i in range(20) for j in range(20)})
+    >>> check_derivable(big, "big.toml")
+    Traceback (most recent call last):
+    ...
+    games.errors.UserInputError: big.toml: 38 share variables (each population's strategies but one, summed); a symbolic derivation takes at most 24
+    """
+    free = sum(len(s) - 1 for s in model.strategies)
+    if free > MAX_SHARES:
+        name = source or (f"model {model.name!r}" if getattr(model, "name", "") else "the model")
+        raise UserInputError(f"{name}: {free} share variables (each population's strategies but one, summed); a symbolic derivation takes at most {MAX_SHARES}")
+
+
+def rest_point_faces(counts: Sequence[int]) -> int:
+    """The faces of the product of simplices off the corners, where rest points are searched:
+    Π(2ⁿ − 1) − Πn (every nonempty support per population, minus the pure profiles).
+
+    >>> rest_point_faces([2, 2, 2]), rest_point_faces([3, 3])
+    (19, 40)
+    """
+    return prod(2**n - 1 for n in counts) - prod(counts)
+
+
+def _derive_binary(model: Any, rest_points: bool) -> Derivation:
     shares = _shares(model)
     values = dict(model.values())
     expected = _expected_payoffs(model)
@@ -634,57 +680,65 @@ def _simplex_rest_points(
 ) -> list[RestPoint]:
     """Rest points strictly inside every face that is not a corner: each population's support
     S (nonempty), unknowns the support's shares but the last, equations Eₖ,ᵢ = Eₖ,last(S)."""
-    from scipy.optimize import root
-
-    k_count = len(counts)
     supports = [[tuple(c) for size in range(1, n + 1) for c in combinations(range(n), size)] for n in counts]
     full_dimension = sum(n - 1 for n in counts)
     found: list[RestPoint] = []
     rng = np.random.default_rng(0)
-    for face in product(*supports):
-        dimension = sum(len(s) - 1 for s in face)
-        if dimension == 0:
+    with stage(f"rest points on {rest_point_faces(counts):,} faces", total=rest_point_faces(counts)) as advance:
+        for face in product(*supports):
+            if sum(len(s) - 1 for s in face):
+                found.extend(_face_rest_points(numeric, counts, face, full_dimension, state_dependent, grid, max_starts, tol, rng))
+                advance()
+    return found
+
+
+def _face_rest_points(numeric, counts, face, full_dimension, state_dependent, grid, max_starts, tol, rng) -> list[RestPoint]:
+    """The rest points strictly inside one face (``face``: each population's support)."""
+    from scipy.optimize import root
+
+    k_count = len(counts)
+    found: list[RestPoint] = []
+    dimension = sum(len(s) - 1 for s in face)
+    mixing = [k for k in range(k_count) if len(face[k]) > 1]
+
+    def mixtures(v: np.ndarray, face: tuple = face, mixing: list = mixing) -> list[np.ndarray]:
+        out, at = [], 0
+        for k in range(k_count):
+            m = np.zeros(counts[k])
+            support = face[k]
+            if k in mixing:
+                part = v[at : at + len(support) - 1]
+                at += len(support) - 1
+                m[list(support[:-1])] = part
+                m[support[-1]] = 1 - part.sum()
+            else:
+                m[support[0]] = 1.0
+            out.append(m)
+        return out
+
+    def equations(v: np.ndarray, face: tuple = face, mixing: list = mixing, mixtures: Any = mixtures) -> np.ndarray:
+        payoffs = numeric.expected(numeric.coordinates(mixtures(v)))
+        return np.concatenate([[payoffs[k][i] - payoffs[k][face[k][-1]] for i in face[k][:-1]] for k in mixing])
+
+    grids = [[g[:-1] for g in _simplex_starts(len(face[k]), grid)] for k in mixing]
+    starts = [np.concatenate(c) for c in product(*grids)]
+    if len(starts) > max_starts:
+        starts = [starts[i] for i in sorted(rng.choice(len(starts), max_starts, replace=False))]
+    seen: list[np.ndarray] = []
+    kind = "interior" if dimension == full_dimension else ("edge" if dimension == 1 else "face")
+    for guess in starts:
+        sol = root(equations, guess, tol=1e-13)
+        # The residual decides, not the solver's flag: landing exactly on a root can end in
+        # "not making good progress" (success False) — those rest points were dropped.
+        if not np.all(np.isfinite(sol.x)):
             continue
-        mixing = [k for k in range(k_count) if len(face[k]) > 1]
-
-        def mixtures(v: np.ndarray, face: tuple = face, mixing: list = mixing) -> list[np.ndarray]:
-            out, at = [], 0
-            for k in range(k_count):
-                m = np.zeros(counts[k])
-                support = face[k]
-                if k in mixing:
-                    part = v[at : at + len(support) - 1]
-                    at += len(support) - 1
-                    m[list(support[:-1])] = part
-                    m[support[-1]] = 1 - part.sum()
-                else:
-                    m[support[0]] = 1.0
-                out.append(m)
-            return out
-
-        def equations(v: np.ndarray, face: tuple = face, mixing: list = mixing, mixtures: Any = mixtures) -> np.ndarray:
-            payoffs = numeric.expected(numeric.coordinates(mixtures(v)))
-            return np.concatenate([[payoffs[k][i] - payoffs[k][face[k][-1]] for i in face[k][:-1]] for k in mixing])
-
-        grids = [[g[:-1] for g in _simplex_starts(len(face[k]), grid)] for k in mixing]
-        starts = [np.concatenate(c) for c in product(*grids)]
-        if len(starts) > max_starts:
-            starts = [starts[i] for i in sorted(rng.choice(len(starts), max_starts, replace=False))]
-        seen: list[np.ndarray] = []
-        kind = "interior" if dimension == full_dimension else ("edge" if dimension == 1 else "face")
-        for guess in starts:
-            sol = root(equations, guess, tol=1e-13)
-            # The residual decides, not the solver's flag: landing exactly on a root can end in
-            # "not making good progress" (success False) — those rest points were dropped.
-            if not np.all(np.isfinite(sol.x)):
-                continue
-            inside = [m[list(face[k])] for k, m in enumerate(mixtures(sol.x))]
-            if any(np.any(s <= tol) for s in inside) or np.max(np.abs(equations(sol.x))) > 1e-9:
-                continue
-            y = numeric.coordinates(mixtures(sol.x))
-            if any(np.allclose(y, other, atol=1e-7) for other in seen):
-                continue
-            seen.append(y)
-            eig = np.linalg.eigvals(numeric.jacobian(y))
-            found.append(RestPoint(tuple(float(v) for v in y), (), tuple(eig), verdict(eig), kind, False, not state_dependent))
+        inside = [m[list(face[k])] for k, m in enumerate(mixtures(sol.x))]
+        if any(np.any(s <= tol) for s in inside) or np.max(np.abs(equations(sol.x))) > 1e-9:
+            continue
+        y = numeric.coordinates(mixtures(sol.x))
+        if any(np.allclose(y, other, atol=1e-7) for other in seen):
+            continue
+        seen.append(y)
+        eig = np.linalg.eigvals(numeric.jacobian(y))
+        found.append(RestPoint(tuple(float(v) for v in y), (), tuple(eig), verdict(eig), kind, False, not state_dependent))
     return found
