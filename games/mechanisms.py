@@ -108,8 +108,11 @@ def exact_parameter(value: float) -> Fraction:
 
 
 def _check(owner: str, name: str, value: Any, low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
         raise UserInputError(f"{owner}: {name} must be a finite number, got {value!r}")
+    if value != 0 and not 1e-100 <= abs(value) <= 1e100:  # a subnormal strength made 1e-313 payoffs
+        shown = f"{value:g}" if abs(value) < 1e300 else "a number beyond 1e+300"
+        raise UserInputError(f"{owner}: {name} must be 0 or have 1e-100 ≤ |x| ≤ 1e+100, got {shown}")
     too_low = value <= low if open_low else value < low
     too_high = value >= high if open_high else value > high
     if too_low or too_high:

@@ -86,6 +86,11 @@ MAX_MODEL_BYTES = 1024 * 1024
 MAX_PROFILES = 4096
 #: Largest |decimal exponent| of a parameter value.
 _MAX_VALUE_EXPONENT = 300
+#: A parameter value is 0 or lies within these magnitudes, as every number of a scenario file
+#: (a value of 1e300 overflowed the replicator field's floats); a payoff evaluated at the values
+#: is at most :data:`_LARGEST_PAYOFF` in magnitude.
+_SMALLEST, _LARGEST = Fraction(1, 10**100), Fraction(10**12)
+_LARGEST_PAYOFF = 10**100
 
 _TOP = ("model", "parameters", "payoffs", "uncertainty")
 _MODEL = ("name", "populations", "strategies", "shares")
@@ -131,7 +136,7 @@ def _exact_number(value: object) -> Fraction:
         if not value.is_finite():
             raise UserInputError(f"must be a finite number, got {value}")
         if value and abs(value.adjusted()) > _MAX_VALUE_EXPONENT:
-            raise UserInputError(f"{value} is out of range (|decimal exponent| at most {_MAX_VALUE_EXPONENT})")
+            raise UserInputError(f"{value} is out of range (0, or 10⁻¹⁰⁰ ≤ |x| ≤ 10¹²)")
         out = Fraction(value)
     elif isinstance(value, str):
         if not _NUMBER_TEXT.fullmatch(value):
@@ -156,6 +161,8 @@ def _exact_number(value: object) -> Fraction:
         raise UserInputError(f"must be a number, got {_kind(value)} {value!r}")
     if max(abs(out.numerator).bit_length(), out.denominator.bit_length()) * 0.30103 > _MAX_VALUE_EXPONENT + 10:
         raise UserInputError(f"is out of range or has too many digits (at most {_MAX_VALUE_EXPONENT})")
+    if out and not _SMALLEST <= abs(out) <= _LARGEST:  # as in scenario files (docs/limits.md)
+        raise UserInputError(f"{float(out):.6g} is out of range (0, or 10⁻¹⁰⁰ ≤ |x| ≤ 10¹²)")
     return out
 
 
@@ -517,11 +524,13 @@ class _Builder:
                 if used:
                     points.append({s: Fraction(1, 2) for s in used})
                 for point in points or [{}]:
+                    at = "at the given values" + ("".join(f", {s} = {_show_value(v)}" for s, v in point.items()))
                     try:
-                        evaluate(expr, {**values, **point})
+                        value = evaluate(expr, {**values, **point})
                     except ExpressionError as err:
-                        at = "at the given values" + ("".join(f", {s} = {_show_value(v)}" for s, v in point.items()))
                         raise self.fail(entry, "values", f"{where}: {err} {at}") from None
+                    if abs(value) > _LARGEST_PAYOFF:
+                        raise self.fail(entry, "values", f"{where}: {float(value):.3g} is out of range (|payoff| ≤ 10¹⁰⁰) {at}")
 
 
 def _symbol(name: str) -> sympy.Symbol:

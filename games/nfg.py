@@ -34,7 +34,7 @@ import numpy as np
 from .errors import UserInputError
 from .game import Game
 
-__all__ = ["MAX_NFG_BYTES", "MAX_NFG_NUMBER", "MAX_NFG_PROFILES", "NfgError", "read_nfg", "write_nfg"]
+__all__ = ["MAX_NFG_BYTES", "MAX_NFG_NUMBER", "MAX_NFG_PROFILES", "MIN_NFG_NUMBER", "NfgError", "read_nfg", "write_nfg"]
 
 #: Largest .nfg file read, in bytes.
 MAX_NFG_BYTES = 20 * 1024 * 1024
@@ -43,10 +43,13 @@ MAX_NFG_PROFILES = 10**6
 #: Largest payoff magnitude read; a number is a decimal (optionally with an exponent) or a
 #: fraction p/q, of at most :data:`_MAX_CHARS` characters.
 MAX_NFG_NUMBER = 1e100
+#: Smallest nonzero |payoff| (a subnormal 5e-324 made exact rationals too large for the kernels).
+MIN_NFG_NUMBER = 1e-100
 _MAX_CHARS = 100
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?(?:/(\d+))?")
 _INTEGER = re.compile(r"[+-]?\d+")
 _REST = re.compile(r"\s*\Z")
+_RANGE = "a payoff is 0, or 1e-100 ≤ |payoff| ≤ 1e+100"
 _TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}"]+))', re.S)
 
 
@@ -91,7 +94,7 @@ def _number(word: str, source: str, what: str) -> float:
     if m is None:
         raise NfgError(f"{source}: {what}: {_shown(word)} is not a number (a decimal or a fraction p/q of at most {_MAX_CHARS} characters)")
     if m.group(1) is not None and abs(int(m.group(1))) > 400:
-        raise NfgError(f"{source}: {what}: {_shown(word)} is out of range (|payoff| ≤ {MAX_NFG_NUMBER:g})")
+        raise NfgError(f"{source}: {what}: {_shown(word)} is out of range ({_RANGE})")
     try:
         value = float(Fraction(word))
     except ZeroDivisionError:
@@ -100,8 +103,8 @@ def _number(word: str, source: str, what: str) -> float:
         raise NfgError(f"{source}: {what}: {_shown(word)} is not a number (a decimal or a fraction p/q of at most {_MAX_CHARS} characters)") from None
     except OverflowError:
         value = math.inf
-    if not abs(value) <= MAX_NFG_NUMBER:
-        raise NfgError(f"{source}: {what}: {_shown(word)} is out of range (|payoff| ≤ {MAX_NFG_NUMBER:g})")
+    if not (abs(value) <= MAX_NFG_NUMBER and (value == 0 or abs(value) >= MIN_NFG_NUMBER)):
+        raise NfgError(f"{source}: {what}: {_shown(word)} is out of range ({_RANGE})")
     return value
 
 

@@ -115,7 +115,7 @@ class MechanismSpec:
                 low, high, open_low, open_high = ranges[key]
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     raise EntryError(None, key, f"must be a number, got {type(value).__name__} {value!r}")
-                if not math.isfinite(value):
+                if isinstance(value, float) and not math.isfinite(value):
                     raise EntryError(None, key, f"must be a finite number, got {value!r}")
                 if not in_range(value):
                     raise EntryError(None, key, out_of_range(value))

@@ -103,26 +103,44 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 #: parameters): sums and products of such numbers stay far from overflow (a weight of 1e308
 #: made the total weight infinite).
 MAX_MAGNITUDE = 1e12
+#: The smallest nonzero magnitude of a number in a scenario or an imported table: a subnormal
+#: payoff or discount (5e-324) made exact rationals with 10³²⁴ in the denominator (the same
+#: floor as a game's payoffs and a mechanism's parameters).
+MIN_MAGNITUDE = 1e-100
 
 
 def in_range(value: float) -> bool:
-    """Whether a number is finite and within ±:data:`MAX_MAGNITUDE`."""
-    return math.isfinite(value) and abs(value) <= MAX_MAGNITUDE
+    """Whether a number is finite and 0 or within :data:`MIN_MAGNITUDE` ≤ |x| ≤ :data:`MAX_MAGNITUDE`
+    (a Python integer of any size is compared without converting it to a float).
+
+    >>> in_range(0), in_range(2.5), in_range(1e-13), in_range(10**400), in_range(float("nan")), in_range(5e-324)
+    (True, True, True, False, False, False)
+    """
+    if isinstance(value, int):
+        return abs(value) <= MAX_MAGNITUDE
+    return math.isfinite(value) and (value == 0 or MIN_MAGNITUDE <= abs(value) <= MAX_MAGNITUDE)
 
 
 def out_of_range(value: float) -> str:
-    """The message for a number beyond :data:`MAX_MAGNITUDE`.
+    """The message for a number outside :func:`in_range`.
 
     >>> out_of_range(1e308)
-    '1e+308 is out of range (|x| ≤ 10¹²)'
+    '1e+308 is out of range (0, or 10⁻¹⁰⁰ ≤ |x| ≤ 10¹²)'
+    >>> out_of_range(10**400)
+    '10000000000… (401 digits) is out of range (0, or 10⁻¹⁰⁰ ≤ |x| ≤ 10¹²)'
     """
-    return f"{value:g} is out of range (|x| ≤ 10¹²)"
+    if isinstance(value, int) and abs(value) > 10**15:
+        digits = str(abs(value))
+        shown = f"{'-' if value < 0 else ''}{digits[:11]}… ({len(digits)} digits)"
+    else:
+        shown = f"{value:g}"
+    return f"{shown} is out of range (0, or 10⁻¹⁰⁰ ≤ |x| ≤ 10¹²)"
 
 
 def _number(value: Any, entry: str, name: str, *, minimum: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise EntryError(entry, name, f"must be a number, got {type(value).__name__} {value!r}")
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise EntryError(entry, name, f"must be a finite number, got {value!r}")
     if not in_range(value):
         raise EntryError(entry, name, out_of_range(value))

@@ -84,7 +84,7 @@ def _numbers(value: Any, key: str) -> tuple[float, ...]:
     for v in value:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise EntryError(None, key, f"must be an array of numbers, got {type(v).__name__} {v!r}")
-        if not math.isfinite(v):
+        if isinstance(v, float) and not math.isfinite(v):
             raise EntryError(None, key, f"must hold finite numbers, got {v!r}")
         if not in_range(v):
             raise EntryError(None, key, out_of_range(v))

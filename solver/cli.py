@@ -23,6 +23,7 @@ import dataclasses
 import json
 import re
 import sys
+from contextvars import ContextVar
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -329,6 +330,19 @@ def _span(text: str, option: str) -> tuple[str, float, float]:
     return name, lo, hi
 
 
+#: Notes for stderr, said once the command has succeeded: a refusal stays one line.
+_NOTES: ContextVar[list[str] | None] = ContextVar("intergov_notes", default=None)
+
+
+def _note(text: str) -> None:
+    """A note on stderr: held until the command succeeds (printed at once outside :func:`main`)."""
+    held = _NOTES.get()
+    if held is None:
+        print(text, file=sys.stderr)
+    else:
+        held.append(text)
+
+
 def _load(scenario: str, sampled_by: str = "`intergov robustness` samples them") -> RegionNetwork:
     """A scenario for a command that computes at one point: with distributions, their central
     values, said once on stderr (only `intergov robustness` and the report's robustness section
@@ -339,7 +353,7 @@ def _load(scenario: str, sampled_by: str = "`intergov robustness` samples them")
 
         central = network.uncertainty.central
         shown = ", ".join(f"{name} = {fmt(value)}" for name, value in list(central.items())[:4]) + (" …" if len(central) > 4 else "")
-        print(f"note: {len(central)} uncertain quantities at their central values ({shown}); {sampled_by}", file=sys.stderr)
+        _note(f"note: {len(central)} uncertain quantities at their central values ({shown}); {sampled_by}")
     return network
 
 
@@ -942,7 +956,7 @@ def evolve_model(
         laws = "; ".join(f"{q.name} = {shown[q.name]}: {q.distribution.describe()}" for q in uncertain.quantities)
         many = len(values) != 1
         at = f"{len(values)} uncertain parameter{'s' if many else ''} at {'their central values' if many else 'its central value'}"
-        print(f"note: {at} ({laws}); --samples N samples them", file=sys.stderr)
+        _note(f"note: {at} ({laws}); --samples N samples them")
     k_count = len(model.populations)
     derivation = derive(model, rest_points=k_count <= _MODEL_REST_POINTS_K)
     if k_count > _MODEL_REST_POINTS_K:
@@ -1278,6 +1292,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    notes: list[str] = []
+    token = _NOTES.set(notes)
+    try:
+        status = _run_command(argv)
+    finally:
+        _NOTES.reset(token)
+    if status == 0:
+        for text in notes:
+            print(text, file=sys.stderr)
+    return status
+
+
+def _run_command(argv: list[str]) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="intergov", standalone_mode=False)

@@ -58,14 +58,15 @@ def _number(value: float) -> str:
     """A number in a table: an integer as itself, anything else to 4 significant digits
     (float noise below 1e-12 reads 0).
 
-    >>> _number(5 / 3), _number(2.0), _number(-1e-17), _number(float("inf"))
-    ('1.667', '2', '0', 'inf')
+    >>> _number(5 / 3), _number(2.0), _number(-1e-17), _number(float("inf")), _number(1e100)
+    ('1.667', '2', '0', 'inf', '1e+100')
     """
     if value != value or abs(value) == float("inf"):
         return str(value)
     if abs(value) < 1e-12:
         return "0"
-    return f"{value:.4g}" if value != int(value) else str(int(value))
+    # Whole numbers as themselves up to 10¹⁵ (beyond, a float's digits are binary artefacts).
+    return str(int(value)) if value == int(value) and abs(value) < 1e15 else f"{value:.4g}"
 
 
 def region_names(network) -> dict[str, str]:

@@ -39,7 +39,12 @@ def stage_games(draw: st.DrawFn) -> Game:
     return stage_game(row, col)
 
 
-finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+# Numbers a scenario accepts: finite, 0 or 1e-100 ≤ |x| (regions.network.MIN_MAGNITUDE).
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False).filter(lambda v: v == 0 or abs(v) >= 1e-100)
+def _accepted(v: float) -> bool:
+    return v == 0 or abs(v) >= 1e-100
+
+
 ids = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
 
 
@@ -54,7 +59,7 @@ def networks(draw: st.DrawFn) -> RegionNetwork:
         parent = draw(st.sampled_from([None, *parents])) if parents and k else None
         lowest = LEVELS.index(parent.level) + 1 if parent else 0
         level = draw(st.sampled_from(LEVELS[lowest:]))
-        coords = draw(st.none() | st.tuples(st.floats(-180, 180), st.floats(-90, 90)))
+        coords = draw(st.none() | st.tuples(st.floats(-180, 180).filter(_accepted), st.floats(-90, 90).filter(_accepted)))
         attributes = draw(st.dictionaries(ids, finite | st.text(max_size=5), max_size=2))
         regions.append(
             Region(
@@ -79,7 +84,7 @@ def networks(draw: st.DrawFn) -> RegionNetwork:
             seen.add((frozenset((a, b)), cluster))
             kind = draw(st.sampled_from(["payoffs", "economics"]))
             keys = "RSTP" if kind == "payoffs" else "bcglw"
-            values = st.floats(0, 1e3) if kind == "economics" else finite
+            values = st.floats(0, 1e3).filter(_accepted) if kind == "economics" else finite
             row = {k: draw(values) for k in keys}
             col = draw(st.none() | st.fixed_dictionaries({k: values for k in keys}))
             links.append(Link((a, b), cluster, draw(st.floats(1e-3, 1e3)), GameSpec(kind, row, col), note=draw(st.text(max_size=6))))

@@ -297,7 +297,18 @@ subsidy = SUBSIDY
 
 @pytest.mark.parametrize(
     ("weight", "subsidy", "field"),
-    [("1e308", "1", "weight"), ("1", "1.797e308", "subsidy"), ("1", "-1e13", "subsidy"), ("2e12", "1", "weight")],
+    [
+        ("1e308", "1", "weight"),
+        ("1", "1.797e308", "subsidy"),
+        ("1", "-1e13", "subsidy"),
+        ("2e12", "1", "weight"),
+        # Found by fuzzing: a TOML integer of 401 digits raised OverflowError (exit 1); a
+        # subnormal strength made exact rationals with 10³²⁴ in the denominator (exit 1).
+        ("1" + "0" * 400, "1", "weight"),
+        ("1", "1" + "0" * 400, "subsidy"),
+        ("1", "5e-324", "subsidy"),
+        ("1e-300", "1", "weight"),
+    ],
 )
 def test_overflowing_numbers_are_refused_naming_the_field(capsys, tmp_path, weight, subsidy, field):
     path = tmp_path / "huge.toml"
@@ -430,3 +441,35 @@ def test_nesting_up_to_the_limit_is_read(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         loads_scenario(text, "s.toml")
     assert "nested too deeply" not in str(caught.value)
+
+
+def test_subnormal_and_huge_payoffs_are_refused_in_one_line(capsys, tmp_path):
+    # Found by fuzzing: a payoff of 5e-324 (the command line, a scenario, an .nfg file) reached
+    # the exact kernels as a fraction with 10³²⁴ in its denominator: OverflowError, exit 1.
+    code, _, err = run(capsys, "solve", "--row", "5e-324,1;3,0.5", "--col", "2,1;1,0", "--no-basin")
+    assert code == 2 and err.count("\n") == 1 and "4.94066e-324 is out of range" in err
+    code, _, err = run(capsys, "solve", "--row", "1e101,1;3,0.5", "--col", "2,1;1,0", "--no-basin")
+    assert code == 2 and err.count("\n") == 1 and "out of range (a payoff is 0, or 1e-100 ≤ |x| ≤ 1e+100)" in err
+    path = tmp_path / "tiny.toml"
+    path.write_text(HUGE.replace("WEIGHT", "1").replace("SUBSIDY", "1").replace("R = 3, S = 0, T = 5", "R = 1e-300, S = 0, T = 5"), encoding="utf-8")
+    code, _, err = run(capsys, "analyze", str(path), "--no-basin")
+    assert code == 2 and err.count("\n") == 1 and "field 'payoffs.R': 1e-300 is out of range" in err
+
+
+def test_a_refusal_after_a_note_is_still_one_line(capsys):
+    # Found by fuzzing: the note on a scenario's uncertain quantities came before the refusal of
+    # --budget (two lines on exit 2). Notes are said once the command has succeeded.
+    code, _, err = run(capsys, "design", "henan-uncertain", "--budget", "zhejiang=1")
+    assert code == 2 and err.count("\n") == 1 and err.startswith("intergov: error: --budget: 'zhejiang'")
+    code, _, err = run(capsys, "design", "henan-uncertain", "--format", "json")
+    assert code == 0 and err.startswith("note: 7 uncertain quantities at their central values")
+
+
+def test_games_refuse_payoffs_beyond_their_range():
+    from fractions import Fraction
+
+    from games import Game, UserInputError
+
+    with pytest.raises(UserInputError, match="a fraction with 401 digits in the denominator is out of range"):
+        Game([[Fraction(1, 10**400), 1], [3, 0]], [[1, 0], [0, 1]])
+    assert Game([[1e-100, 1e100], [3, 0]], [[1, 0], [0, 1]]).exact[0][0][1] == 10**100

@@ -4,18 +4,19 @@ import math
 from pathlib import Path
 
 from games.expr import MAX_DIGITS, MAX_EXPONENT, MAX_LENGTH, MAX_LITERAL_EXPONENT
+from games.game import PAYOFF_RANGE
 from games.limits import MAX_NESTING
-from games.model import _MAX_VALUE_EXPONENT, MAX_MODEL_BYTES, MAX_PROFILES
-from games.nfg import _MAX_CHARS, MAX_NFG_BYTES, MAX_NFG_NUMBER, MAX_NFG_PROFILES
+from games.model import _LARGEST, _LARGEST_PAYOFF, _SMALLEST, MAX_MODEL_BYTES, MAX_PROFILES
+from games.nfg import _MAX_CHARS, MAX_NFG_BYTES, MAX_NFG_NUMBER, MAX_NFG_PROFILES, MIN_NFG_NUMBER
 from regions.io import MAX_TABLE_BYTES
-from regions.network import MAX_MAGNITUDE
+from regions.network import MAX_MAGNITUDE, MIN_MAGNITUDE
 from regions.scenario import MAX_BYTES
 from solver.cli import LINE_LIMIT, MAX_SAMPLES, QUOTE_LIMIT
 from solver.dynamics.derive import MAX_REST_FACES, MAX_SHARES
 from solver.terminal import DELAY
 
 PAGE = (Path(__file__).resolve().parents[1] / "docs" / "limits.md").read_text(encoding="utf-8")
-SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def _power(x: float) -> str:
@@ -29,11 +30,13 @@ def test_every_limit_on_the_page_is_the_code_s():
     expected = [
         f"scenario and sweep files (TOML) | at most {MAX_BYTES // 2**20} MiB",
         f"nested at most {MAX_NESTING} levels deep",
-        f"\\|x\\| ≤ {_power(MAX_MAGNITUDE)} (weights",
+        f"0 or {_power(MIN_MAGNITUDE)} ≤ \\|x\\| ≤ {_power(MAX_MAGNITUDE)} (weights",
+        f"0, or {_power(PAYOFF_RANGE[0])} ≤ \\|x\\| ≤ {_power(PAYOFF_RANGE[1])}; a mechanism",
+        f"parameter values 0 or {_power(float(_SMALLEST))} ≤ \\|x\\| ≤ {_power(float(_LARGEST))}",
+        f"\\|x\\| ≤ {_power(_LARGEST_PAYOFF)};",
         f"CSV tables | at most {MAX_TABLE_BYTES // 2**20} MiB",
         f"GraphML files | at most {MAX_TABLE_BYTES // 2**20} MiB",
         f"model files | at most {MAX_MODEL_BYTES // 2**20} MiB and {MAX_PROFILES:,} pure profiles",
-        f"decimal exponent of at most {_MAX_VALUE_EXPONENT}",
         f"expressions of at most {MAX_LENGTH:,} characters",
         f"numeric exponent of at most {MAX_EXPONENT}",
         f"number literals with a decimal exponent of at most {MAX_LITERAL_EXPONENT}",
@@ -41,7 +44,7 @@ def test_every_limit_on_the_page_is_the_code_s():
         f"takes at most {MAX_SHARES} share variables",
         f"on at most {MAX_REST_FACES:,} faces",
         f"at most {MAX_NFG_BYTES // 2**20} MiB and {_power(MAX_NFG_PROFILES)} strategy profiles",
-        f"of at most {_MAX_CHARS} characters with \\|x\\| ≤ {_power(MAX_NFG_NUMBER)}",
+        f"of at most {_MAX_CHARS} characters, 0 or {_power(MIN_NFG_NUMBER)} ≤ \\|x\\| ≤ {_power(MAX_NFG_NUMBER)}",
         f"| 64 to {MAX_SAMPLES:,} |",
         f"longer than {QUOTE_LIMIT} characters is cut",
         f"no line is longer than {LINE_LIMIT:,} characters",

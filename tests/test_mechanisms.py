@@ -151,14 +151,15 @@ def test_scenario_schema_matches_the_mechanisms():
         assert ranges == MECHANISMS[kind].RANGES, kind
 
 
-# Random mechanisms of each kind, with valid parameters.
-prob = st.floats(0, 1)
-amount = st.floats(0, 10)
+# Random mechanisms of each kind, with valid parameters: 0, or at least 10⁻¹⁰⁰ (subnormal
+# strengths are refused: they made payoffs of 1e-313, beyond any exact kernel's floats).
+prob = st.floats(0, 1).filter(lambda v: v == 0 or v >= 1e-100)
+amount = st.floats(0, 10).filter(lambda v: v == 0 or v >= 1e-100)
 guidance = st.builds(HigherLevelGuidance, subsidy=amount, penalty=amount, detection=prob, inspection_cost=amount)
 contract = st.builds(BindingContract, breach_penalty=amount, enforcement=prob, compensation=prob, signing_cost=amount, mutual_breach=st.booleans())
 third = st.builds(ThirdPartyOrganization, fee=amount, detection=prob)
 side = st.builds(SidePayment, transfer=amount, payer=st.sampled_from([0, 1]))
-repeated = st.builds(RepeatedPlay, discount=st.floats(0.05, 0.95), noise=st.floats(0, 0.3))
+repeated = st.builds(RepeatedPlay, discount=st.floats(0.05, 0.95), noise=st.floats(0, 0.3).filter(lambda v: v == 0 or v >= 1e-100))
 stage_mechanism = st.one_of(guidance, contract, third)
 
 
@@ -203,11 +204,13 @@ def test_costs_balance(game, mechanisms, rep):
     np.testing.assert_allclose(members_pay + guide_pays, collected + transfers, atol=1e-9)
 
 
+strength = st.floats(0, 8).filter(lambda v: v == 0 or v >= 1e-100)
+
 PARAMETERS = [
-    (HigherLevelGuidance(), "subsidy", st.floats(0, 8)),
-    (HigherLevelGuidance(detection=0.5), "penalty", st.floats(0, 8)),
+    (HigherLevelGuidance(), "subsidy", strength),
+    (HigherLevelGuidance(detection=0.5), "penalty", strength),
     (HigherLevelGuidance(penalty=4), "detection", prob),
-    (BindingContract(), "breach_penalty", st.floats(0, 8)),
+    (BindingContract(), "breach_penalty", strength),
     (BindingContract(breach_penalty=4), "enforcement", prob),
     (RepeatedPlay(), "discount", st.floats(0.02, 0.98)),
 ]

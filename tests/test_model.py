@@ -309,6 +309,11 @@ HOSTILE = [
     ("too long", with_value('"' + "+".join(["B"] * 1500) + '"'), r"longer than 2000 characters"),
     ("deep parentheses", with_value('"' + "(" * 40 + "B" + ")" * 40 + '"'), r"nested more than 32 deep"),
     ("deep unary minus", with_value('"' + "-" * 1900 + 'B"'), r"nested too deeply"),
+    # Found by fuzzing (issue 16): a parameter of 1e300 overflowed the replicator field's floats
+    # (a RuntimeWarning on exit 0; with -o a run that never ended).
+    ("huge parameter", BASE.replace("B = 6", 'B = "1e300"'), r"\[parameters\] B: 1e\+300 is out of range \(0, or 10⁻¹⁰⁰ ≤ \|x\| ≤ 10¹²\)"),
+    ("subnormal parameter", BASE.replace("B = 6", "B = 5e-324"), r"\[parameters\] B: 5E-324 is out of range \(0, or 10⁻¹⁰⁰ ≤ \|x\| ≤ 10¹²\)"),
+    ("huge payoff", with_value('"(B*C*B*C)^64"'), r"value 1 \(county A\): \d\.\d+e\+\d+ is out of range \(\|payoff\| ≤ 10¹⁰⁰\) at the given values"),
     ("syntax error", with_value('"B +* C"'), r"cannot read 'B \+\* C'"),
     ("empty expression", with_value('" "'), r"the expression is empty"),
     ("boolean value", with_value("true"), r"must be a number or an expression string, got True"),
@@ -356,22 +361,24 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text, match", [pytest.param(t, m, id=i) for i, t, m in HOSTILE])
 def test_hostile_file(text, match):
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ModelError, match=match) as info:
         Model.from_text(text)
     message = str(info.value)
     assert "\n" not in message and message.isprintable()
     assert message.startswith("<model>: ")
-    assert time.perf_counter() - start < 1.0  # nothing is computed that could take long
+    # A hang guard, not a benchmark (CPU seconds, so a loaded machine does not matter): these
+    # inputs took minutes or never ended before they were refused up front.
+    assert time.process_time() - start < 10.0
 
 
 def test_battery_is_large_and_fast():
     assert len(HOSTILE) >= 30
-    start = time.perf_counter()
+    start = time.process_time()
     for text, _match in ((t, m) for _, t, m in HOSTILE):
         with pytest.raises(ModelError):
             Model.from_text(text)
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 30.0  # a hang guard (CPU seconds), as above
 
 
 def test_ten_megabyte_file(tmp_path):

@@ -231,17 +231,24 @@ def test_frame_rows_equal_the_single_game_path():
 
 def test_overflowing_risk_products_are_decided_exactly():
     # Payoffs near 1e160: the risk-dominance products overflow in floats (inf − inf is NaN);
-    # every fast path must send the game to the exact decision, which says risk-dominant
-    # ((2e160)² > (1e160)²), as stability() does.
-    from games import Game
-    from solver import stability
+    # every fast path must send the game to the exact decision. The reference: both profiles
+    # (C, C) and (D, D) are strict equilibria, and Harsanyi–Selten's products of the deviation
+    # losses in exact integers, (R − T)(R′ − T′) against (P − S)(P′ − S′), make (C, C)
+    # risk-dominant. (A Game refuses payoffs beyond 1e100 since issue 16; the arrays do not.)
+    from fractions import Fraction
+
+    from games import Game, UserInputError
     from solver.design.ties import tie_levels
     from solver.kernels.fast2x2 import levels_2x2
 
     for top in (2e160, 1.5e154, 3e200):
         A = np.array([[top, 0.0], [0.0, top / 2]])
         B = A.T.copy()
-        expected = stability(Game(A, B), basin=False).level
+        R, S, T, P = (Fraction(A[0, 0]), Fraction(A[0, 1]), Fraction(A[1, 0]), Fraction(A[1, 1]))
+        assert R > T and P > S  # both pure profiles strict (the column player's game is the transpose)
+        expected = "risk-dominant" if (R - T) ** 2 > (P - S) ** 2 else "strict"
         assert expected == "risk-dominant"
+        with pytest.raises(UserInputError, match="out of range"):
+            Game(A, B)
         assert solve_2x2(A, B).level[0] == solve_single(A, B).level == expected
         assert LEVELS[levels_2x2(A, B)[0]] == LEVELS[tie_levels(A[None], B[None])[0]] == expected
