@@ -39,7 +39,7 @@ from .cooperation import LEVELS, stability
 from .design import allocate, compare, shapley_surplus, side_payment_reports
 from .network import analyze as analyze_network
 from .network import link_game
-from .progress import reporting
+from .progress import reporting, stage
 from .stack import parse_mechanism
 from .tables import allocation_rows, analysis_rows, budget_line, design_rows, equilibrium_rows, render, render_corner_table, transfer_rows
 from .terminal import reporter_for
@@ -347,7 +347,8 @@ def _load(scenario: str, sampled_by: str = "`intergov robustness` samples them")
     """A scenario for a command that computes at one point: with distributions, their central
     values, said once on stderr (only `intergov robustness` and the report's robustness section
     sample them)."""
-    network = load_scenario(scenario)
+    with stage(f"reading {scenario}"):
+        network = load_scenario(scenario)
     if network.uncertainty is not None:
         from .design.gaps import fmt
 

@@ -256,7 +256,14 @@ class NetworkAnalysis:
 
     def to_dict(self) -> dict:
         """``{"scenario": name, "links": [...], "summary": {...}}`` (the stable JSON contract)."""
-        return {"scenario": self.scenario, "links": [r.to_dict() for r in self.links], "summary": self.summary}
+        rows = []
+        with stage(f"{len(self.links):,} result rows", total=len(self.links)) as advance:
+            for k, r in enumerate(self.links, 1):
+                rows.append(r.to_dict())
+                if k % 1000 == 0:
+                    advance(1000)
+            advance(len(rows) % 1000)
+        return {"scenario": self.scenario, "links": rows, "summary": self.summary}
 
     def status_quo(self) -> list[LinkResult]:
         """The status-quo row of every link."""

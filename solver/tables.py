@@ -18,13 +18,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from games import Game
 from games.errors import UserInputError
 
 from .cooperation import CooperationReport
 from .nash import Equilibrium
+from .progress import stage
 
 __all__ = [
     "FORMATS",
@@ -129,11 +130,21 @@ def equilibrium_rows(report: CooperationReport) -> list[dict]:
     ]
 
 
+def _announced(items: Sequence, what: str) -> Iterator:
+    """``items``, announced as a :func:`solver.progress.stage` (advanced a thousand at a time)."""
+    with stage(f"{len(items):,} {what}", total=len(items)) as advance:
+        for k, item in enumerate(items, 1):
+            yield item
+            if k % 1000 == 0:
+                advance(1000)
+        advance(len(items) % 1000)
+
+
 def analysis_rows(analysis: object, names: Mapping[str, str] | None = None) -> list[dict]:
     """One row per link and mechanism of a :class:`~solver.network.NetworkAnalysis`; regions by
     their ``names`` (id → display name, :func:`region_names`) when given, else by id."""
     rows = []
-    for r in analysis.links:  # type: ignore[attr-defined]
+    for r in _announced(analysis.links, "table rows"):  # type: ignore[attr-defined]
         report = r.report
         rows.append(
             {
