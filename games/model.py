@@ -671,6 +671,8 @@ class Model:
             doc = tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as err:
             raise b.fail(None, None, f"invalid TOML: {err}") from None
+        except ValueError:  # an integer of more than 4,300 digits (Python's conversion limit)
+            raise b.fail(None, None, "invalid TOML: an integer of more than 4,300 digits") from None
         except RecursionError:
             raise b.fail(None, None, f"nested too deeply (at most {MAX_NESTING} levels of arrays and tables)") from None
         if depth(doc) > MAX_NESTING:

@@ -52,6 +52,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from games.errors import UserInputError
+from games.limits import MAX_NESTING, depth
 
 from .mechanisms import MECHANISM_KINDS, MechanismSpec
 from .network import ECONOMICS_KEYS, PAYOFF_KEYS, EntryError, GameSpec, Link, Region, RegionNetwork, did_you_mean, in_range, out_of_range
@@ -170,13 +171,35 @@ def _link(file: str, entry: str, row: dict[str, Any], a: Any, b: Any, *, table: 
         raise ScenarioError(file, entry, err.field, err.detail) from err
 
 
+def _json(file: str, entry: str, field: str, text: str, what: str) -> Any:
+    """JSON text parsed, or a one-line :class:`ScenarioError`: malformed, a number of more than
+    4,300 digits, or arrays and objects nested deeper than :data:`games.limits.MAX_NESTING`
+    (100,000 ``[`` exhausted the parser's recursion).
+
+    >>> _json("g.graphml", "graph", "mechanisms", "[" * 100_000, "a JSON list")
+    Traceback (most recent call last):
+    ...
+    regions.scenario.ScenarioError: g.graphml: graph, field 'mechanisms': nested too deeply (at most 32 levels of arrays and objects)
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ScenarioError(file, entry, field, f"not {what}: {err.msg} at character {err.pos}") from None
+    except ValueError as err:  # an integer of more than 4,300 digits
+        raise ScenarioError(file, entry, field, f"not {what}: {err}") from None
+    except RecursionError:
+        deep = True
+    else:
+        deep = depth(value) > MAX_NESTING
+    if deep:
+        raise ScenarioError(file, entry, field, f"nested too deeply (at most {MAX_NESTING} levels of arrays and objects)")
+    return value
+
+
 def _list_cell(file: str, entry: str, field: str, text: str, split: Callable[[str], list]) -> list:
     text = text.strip()
     if text.startswith("["):
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ScenarioError(file, entry, field, f"not a JSON list: {err.msg} at character {err.pos}") from None
+        value = _json(file, entry, field, text, "a JSON list")
         if not isinstance(value, list):
             raise ScenarioError(file, entry, field, f"must be a list, got {text!r}")
         return value
@@ -281,7 +304,10 @@ def _checked_tree(file: str, text: str) -> ET.Element:
     """The GraphML document parsed without DTDs or entities (defusedxml: no billion laughs, no
     external files, whatever the system's expat), with what networkx would silently resolve by
     "the last one wins" refused: a second node of the same id, a second ``<data>`` of the same key
-    on one element, a second ``<key>`` of the same id, and more than one graph.
+    on one element, a second ``<key>`` of the same id, and more than one graph; a ``<data>`` of a
+    key no ``<key>`` declares is refused too, naming its element. A ``<key>``
+    without ``attr.type`` is given GraphML's default, ``string`` (networkx would read it so too,
+    with a warning on stderr).
     """
     try:
         root = defused_fromstring(text, forbid_dtd=True)
@@ -297,6 +323,8 @@ def _checked_tree(file: str, text: str) -> ET.Element:
         if kid in names:
             raise ScenarioError(file, f"<key id={kid!r}>", None, "is declared twice")
         names[kid] = key.get("attr.name") or kid
+        if key.get("attr.type") is None and key.get("yfiles.type") is None:
+            key.set("attr.type", "string")
     graphs = list(root.iter(f"{_GRAPHML_NS}graph"))
     if len(graphs) != 1:
         raise ScenarioError(file, None, None, f"holds {len(graphs)} graphs; a region network is one <graph> (no nested graphs)")
@@ -310,9 +338,11 @@ def _checked_tree(file: str, text: str) -> ET.Element:
         seen = set()
         for data in element.findall(f"{_GRAPHML_NS}data"):
             key = data.get("key")
+            kind = element.tag.rpartition("}")[2]
+            entry = f"{kind} {element.get('id')!r}" if kind == "node" else f"{kind} #{position}"
+            if key not in names:
+                raise ScenarioError(file, entry, key, "no <key> declares this id")
             if key in seen:
-                kind = element.tag.rpartition("}")[2]
-                entry = f"{kind} {element.get('id')!r}" if kind == "node" else f"{kind} #{position}"
                 raise ScenarioError(file, entry, names.get(key, key), "is given twice (two <data> of one key)")
             seen.add(key)
     for number, edge in enumerate(root.iter(f"{_GRAPHML_NS}edge"), 1):
@@ -370,10 +400,9 @@ def read_graphml(path: Any, *, name: str | None = None, note: str | None = None)
     specs = []
     raw = graph.graph.get("mechanisms")
     if raw not in (None, ""):
-        try:
-            tables = json.loads(raw)
-        except (TypeError, json.JSONDecodeError) as err:
-            raise ScenarioError(file, "graph", "mechanisms", f"not a JSON list of mechanism tables: {err}") from None
+        if not isinstance(raw, str):
+            raise ScenarioError(file, "graph", "mechanisms", f"must be a JSON list of mechanism tables, got {type(raw).__name__} {raw!r}")
+        tables = _json(file, "graph", "mechanisms", raw, "a JSON list of mechanism tables")
         if not isinstance(tables, list):
             raise ScenarioError(file, "graph", "mechanisms", f"must be a JSON list of mechanism tables, got {type(tables).__name__}")
         for k, table in enumerate(tables, 1):

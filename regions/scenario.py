@@ -194,7 +194,7 @@ class _Reader:
             raise self.fail(entry, key, _NOT_HERE)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(entry, key, f"must be a number, got {_kind(value)} {value!r}")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(entry, key, f"must be a finite number, got {value!r}")
         if not in_range(value):
             raise self.fail(entry, key, out_of_range(value))
@@ -342,6 +342,8 @@ def loads_scenario(text: str, file: str = "<string>") -> RegionNetwork:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise reader.fail(None, None, f"invalid TOML: {err}") from err
+    except ValueError:  # an integer of more than 4,300 digits (Python's conversion limit)
+        raise reader.fail(None, None, "invalid TOML: an integer of more than 4,300 digits") from None
     except RecursionError:  # hundreds of nested arrays or tables
         raise reader.fail(None, None, f"nested too deeply (at most {MAX_NESTING} levels of arrays and tables)") from None
     if depth(doc) > MAX_NESTING:
@@ -448,8 +450,9 @@ def _uncertainty(reader: _Reader, doc: dict, links: list[Link], specs: list[Mech
 
 
 def _generated(reader: _Reader, doc: dict, name: str | None, note: str | None, sources: str | None) -> RegionNetwork:
-    """A scenario whose [generate] table asks for a synthetic province."""
-    from .synthetic import synthetic_province
+    """A scenario whose [generate] table asks for a synthetic province; its sizes are checked
+    before anything is generated (:func:`regions.synthetic_province` says which field)."""
+    from .synthetic import MAX_REGIONS, synthetic_province
 
     table = doc["generate"]
     if not isinstance(table, dict):
@@ -475,11 +478,14 @@ def _generated(reader: _Reader, doc: dict, name: str | None, note: str | None, s
                 raise reader.fail("[generate]", key, f"must be a whole number, got {_kind(value)} {value!r}")
             else:
                 params[key] = value
-    for key in ("regions", "links"):
-        if key in params and not 1 <= params[key] <= 200_000:
-            raise reader.fail("[generate]", key, f"must lie in 1 … 200,000, got {params[key]}")
+    for key, most in (("regions", MAX_REGIONS), ("links", 200_000)):
+        if key in params and not 1 <= params[key] <= most:
+            shown = f"{params[key]:,}" if abs(params[key]) <= 10**15 else f"a number of {len(str(abs(params[key])))} digits"
+            raise reader.fail("[generate]", key, f"must lie in 1 … {most:,}, got {shown}")
     try:
         network = synthetic_province(**params)
+    except EntryError as err:  # a size the generator cannot make, named
+        raise reader.fail("[generate]", err.field, err.detail) from err
     except ValueError as err:
         raise reader.fail("[generate]", None, str(err)) from err
     return RegionNetwork(network.regions.values(), network.links, name=name or network.name, note=note or network.note, sources=sources or network.sources)
@@ -606,6 +612,8 @@ def read_toml(path: str | os.PathLike[str], fail: Callable[[str], Exception]) ->
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise fail(f"{source}: invalid TOML: {err}") from err
+    except ValueError:  # an integer of more than 4,300 digits (Python's conversion limit)
+        raise fail(f"{source}: invalid TOML: an integer of more than 4,300 digits") from None
     except RecursionError:  # hundreds of nested arrays or tables
         doc = None
     if doc is None or depth(doc) > MAX_NESTING:

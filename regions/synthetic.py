@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from games.errors import UserInputError
+from .network import EntryError, GameSpec, Link, Region, RegionNetwork
 
-from .network import GameSpec, Link, Region, RegionNetwork
-
-__all__ = ["synthetic_province"]
+__all__ = ["MAX_REGIONS", "synthetic_province"]
 
 #: Characters of the made-up Chinese names (common in real place names; every CJK font has them).
 _HANZI = "安平康宁永和兴长乐清泰丰华阳山水江河湖海金银石林松竹梅兰新东西南北中广昌盛德仁义信达通远定武文明光庆福寿云溪浦城桥田"
+#: The most regions a synthetic province can have: each has its own made-up name of at most three
+#: of the characters above (58³ = 195,112).
+MAX_REGIONS = len(_HANZI) ** 3
 
 
 def _chinese_names(count: int, seed: int) -> list[str]:
@@ -47,19 +48,37 @@ def synthetic_province(regions: int = 3000, links: int = 15000, prefectures: int
     """A random province: ``regions`` governments in all (province, prefectures, counties) and
     ``links`` cluster links between counties.
 
+    Links are drawn pair by pair: a county, then with probability ``within`` a county of its own
+    prefecture, else any county; a pair drawn twice is drawn again. With ``within = 1`` only the
+    pairs inside a prefecture, and those of a county alone in its prefecture, can be drawn.
+
     Raises
     ------
-    UserInputError
-        If there are too few regions for the prefectures, or more links than county pairs.
+    EntryError
+        A :class:`~games.UserInputError` naming the argument: more than :data:`MAX_REGIONS`
+        regions, too few regions for the prefectures, more links than the county pairs that can
+        be drawn (checked before any link is), ``within`` outside [0, 1], a negative seed.
+
+    >>> synthetic_province(regions=20, links=136, prefectures=2, within=1)
+    Traceback (most recent call last):
+    ...
+    regions.network.EntryError: field 'links': 136 links is more than the 84 county pairs that within = 1 can draw (...)
     """
-    prefectures = prefectures if prefectures is not None else max(1, regions // 100)
+    if regions > MAX_REGIONS:
+        raise EntryError(None, "regions", f"{regions:,} regions is more than {MAX_REGIONS:,} (the regions' made-up Chinese names, name_zh, must differ)")
+    given, prefectures = prefectures is not None, prefectures if prefectures is not None else max(1, regions // 100)
     counties = regions - 1 - prefectures
-    if prefectures < 1 or counties < 2:
-        raise UserInputError(f"{regions} regions leave {counties} counties for {prefectures} prefectures; need at least 2")
+    if prefectures < 1:
+        raise EntryError(None, "prefectures", f"must be ≥ 1, got {prefectures}")
+    if counties < 2:
+        field = "prefectures" if given and regions >= 4 else "regions"
+        raise EntryError(None, field, f"{regions} regions leave {counties} counties for {prefectures} prefectures; need at least 2 (regions ≥ prefectures + 3)")
     if links > counties * (counties - 1) // 2:
-        raise UserInputError(f"{links} links is more than the {counties * (counties - 1) // 2} county pairs")
+        raise EntryError(None, "links", f"{links} links is more than the {counties * (counties - 1) // 2} county pairs")
     if not 0 <= within <= 1:
-        raise UserInputError(f"within must lie in [0, 1], got {within}")
+        raise EntryError(None, "within", f"must lie in [0, 1], got {within}")
+    if seed < 0:
+        raise EntryError(None, "seed", f"must be a whole number ≥ 0, got {seed}")
     rng = np.random.default_rng(seed)
     zh = _chinese_names(regions, seed)
     out = [Region("province", "Province", "province", lon=120.0, lat=29.0, name_zh=zh[0] + "省")]
@@ -84,6 +103,13 @@ def synthetic_province(regions: int = 3000, links: int = 15000, prefectures: int
             )
         )
     members = [np.flatnonzero(home == p) for p in range(prefectures)]
+    if within == 1:  # the loop below would never end
+        sizes = np.bincount(home, minlength=prefectures).tolist()
+        alone = sizes.count(1)
+        reachable = sum(n * (n - 1) // 2 for n in sizes) + alone * (counties - 1) - alone * (alone - 1) // 2
+        if links > reachable:
+            where = "inside a prefecture, or with a county alone in its prefecture"
+            raise EntryError(None, "links", f"{links} links is more than the {reachable} county pairs that within = 1 can draw ({where})")
     seen: set[tuple[int, int]] = set()
     made = []
     while len(made) < links:

@@ -59,6 +59,7 @@ from games import MECHANISMS, Game, Mechanism, RepeatedPlay, apply, stage_payoff
 from games.errors import UserInputError
 from regions import EntryError, MechanismSpec, atomic_write, read_toml
 from regions.network import did_you_mean as did_you_mean_text
+from regions.network import in_range, out_of_range
 
 from .cooperation import LEVELS, stability
 from .design.batch import batch_apply, batch_minimal_strength, cost_at_cc
@@ -107,37 +108,65 @@ def _fail(source: str, where: str, message: str) -> SweepError:
     return SweepError(f"{source}: {where}: {message}" if where else f"{source}: {message}")
 
 
-def _values(source: str, name: str, value: Any) -> np.ndarray:
+def _count(n: int) -> str:
+    """A whole number for a message: ``1,000,000``, or its first digits and length when huge.
+
+    >>> _count(5_000_001), _count(-10**400)
+    ('5,000,001', '-10000000000… (401 digits)')
+    """
+    if abs(n) <= 10**15:
+        return f"{n:,}"
+    digits = str(abs(n))
+    return f"{'-' if n < 0 else ''}{digits[:11]}… ({len(digits)} digits)"
+
+
+def _axis(source: str, name: str, value: Any) -> int:
+    """Check one parameter's values (a list, or a range ``{ from, to, points }``) without building
+    them, and return how many there are: every number obeys the scenario files' range
+    (:func:`regions.network.in_range`) and no axis has more than :data:`MAX_POINTS` values, so
+    nothing is allocated for a sweep that would be refused."""
     where = f"[parameters], field '{name}'"
     if isinstance(value, list):
         if not value:
             raise _fail(source, where, "the list of values is empty")
-        arr = np.array(value, dtype=object)
-    elif isinstance(value, Mapping):
+        if len(value) > MAX_POINTS:
+            raise _fail(source, where, f"{len(value):,} values is more than the limit of {MAX_POINTS:,} points")
+        for v in value:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise _fail(source, where, f"values must be numbers, got {type(v).__name__} {v!r}")
+            if not in_range(v):
+                raise _fail(source, where, out_of_range(v))
+        return len(value)
+    if isinstance(value, Mapping):
         unknown = set(value) - {"from", "to", "points"}
         if unknown:
-            raise _fail(source, where, f"unknown key '{sorted(unknown)[0]}' (a range has from, to, points)")
+            raise _fail(source, where, f"unknown key '{sorted(map(str, unknown))[0]}' (a range has from, to, points)")
         for key in ("from", "to"):
             if key not in value:
                 raise _fail(source, where, f"the range needs '{key}'")
+            v = value[key]
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise _fail(source, where, f"{key} must be a number, got {type(v).__name__} {v!r}")
+            if not in_range(v):
+                raise _fail(source, where, f"{key}: {out_of_range(v)}")
         points = value.get("points", 11)
         if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-            raise _fail(source, where, f"points must be a whole number ≥ 1, got {points!r}")
+            shown = _count(points) if isinstance(points, int) and not isinstance(points, bool) else repr(points)
+            raise _fail(source, where, f"points must be a whole number ≥ 1, got {shown}")
+        if points > MAX_POINTS:
+            raise _fail(source, where, f"points = {_count(points)} is more than the limit of {MAX_POINTS:,} points")
         lo, hi = value["from"], value["to"]
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (lo, hi)):
-            raise _fail(source, where, "from and to must be finite numbers")
         if hi < lo or (hi == lo and points > 1):
-            raise _fail(source, where, f"the range is empty (from {lo} to {hi})")
-        arr = np.linspace(lo, hi, points)
-    else:
-        raise _fail(source, where, f"give a range {{ from, to, points }} or a list of values, got {value!r}")
-    try:
-        arr = arr.astype(float)
-    except (TypeError, ValueError):
-        raise _fail(source, where, "values must be numbers") from None
-    if not np.all(np.isfinite(arr)):
-        raise _fail(source, where, "values must be finite numbers")
-    return arr
+            raise _fail(source, where, f"the range is empty (from {lo:g} to {hi:g})")
+        return points
+    raise _fail(source, where, f"give a range {{ from, to, points }} or a list of values, got {value!r}")
+
+
+def _values(value: Any) -> np.ndarray:
+    """The values of one parameter checked by :func:`_axis`, as floats."""
+    if isinstance(value, list):
+        return np.array([float(v) for v in value])
+    return np.linspace(float(value["from"]), float(value["to"]), value.get("points", 11))
 
 
 def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
@@ -152,6 +181,11 @@ def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
         if key not in known:
             raise _fail(source, "top level", f"unknown table '{key}'{did_you_mean_text(key, known)}")
     head = doc.get("sweep", {})
+    if not isinstance(head, Mapping):
+        raise _fail(source, "[sweep]", f"must be a table, got {type(head).__name__}")
+    for key in ("mechanisms", "design"):
+        if not isinstance(doc.get(key, []), list):
+            raise _fail(source, f"[[{key}]]", f"must be an array of tables, got {type(doc[key]).__name__}")
     for key in head:
         if key not in ("name", "mode", "samples", "seed"):
             raise _fail(source, f"[sweep], field '{key}'", f"unknown key{did_you_mean_text(key, ('name', 'mode', 'samples', 'seed'))}")
@@ -161,9 +195,13 @@ def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
     samples = head.get("samples", 0)
     seed = head.get("seed", 0)
     if mode == "random" and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
-        raise _fail(source, "[sweep], field 'samples'", f"a random sweep needs samples ≥ 1, got {samples!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise _fail(source, "[sweep], field 'seed'", f"must be a whole number, got {seed!r}")
+        shown = _count(samples) if isinstance(samples, int) and not isinstance(samples, bool) else repr(samples)
+        raise _fail(source, "[sweep], field 'samples'", f"a random sweep needs samples ≥ 1, got {shown}")
+    if mode == "random" and samples > MAX_POINTS:
+        raise _fail(source, "[sweep], field 'samples'", f"{_count(samples)} points is more than the limit of {MAX_POINTS:,}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        shown = _count(seed) if isinstance(seed, int) and not isinstance(seed, bool) else repr(seed)
+        raise _fail(source, "[sweep], field 'seed'", f"must be a whole number ≥ 0, got {shown}")
     game_table = doc.get("game")
     if not isinstance(game_table, Mapping):
         raise _fail(source, "[game]", "is missing (payoffs = {R, S, T, P}, economics = {…}, or scenario and link)")
@@ -227,10 +265,17 @@ def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
         raise _fail(source, "[parameters]", "is missing or empty: name at least one parameter to vary")
     valid = [f"game.{p}" for p in _PAYOFF_KEYS] + [f"game.{s}.{p}" for s in ("row", "col") for p in _PAYOFF_KEYS]
     valid += [f"{kind}.{p}" for kind in kinds_seen for p in MECHANISMS[kind].RANGES]
+    sizes = {}
     for name, value in raw.items():
         if name not in valid:
             raise _fail(source, f"[parameters], field '{name}'", f"unknown parameter{did_you_mean_text(name, valid)}; parameters: {', '.join(valid)}")
-        parameters[name] = _values(source, name, value)
+        sizes[name] = _axis(source, name, value)
+    total = math.prod(sizes.values())  # Python ints: checked before any point is built
+    if mode == "grid" and total > MAX_POINTS:
+        product = " × ".join(f"{n:,}" for n in sizes.values())
+        raise _fail(source, "[parameters]", f"{product} = {_count(total)} points is more than the limit of {MAX_POINTS:,}")
+    for name, value in raw.items():
+        parameters[name] = _values(value)
         if name.split(".")[0] in MECHANISMS:
             kind, param = name.split(".")
             low, high, open_low, open_high = MECHANISMS[kind].RANGES[param]
@@ -245,14 +290,14 @@ def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
         kind, param, target = entry.get("mechanism"), entry.get("parameter"), entry.get("target", "strict")
         if kind not in kinds_seen:
             raise _fail(source, f"{where}, field 'mechanism'", f"{kind!r} is not one of the sweep's mechanisms ({', '.join(kinds_seen) or 'none'})")
+        if not isinstance(param, str):
+            known = ", ".join(MECHANISMS[kind].RANGES)
+            raise _fail(source, f"{where}, field 'parameter'", f"must be a string naming a parameter of {kind} ({known}), got {type(param).__name__} {param!r}")
         if param not in MECHANISMS[kind].RANGES:
-            raise _fail(source, f"{where}, field 'parameter'", f"{kind} has no parameter {param!r}")
+            raise _fail(source, f"{where}, field 'parameter'", f"{kind} has no parameter {param!r}{did_you_mean_text(param, MECHANISMS[kind].RANGES)}")
         if target not in LEVELS[:-1]:
             raise _fail(source, f"{where}, field 'target'", f"must be one of {', '.join(LEVELS[:-1])}")
         design.append((kinds_seen.index(kind), param, target))
-    total = samples if mode == "random" else math.prod(len(v) for v in parameters.values())
-    if total > MAX_POINTS:
-        raise _fail(source, "[parameters]", f"{total:,} points is more than the limit of {MAX_POINTS:,}")
     return SweepSpec(game, tuple(mechanisms), parameters, mode, samples, seed, tuple(design), str(head.get("name", "")), source)
 
 

@@ -473,3 +473,13 @@ def test_games_refuse_payoffs_beyond_their_range():
     with pytest.raises(UserInputError, match="a fraction with 401 digits in the denominator is out of range"):
         Game([[Fraction(1, 10**400), 1], [3, 0]], [[1, 0], [0, 1]])
     assert Game([[1e-100, 1e100], [3, 0]], [[1, 0], [0, 1]]).exact[0][0][1] == 10**100
+
+
+@pytest.mark.parametrize("command", ["analyze", "sweep", "evolve-model"])
+def test_an_integer_of_5000_digits_is_one_line(capsys, tmp_path, command):
+    # Found by fuzzing: tomllib raises a plain ValueError (Python's 4,300-digit limit), exit 1.
+    path = tmp_path / "x.toml"
+    path.write_text('[scenario]\nname = "x"\nw = ' + "1" * 5000 + "\n", encoding="utf-8")
+    args = {"analyze": ["analyze", str(path)], "sweep": ["sweep", str(path), "-o", str(tmp_path / "o.csv")], "evolve-model": ["evolve", "model", str(path)]}[command]
+    code, _, err = run(capsys, *args)
+    assert code == 2 and err.count("\n") == 1 and "an integer of more than 4,300 digits" in err

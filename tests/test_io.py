@@ -238,3 +238,63 @@ def test_graphml_with_a_dtd_is_refused(tmp_path, capsys, doctype):
     err = capsys.readouterr().err
     assert code == 2 and "DTDs and entities are not read" in err and err.count("\n") == 1
     assert not (tmp_path / "out.toml").exists()
+
+
+# Issue 16 (fuzzing): GraphML and CSV imports end in one line (exit 2) or succeed with nothing on
+# stderr; a JSON cell nested 100,000 deep was a RecursionError, a <key> without attr.type a warning.
+def _import(tmp_path, text):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "g.graphml").write_text(text, encoding="utf-8")
+    env = dict(os.environ, PYTHONWARNINGS="default")
+    return subprocess.run(
+        [sys.executable, "-m", "solver", "import", "g.graphml", "-o", "out.toml"], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        # RecursionError in json.loads (internal error)
+        (
+            lambda t: t.replace('<graph edgedefault="undirected">', '<graph edgedefault="undirected"><data key="dm">' + "[" * 100_000 + "</data>"),
+            "graph, field 'mechanisms': nested too deeply",
+        ),
+        # networkx's "Bad GraphML data: no key d99" named neither the node nor the field
+        (
+            lambda t: t.replace('<data key="d3">Yongkang</data>', '<data key="d3">Yongkang</data><data key="d99">x</data>'),
+            "node 'yk', field 'd99': no <key> declares",
+        ),
+    ],
+)
+def test_graphml_import_refuses_in_one_line(tmp_path, edit, message):
+    text = _one_graphml().replace("<graph ", '<key id="dm" for="graph" attr.name="mechanisms" attr.type="string" />\n  <graph ', 1)
+    done = _import(tmp_path, edit(text))
+    assert done.returncode == 2 and done.stderr.startswith("intergov: error: g.graphml: ") and message in done.stderr
+    assert done.stderr.count("\n") == 1 and not (tmp_path / "out.toml").exists()
+
+
+def test_a_graphml_key_without_type_is_read_as_a_string_without_a_warning(tmp_path):
+    # GraphML's default attr.type is string; networkx printed "UserWarning: No key type for id d14".
+    text = _one_graphml()
+    changed = text.replace(' attr.name="R_row" attr.type="double"', ' attr.name="R_row"').replace(' attr.name="name" attr.type="string"', ' attr.name="name"')
+    assert changed.count("attr.type") == text.count("attr.type") - 3  # the graph's name key too
+    done = _import(tmp_path, changed)
+    assert (done.returncode, done.stderr) == (0, "")
+    net, original = load_scenario(tmp_path / "out.toml"), read_graphml(io.StringIO(text))
+    assert net.links == original.links and net.region("yk").name == "Yongkang"
+
+
+def test_json_nested_too_deeply_is_refused():
+    net = read_csv(io.StringIO(REGIONS), io.StringIO(LINKS))
+    with pytest.raises(ScenarioError, match=r"graph, field 'mechanisms': nested too deeply \(at most 32 levels"):
+        read_graphml(_graphml(net, lambda g: g.graph.update(mechanisms="[" * 40 + "]" * 40)))
+    for cell in ("[" * 100_000, "[" * 40 + "]" * 40):
+        table = io.StringIO(MECHANISMS + f"repeated_play,,,{cell},,,,,0.9,,\n")
+        table.name = "m.csv"
+        with pytest.raises(ScenarioError, match=r"m\.csv: row 2, field 'links': nested too deeply"):
+            read_csv(io.StringIO(REGIONS), io.StringIO(LINKS), table)
+    with pytest.raises(ScenarioError, match=r"graph, field 'mechanisms': not a JSON list of mechanism tables: Exceeds the limit"):
+        read_graphml(_graphml(net, lambda g: g.graph.update(mechanisms="[1" + "0" * 5000 + "]")))

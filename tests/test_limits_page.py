@@ -11,8 +11,10 @@ from games.nfg import _MAX_CHARS, MAX_NFG_BYTES, MAX_NFG_NUMBER, MAX_NFG_PROFILE
 from regions.io import MAX_TABLE_BYTES
 from regions.network import MAX_MAGNITUDE, MIN_MAGNITUDE
 from regions.scenario import MAX_BYTES
+from regions.synthetic import MAX_REGIONS
 from solver.cli import LINE_LIMIT, MAX_SAMPLES, QUOTE_LIMIT
 from solver.dynamics.derive import MAX_REST_FACES, MAX_SHARES
+from solver.sweep import MAX_POINTS
 from solver.terminal import DELAY
 
 PAGE = (Path(__file__).resolve().parents[1] / "docs" / "limits.md").read_text(encoding="utf-8")
@@ -49,6 +51,8 @@ def test_every_limit_on_the_page_is_the_code_s():
         f"longer than {QUOTE_LIMIT} characters is cut",
         f"no line is longer than {LINE_LIMIT:,} characters",
         f"Work longer than {DELAY:g} seconds",
+        f"regions 4 to {MAX_REGIONS:,}",
+        f"at most {MAX_POINTS:,} points",
     ]
     missing = [text for text in expected if text not in PAGE]
     assert not missing, missing

@@ -305,3 +305,67 @@ def test_a_generated_scenario_refuses_mechanisms_instead_of_dropping_them(kind):
     text = f'[scenario]\nname = "g"\n[generate]\nregions = 20\nlinks = 30\n[[mechanisms]]\nkind = "{kind}"\n'
     with pytest.raises(ScenarioError, match=r"\[\[mechanisms\]\]: a generated scenario does not read \[\[mechanisms\]\]"):
         loads_scenario(text)
+
+
+# Issue 16 (fuzzing): [generate] sizes the generator cannot make are refused before anything is
+# generated, naming the field and the largest possible value.
+def _analyze(tmp_path, text):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "s.toml").write_text(text, encoding="utf-8")
+    env = dict(os.environ, PYTHONWARNINGS="default")
+    # the timeout only guards against a hang: today's code looped forever on the second case
+    return subprocess.run(
+        [sys.executable, "-m", "solver", "analyze", "s.toml", "--no-basin", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        # numpy's "Cannot take a larger sample than population when replace is False", after 21 s:
+        # the made-up Chinese names are distinct three-character names, 58³ of them
+        ("regions = 200000\nlinks = 200000\n", "[generate], field 'regions': must lie in 1 … 195,112, got 200,000"),
+        # never ended: with within = 1 a pair across prefectures is never drawn
+        ("regions = 20\nprefectures = 2\nwithin = 1\nlinks = 136\n", "[generate], field 'links': 136 links is more than the 84 county pairs that within = 1"),
+    ],
+)
+def test_generate_sizes_are_refused_before_generating(tmp_path, table, message):
+    done = _analyze(tmp_path, f'[scenario]\nname = "big"\n[generate]\n{table}')
+    assert done.returncode == 2 and done.stderr.startswith("intergov: error: s.toml: ") and message in done.stderr
+    assert done.stderr.count("\n") == 1 and done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("regions = 195113\nlinks = 10\n", r"field 'regions': must lie in 1 … 195,112, got 195,113"),
+        ("regions = 20\nlinks = 10\nseed = -1\n", r"field 'seed': must be a whole number ≥ 0, got -1"),
+        ("regions = 3\nlinks = 1\n", r"field 'regions': 3 regions leave 1 counties for 1 prefectures; need at least 2 \(regions ≥ prefectures \+ 3\)"),
+        ("regions = 30\nprefectures = 28\nlinks = 1\n", r"field 'prefectures': 30 regions leave 1 counties for 28 prefectures"),
+        ("regions = 30\nprefectures = 0\nlinks = 1\n", r"field 'prefectures': must be ≥ 1, got 0"),
+        ("regions = 30\nlinks = 10000\n", r"field 'links': 10000 links is more than the 378 county pairs"),
+        ("regions = 30\nlinks = 1" + "0" * 400 + "\n", r"field 'links': must lie in 1 … 200,000, got a number of 401 digits"),
+        ("regions = 30\nwithin = 1.5\nlinks = 10\n", r"field 'within': must lie in \[0, 1\], got 1.5"),
+    ],
+)
+def test_generate_sizes_name_the_field(table, message):
+    with pytest.raises(ScenarioError, match=r"^g\.toml: \[generate\], " + message) as info:
+        loads_scenario('[scenario]\nname = "g"\n[generate]\n' + table, "g.toml")
+    assert "\n" not in str(info.value)
+
+
+def test_generate_with_within_1_makes_every_pair_it_can_draw(tmp_path):
+    # The bound is exact: 84 links are made (the loop ends), 85 are refused (in a subprocess: the
+    # loop never ended).
+    net = loads_scenario('[scenario]\nname = "g"\n[generate]\nregions = 20\nprefectures = 2\nwithin = 1\nlinks = 84\n')
+    assert len(net.links) == 84
+    done = _analyze(tmp_path, '[scenario]\nname = "g"\n[generate]\nregions = 20\nprefectures = 2\nwithin = 1\nlinks = 85\n')
+    assert done.returncode == 2 and "field 'links': 85 links is more than the 84 county pairs" in done.stderr

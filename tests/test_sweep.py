@@ -177,3 +177,125 @@ def test_cli_plot_from_sweep(tmp_path, capsys):
     assert code == 0 and figure.read_bytes().startswith(b"\x89PNG")
     capsys.readouterr()
     assert json.dumps(1)
+
+
+# Issue 16 (fuzzing): bad sweep values are refused in one line (exit 2), naming the field,
+# before any point is built; each case was an internal error, a numpy warning or a huge allocation.
+def run_sweep_cli(tmp_path, doc):
+    import os
+    import subprocess
+    import sys
+
+    write_spec(tmp_path, doc)
+    env = dict(os.environ, PYTHONWARNINGS="default")
+    # the timeout only guards against a hang: today's code allocated gigabytes here
+    return subprocess.run(
+        [sys.executable, "-m", "solver", "sweep", "spec.toml", "-o", "out.csv", "--executor", "serial"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
+
+
+GUIDANCE = {"game": {"payoffs": {"R": 3, "S": -1, "T": 4, "P": 0}}, "mechanisms": [{"kind": "higher_level_guidance"}]}
+REPEATED = {"game": {"economics": {"b": 4, "c": 1, "g": 4, "l": 0, "w": 0}}, "mechanisms": [{"kind": "repeated_play", "discount": 0.7, "noise": 0.02}]}
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        pytest.param(  # TypeError: unhashable type: 'list'
+            {**GUIDANCE, "parameters": {"higher_level_guidance.subsidy": [0, 1]}, "design": [{"mechanism": "higher_level_guidance", "parameter": [1, 2]}]},
+            "[[design]] #1, field 'parameter': must be a string naming a parameter of higher_level_guidance (subsidy, ",
+            id="design-parameter-list",
+        ),
+        pytest.param(
+            {**GUIDANCE, "parameters": {"higher_level_guidance.subsidy": [0, 1]}, "design": [{"mechanism": "higher_level_guidance", "parameter": {"a": 1}}]},
+            "[[design]] #1, field 'parameter': must be a string naming a parameter",
+            id="design-parameter-table",
+        ),
+        pytest.param(  # numpy: Maximum allowed size exceeded
+            {**GUIDANCE, "parameters": {"higher_level_guidance.subsidy": {"from": 0, "to": 1, "points": 10**20}}},
+            "[parameters], field 'higher_level_guidance.subsidy': points = 10000000000… (21 digits) is more than the limit of 5,000,000 points",
+            id="points-1e20",
+        ),
+        pytest.param(  # MemoryError: 7.28 TiB
+            {**GUIDANCE, "parameters": {"higher_level_guidance.subsidy": {"from": 0, "to": 1, "points": 10**12 + 1}}},
+            "field 'higher_level_guidance.subsidy': points = 1,000,000,000,001 is more than the limit",
+            id="points-1e12",
+        ),
+        pytest.param(  # 8 GB for the one axis before the point count was checked
+            {**GUIDANCE, "parameters": {"higher_level_guidance.subsidy": {"from": 0, "to": 1, "points": 10**9}}},
+            "field 'higher_level_guidance.subsidy': points = 1,000,000,000 is more than the limit",
+            id="points-1e9",
+        ),
+        pytest.param(  # numpy: expected non-negative integer
+            {**GUIDANCE, "sweep": {"mode": "random", "samples": 50, "seed": -1}, "parameters": {"higher_level_guidance.subsidy": [0, 1, 2]}},
+            "[sweep], field 'seed': must be a whole number ≥ 0, got -1",
+            id="seed-negative",
+        ),
+        pytest.param(  # two numpy RuntimeWarnings, then the error: three lines
+            {**GUIDANCE, "parameters": {"game.P": {"from": -1e308, "to": 1e308, "points": 3}}},
+            "[parameters], field 'game.P': from: -1e+308 is out of range",
+            id="range-overflow",
+        ),
+        pytest.param(  # a RuntimeWarning from the design's gaps, then exit 0
+            {**GUIDANCE, "parameters": {"higher_level_guidance.subsidy": {"from": 0, "to": 1e16, "points": 7}}},
+            "field 'higher_level_guidance.subsidy': to: 1e+16 is out of range",
+            id="range-end-1e16",
+        ),
+        pytest.param(  # OverflowError: int too large to convert to float (exact rationals of 1e308)
+            {**REPEATED, "parameters": {"repeated_play.discount": [0.5, 0.9], "game.row.T": [4, -1e308]}},
+            "[parameters], field 'game.row.T': -1e+308 is out of range",
+            id="listed-value-1e308",
+        ),
+        pytest.param(  # OverflowError
+            {**REPEATED, "parameters": {"game.row.T": [4, 10**400]}},
+            "field 'game.row.T': 10000000000… (401 digits) is out of range",
+            id="listed-value-10-400",
+        ),
+        pytest.param(
+            {**REPEATED, "mechanisms": [{"kind": "repeated_play", "noise": 10**400}], "parameters": {"repeated_play.discount": [0.5, 0.9]}},
+            "[[mechanisms]] #1, field 'noise': 10000000000… (401 digits) is out of range",
+            id="mechanism-10-400",
+        ),
+    ],
+)
+def test_bad_sweep_values_are_one_line(tmp_path, doc, message):
+    done = run_sweep_cli(tmp_path, doc)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("intergov: error: spec.toml: ") and message in done.stderr
+    assert done.stderr.count("\n") == 1 and not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"parameters": {"game.P": [0, "1"]}}, "field 'game.P': values must be numbers, got str '1'"),
+        ({"parameters": {"game.P": [0, True]}}, "field 'game.P': values must be numbers, got bool True"),
+        ({"parameters": {"game.P": {"from": 0, "to": 10**400}}}, "field 'game.P': to: 10000000000… \\(401 digits\\) is out of range"),
+        ({"parameters": {"game.P": {"from": 0, "to": 1, "points": -(10**400)}}}, "points must be a whole number ≥ 1, got -10000000000… \\(401 digits\\)"),
+        ({"parameters": {"game.P": [float("nan")]}}, "field 'game.P': nan is out of range"),
+        (
+            {"parameters": {"game.P": {"from": 0, "to": 1, "points": 4000}, "game.R": {"from": 3, "to": 4, "points": 4000}}},
+            "\\[parameters\\]: 4,000 × 4,000 = 16,000,000 points is more than the limit of 5,000,000",
+        ),
+        ({"sweep": {"mode": "random", "samples": 10**30}}, "field 'samples': 10000000000… \\(31 digits\\) points is more than the limit"),
+        ({"sweep": 3}, "\\[sweep\\]: must be a table"),
+        ({"design": {"mechanism": "binding_contract"}}, "\\[\\[design\\]\\]: must be an array of tables"),
+        ({"mechanisms": "binding_contract"}, "\\[\\[mechanisms\\]\\]: must be an array of tables"),
+    ],
+)
+def test_bad_sweep_values(change, message):
+    with pytest.raises(SweepError, match=message) as info:
+        parse_sweep({**BASE, **change}, "s.toml")
+    assert str(info.value).startswith("s.toml: ") and "\n" not in str(info.value)
+
+
+def test_a_random_sweep_with_a_long_range_is_not_built_point_by_point():
+    # A random sweep draws within the range: 5,000,000 values on the axis are the limit too.
+    doc = {**BASE, "sweep": {"mode": "random", "samples": 10, "seed": 2**70}, "parameters": {"game.P": {"from": 0, "to": 1, "points": 5_000_000}}}
+    frame = run_sweep(parse_sweep(doc), executor="serial")
+    assert len(frame) == 10 and frame["game.P"].between(0, 1).all()

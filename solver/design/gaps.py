@@ -232,7 +232,7 @@ def solve_gaps(
         for i in np.flatnonzero(fails & ~empty):
             reason[i] = f"{parameter} does not change the {names[k % 2]}'s {GAP_NAMES[k]} = {fmt(a[i])}" + (" (needs > 0)" if strict else "")
         empty |= fails
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # flat slopes' roots are not used
             root = tidy(x0 - a / b, scale / np.maximum(np.abs(b), 1e-300))
         up = ~flat & (b > 0)
         down = ~flat & (b < 0)
