@@ -65,6 +65,7 @@ matplotlib.use("Agg")
 
 import tomli_w  # noqa: E402
 import tomllib  # noqa: E402
+from scenarios import two_links  # noqa: E402  (tests/scenarios.py: this script's folder is on sys.path)
 
 import games  # noqa: E402
 import regions  # noqa: E402
@@ -1037,41 +1038,8 @@ CASES = {"scenario": case_scenario, "sweep": case_sweep, "nfg": case_nfg, "csv":
 # issue 16's reproductions, each under the same limits: (name, files, argv, exit, stderr pattern)
 
 _NFG = 'NFG 1 R "c" { "A" "B" } '
-_TWO_LINKS = """[scenario]
-name = "two links"
-[[regions]]
-id = "p"
-level = "prefecture"
-[[regions]]
-id = "a"
-level = "county"
-parent = "p"
-[[regions]]
-id = "b"
-level = "county"
-parent = "p"
-[[regions]]
-id = "c"
-level = "county"
-parent = "p"
-[[links]]
-between = ["a", "b"]
-weight = WEIGHT
-payoffs = { R = 3, S = 0, T = 5, P = 1 }
-[[links]]
-between = ["b", "c"]
-weight = WEIGHT
-payoffs = { R = 3, S = 0, T = 2, P = 1 }
-[[mechanisms]]
-kind = "higher_level_guidance"
-by = "p"
-subsidy = SUBSIDY
-"""
-
-
 def _two_links(weight: str = "1", subsidy: str = "1", region_id: str = "a") -> bytes:
-    text = _TWO_LINKS.replace("WEIGHT", weight).replace("SUBSIDY", subsidy)
-    return text.replace('id = "a"', f"id = {json.dumps(region_id)}").replace('["a", "b"]', f'[{json.dumps(region_id)}, "b"]').encode()
+    return two_links(weight, subsidy, region_id).encode()
 
 
 def _graphml_twice() -> bytes:

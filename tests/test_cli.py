@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from scenarios import two_links
 
 from solver.cli import main
 from tests.test_scenario import BAD_SCENARIOS
@@ -261,40 +262,7 @@ def test_other_builtin_scenarios_analyze(capsys, name):
 
 
 # Issue 16, defect 4: numbers whose arithmetic would overflow are refused, naming the field;
-# no JSON the tool writes holds Infinity or NaN.
-HUGE = """
-[scenario]
-name = "huge"
-[[regions]]
-id = "p"
-level = "province"
-[[regions]]
-id = "a"
-level = "county"
-parent = "p"
-[[regions]]
-id = "b"
-level = "county"
-parent = "p"
-[[regions]]
-id = "c"
-level = "county"
-parent = "p"
-[[links]]
-between = ["a", "b"]
-weight = WEIGHT
-payoffs = { R = 3, S = 0, T = 5, P = 1 }
-[[links]]
-between = ["b", "c"]
-weight = WEIGHT
-payoffs = { R = 3, S = 0, T = 2, P = 1 }
-[[mechanisms]]
-kind = "higher_level_guidance"
-by = "p"
-subsidy = SUBSIDY
-"""
-
-
+# no JSON the tool writes holds Infinity or NaN (scenarios.two_links: two links and a guidance).
 @pytest.mark.parametrize(
     ("weight", "subsidy", "field"),
     [
@@ -312,7 +280,7 @@ subsidy = SUBSIDY
 )
 def test_overflowing_numbers_are_refused_naming_the_field(capsys, tmp_path, weight, subsidy, field):
     path = tmp_path / "huge.toml"
-    path.write_text(HUGE.replace("WEIGHT", weight).replace("SUBSIDY", subsidy), encoding="utf-8")
+    path.write_text(two_links(weight=weight, subsidy=subsidy), encoding="utf-8")
     code, out, err = run(capsys, "analyze", str(path), "--format", "json", "--no-basin")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "huge.toml" in err and f"'{field}'" in err and "out of range" in err, err
@@ -320,7 +288,7 @@ def test_overflowing_numbers_are_refused_naming_the_field(capsys, tmp_path, weig
 
 def test_large_but_allowed_weights_give_finite_shares(capsys, tmp_path):
     path = tmp_path / "big.toml"
-    path.write_text(HUGE.replace("WEIGHT", "1e12").replace("SUBSIDY", "1"), encoding="utf-8")
+    path.write_text(two_links(weight="1e12", subsidy="1"), encoding="utf-8")
     code, out, _err = run(capsys, "analyze", str(path), "--format", "json", "--no-basin")
     assert code == 0
     data = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
@@ -451,7 +419,7 @@ def test_subnormal_and_huge_payoffs_are_refused_in_one_line(capsys, tmp_path):
     code, _, err = run(capsys, "solve", "--row", "1e101,1;3,0.5", "--col", "2,1;1,0", "--no-basin")
     assert code == 2 and err.count("\n") == 1 and "out of range (a payoff is 0, or 1e-100 ≤ |x| ≤ 1e+100)" in err
     path = tmp_path / "tiny.toml"
-    path.write_text(HUGE.replace("WEIGHT", "1").replace("SUBSIDY", "1").replace("R = 3, S = 0, T = 5", "R = 1e-300, S = 0, T = 5"), encoding="utf-8")
+    path.write_text(two_links(weight="1", subsidy="1").replace("R = 3, S = 0, T = 5", "R = 1e-300, S = 0, T = 5"), encoding="utf-8")
     code, _, err = run(capsys, "analyze", str(path), "--no-basin")
     assert code == 2 and err.count("\n") == 1 and "field 'payoffs.R': 1e-300 is out of range" in err
 
