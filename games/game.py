@@ -120,9 +120,9 @@ def _exact(values: Any, array: np.ndarray) -> ExactMatrix:
 
 
 
-#: The magnitudes a payoff may have: 0, or 10⁻¹⁰⁰ ≤ |x| ≤ 10¹⁰⁰. Beyond them the exact rationals
-#: outgrow the kernels' floats (a subnormal 5e-324 needs 10³²⁴ in the denominator).
-PAYOFF_RANGE = (1e-100, 1e100)
+#: The largest magnitude of a payoff, 10¹⁰⁰ (products of payoffs stay far inside the floats).
+#: There is no smallest: the kernels read exact payoffs of any size (a subnormal 5e-324 is 5/10³²⁴).
+MAX_PAYOFF = 1e100
 
 
 def _matrix(values: Any, what: str) -> np.ndarray:
@@ -140,17 +140,11 @@ def _matrix(values: Any, what: str) -> np.ndarray:
     return array
 
 
-def _check_range(array: np.ndarray, exact: ExactMatrix, what: str) -> None:
-    """Refuse exact payoffs outside :data:`PAYOFF_RANGE` (``array``: their floats)."""
-    low, high = PAYOFF_RANGE
-    size = np.abs(array)
-    outside = (size > high) | ((size > 0) & (size < low))
-    if not outside.any() and not (size == 0).any():
-        return
-    for (i, j), value in np.ndenumerate(array):
-        if outside[i, j] or (value == 0 and exact[i][j] != 0):
-            shown = f"{value:g}" if value else f"a fraction with {len(str(exact[i][j].denominator))} digits in the denominator"
-            raise UserInputError(f"{what}: {shown} is out of range (a payoff is 0, or {low:g} ≤ |x| ≤ {high:g})")
+def _check_range(array: np.ndarray, what: str) -> None:
+    """Refuse payoffs beyond :data:`MAX_PAYOFF` (``array``: the floats of the exact payoffs)."""
+    if np.any(np.abs(array) > MAX_PAYOFF):
+        bad = float(array.flat[int(np.argmax(np.abs(array) > MAX_PAYOFF))])
+        raise UserInputError(f"{what}: {bad:g} is out of range (|payoff| ≤ {MAX_PAYOFF:g})")
 
 
 def _labels(labels: Sequence[str] | None, count: int, who: str) -> tuple[str, ...]:
@@ -232,8 +226,8 @@ class Game:
                 raise UserInputError(f"exact payoffs must be two matrices of shape {a.shape}")
         a = _matrix([[float(v) for v in row] for row in exact[0]], "row player's payoff matrix")
         b = _matrix([[float(v) for v in row] for row in exact[1]], "column player's payoff matrix")
-        _check_range(a, exact[0], "row player's payoff matrix")
-        _check_range(b, exact[1], "column player's payoff matrix")
+        _check_range(a, "row player's payoff matrix")
+        _check_range(b, "column player's payoff matrix")
         object.__setattr__(self, "exact", exact)
         # Whether every exact payoff is an integer below 2⁵³, which the float matrices then hold
         # exactly (the integer kernels of solver.kernels.support read them from the floats).

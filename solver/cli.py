@@ -569,7 +569,7 @@ def report(
     out: Annotated[str, typer.Option("--out", "-o", help="The report folder (must be new or empty).")],
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty folder.")] = False,
     target: TargetOption = "strict",
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random choice.")] = 0,
     budget: BudgetOption = None,
     menu: MenuOption = None,
     basin_samples: BasinSamplesOption = DEFAULT_SAMPLES,
@@ -643,7 +643,7 @@ def evolve_three_party(
     accountability: Annotated[float | None, typer.Option("--accountability", help="W: H's loss per defecting region left unpunished.")] = None,
     dynamic: Annotated[bool, typer.Option("--dynamic", help="Subsidy and fine falling with cooperation.")] = False,
     start: Annotated[list[str] | None, typer.Option("--start", help="x,y,z of a trajectory (repeatable).")] = None,
-    t_end: Annotated[float, typer.Option("--t-end", help="Integration time of each trajectory.")] = 200.0,
+    t_end: Annotated[float, typer.Option("--t-end", min=1e-3, max=1e6, help="Integration time of each trajectory.")] = 200.0,
     format: FormatOption = Format.table,
     plot: Annotated[str | None, typer.Option("--plot", help="Also draw the trajectories in the cube to this file.")] = None,
     font: FontOption = None,
@@ -731,9 +731,9 @@ def evolve_network(
     ] = "accumulated",
     rule: Annotated[str, typer.Option("--rule", help="fermi, death-birth or best-neighbour.")] = "fermi",
     steps: Annotated[int, typer.Option("--steps")] = 1000,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the first run (the others follow).")] = 0,
     seeds: Annotated[int, typer.Option("--seeds", help="Runs to average (seeds seed … seed+N−1).")] = 1,
-    beta: Annotated[float, typer.Option("--beta", help="Selection strength.")] = 1.0,
+    beta: Annotated[float, typer.Option("--beta", min=0.0, max=1e6, help="Selection strength (0 to 10⁶; beyond, imitation is a step function).")] = 1.0,
     asynchronous: Annotated[bool, typer.Option("--async", help="A random 10% of regions revise per step.")] = False,
     self_interaction: Annotated[bool, typer.Option("--self-interaction", help="Each region also plays against itself (Nowak and May 1992).")] = False,
     initial: Annotated[float, typer.Option("--initial", help="Initial share cooperating.")] = 0.5,
@@ -909,7 +909,7 @@ def evolve_model(
     link: Annotated[str | None, typer.Option("--link", help="The scenario's link, e.g. wuyi-jinyun.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE: change a parameter (repeatable).")] = None,
     sweep_: Annotated[str | None, typer.Option("--sweep", help="NAME=LO:HI:N: each corner's verdict and the long-run shares over N values.")] = None,
-    t_end: Annotated[float, typer.Option("--t-end", help="Integration time of each trajectory.")] = 200.0,
+    t_end: Annotated[float, typer.Option("--t-end", min=1e-3, max=1e6, help="Integration time of each trajectory.")] = 200.0,
     format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = ModelFormat.text,
     out: Annotated[str | None, typer.Option("--out", "-o", help="Write derivation.md/.tex/.json and figures to this new folder.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty --out folder.")] = False,
@@ -920,7 +920,7 @@ def evolve_model(
         str | None,
         typer.Option("--samples", help="With parameters given as distributions: sampled parameter sets for each corner's P(stable) (QMC: 8 scramblings)."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the --samples draws.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the --samples draws.")] = 0,
 ) -> None:
     """The derivation of an evolutionary model: replicator equations, corner eigenvalues, stability conditions, rest points."""
     from .dynamics import ModelDynamics, derive, trajectory
@@ -1077,9 +1077,11 @@ def sweep(
 def robustness(
     scenario: Annotated[str, typer.Argument(help="A scenario file with distributions (or a built-in name, e.g. henan-uncertain).")],
     samples: Annotated[int, typer.Option("--samples", "-n", help="Sampled worlds (QMC: 8 scramblings of samples/8 Sobol' points).")] = 1024,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the sample.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the sample.")] = 0,
     target: TargetOption = "strict",
-    confidence: Annotated[float, typer.Option("--confidence", help="Share of worlds a robust strength must reach the target in.")] = 0.95,
+    confidence: Annotated[
+        float, typer.Option("--confidence", min=0.5, max=0.999, help="Share of worlds a robust strength must reach the target in (0.5 to 0.999).")
+    ] = 0.95,
     method: Annotated[str, typer.Option("--method", help="sobol (scrambled Sobol' points) or random (plain Monte Carlo).")] = "sobol",
     format: FormatOption = Format.table,
     out: Annotated[str | None, typer.Option("--out", "-o", help="Also write robustness.json/.md/.csv/.tex, sobol.* and figures to this new folder.")] = None,

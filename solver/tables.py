@@ -421,6 +421,8 @@ def model_number(value: object) -> str:
     >>> import sympy
     >>> model_number(sympy.Rational(3, 2)), model_number(sympy.Rational(1, 3)), model_number(sympy.sqrt(2)), model_number(-0.0)
     ('1.5', '1/3', '1.41421', '0')
+    >>> model_number(sympy.Rational(3 * 10**100 + 1, 10**100)), model_number(float("nan"))
+    ('3', 'undefined')
     """
     import sympy
 
@@ -428,18 +430,22 @@ def model_number(value: object) -> str:
         if value.q == 1:
             return str(value.p)
         text = f"{float(value):.12g}"
-        return text if sympy.Rational(text) == value else f"{value.p}/{value.q}"
+        # a short fraction as itself (1/3); a long one (from a parameter of 1e-100) as a decimal
+        return text if sympy.Rational(text) == value or len(str(value.q)) > 6 else f"{value.p}/{value.q}"
     number = complex(sympy.N(value)) if isinstance(value, sympy.Basic) else complex(value)
+    if number != number:  # NaN in either part: an eigenvalue where the Jacobian has none
+        return "undefined"
     if abs(number.imag) > 1e-12:
         return (f"{number.real:.6g}" if abs(number.real) > 1e-12 else "") + f"{number.imag:+.6g}i"
     real = number.real
     return "0" if abs(real) < 1e-12 else f"{real:.6g}"
 
 
-def _json_number(value: object) -> float | str:
+def _json_number(value: object) -> float | str | None:
     """A number for JSON: an exact rational as the nearest float (1e-14 stays 1e-14, so it never
     contradicts the verdict decided on it); a numeric value with 12 significant digits and
-    |x| < 1e-12 read as 0 (eigenvalue noise); a complex one as text."""
+    |x| < 1e-12 read as 0 (eigenvalue noise); a complex one as text; an undefined one (NaN: an
+    eigenvalue where the Jacobian has none) as null."""
     from fractions import Fraction
 
     import sympy
@@ -447,6 +453,8 @@ def _json_number(value: object) -> float | str:
     if isinstance(value, Fraction) or (isinstance(value, sympy.Basic) and value.is_Rational):
         return float(value)
     number = complex(sympy.N(value)) if isinstance(value, sympy.Basic) else complex(value)
+    if number != number:  # NaN in either part
+        return None
     if abs(number.imag) > 1e-12:
         return model_number(number)
     return 0.0 if abs(number.real) < 1e-12 else float(f"{number.real:.12g}")

@@ -411,13 +411,17 @@ def test_nesting_up_to_the_limit_is_read(tmp_path):
     assert "nested too deeply" not in str(caught.value)
 
 
-def test_subnormal_and_huge_payoffs_are_refused_in_one_line(capsys, tmp_path):
-    # Found by fuzzing: a payoff of 5e-324 (the command line, a scenario, an .nfg file) reached
-    # the exact kernels as a fraction with 10³²⁴ in its denominator: OverflowError, exit 1.
-    code, _, err = run(capsys, "solve", "--row", "5e-324,1;3,0.5", "--col", "2,1;1,0", "--no-basin")
-    assert code == 2 and err.count("\n") == 1 and "4.94066e-324 is out of range" in err
+def test_subnormal_payoffs_are_solved_and_huge_ones_refused(capsys, tmp_path):
+    # Found by fuzzing: a payoff of 5e-324 reached the exact kernels as a fraction with 10³²⁴
+    # in its denominator, and the floats that screen the bases overflowed (exit 1). By hand:
+    # the column player's C is dominant (2 > 1, 1 > 0), the row's best reply to C is D (3 > ε),
+    # so (D, C) with payoffs (3, 1) is the only equilibrium.
+    code, out, err = run(capsys, "solve", "--row", "5e-324,1;3,0.5", "--col", "2,1;1,0", "--no-basin", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["equilibria"] == [{"row": [0.0, 1.0], "col": [1.0, 0.0], "payoffs": [3.0, 1.0]}]
     code, _, err = run(capsys, "solve", "--row", "1e101,1;3,0.5", "--col", "2,1;1,0", "--no-basin")
-    assert code == 2 and err.count("\n") == 1 and "out of range (a payoff is 0, or 1e-100 ≤ |x| ≤ 1e+100)" in err
+    assert code == 2 and err.count("\n") == 1 and "1e+101 is out of range (|payoff| ≤ 1e+100)" in err
+    # A scenario's numbers keep their floor (0, or 10⁻¹⁰⁰ ≤ |x|), named by field.
     path = tmp_path / "tiny.toml"
     path.write_text(two_links(weight="1", subsidy="1").replace("R = 3, S = 0, T = 5", "R = 1e-300, S = 0, T = 5"), encoding="utf-8")
     code, _, err = run(capsys, "analyze", str(path), "--no-basin")
@@ -434,12 +438,10 @@ def test_a_refusal_after_a_note_is_still_one_line(capsys):
 
 
 def test_games_refuse_payoffs_beyond_their_range():
-    from fractions import Fraction
-
     from games import Game, UserInputError
 
-    with pytest.raises(UserInputError, match="a fraction with 401 digits in the denominator is out of range"):
-        Game([[Fraction(1, 10**400), 1], [3, 0]], [[1, 0], [0, 1]])
+    with pytest.raises(UserInputError, match=r"1e\+101 is out of range"):
+        Game([[1e101, 1], [3, 0]], [[1, 0], [0, 1]])
     assert Game([[1e-100, 1e100], [3, 0]], [[1, 0], [0, 1]]).exact[0][0][1] == 10**100
 
 

@@ -4,7 +4,7 @@ import math
 from pathlib import Path
 
 from games.expr import MAX_DIGITS, MAX_EXPONENT, MAX_LENGTH, MAX_LITERAL_EXPONENT
-from games.game import PAYOFF_RANGE
+from games.game import MAX_PAYOFF
 from games.limits import MAX_NESTING
 from games.model import _LARGEST, _LARGEST_PAYOFF, _SMALLEST, MAX_MODEL_BYTES, MAX_PROFILES
 from games.nfg import _MAX_CHARS, MAX_NFG_BYTES, MAX_NFG_NUMBER, MAX_NFG_PROFILES, MIN_NFG_NUMBER
@@ -33,7 +33,7 @@ def test_every_limit_on_the_page_is_the_code_s():
         f"scenario and sweep files (TOML) | at most {MAX_BYTES // 2**20} MiB",
         f"nested at most {MAX_NESTING} levels deep",
         f"0 or {_power(MIN_MAGNITUDE)} ≤ \\|x\\| ≤ {_power(MAX_MAGNITUDE)} (weights",
-        f"0, or {_power(PAYOFF_RANGE[0])} ≤ \\|x\\| ≤ {_power(PAYOFF_RANGE[1])}; a mechanism",
+        f"\\|x\\| ≤ {_power(MAX_PAYOFF)} (no smallest",
         f"parameter values 0 or {_power(float(_SMALLEST))} ≤ \\|x\\| ≤ {_power(float(_LARGEST))}",
         f"\\|x\\| ≤ {_power(_LARGEST_PAYOFF)};",
         f"CSV tables | at most {MAX_TABLE_BYTES // 2**20} MiB",

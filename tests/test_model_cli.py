@@ -195,3 +195,24 @@ def test_rest_points_beyond_the_face_limit_are_not_searched_and_it_is_said(capsy
     data = json.loads(out)
     assert data["unsearched_faces"] == 3933 and data["rest_points"] == [] and len(data["corners"]) == 36
     assert "rest points off the corners were not searched: 3,933 faces, more than 1,000" in err
+
+
+def test_a_jacobian_without_a_value_is_inconclusive_not_a_crash(capsys, tmp_path):
+    # Found by fuzzing: a payoff x^x has no derivative at x = 0; LAPACK refused the NaN
+    # Jacobian of a rest point (exit 1), and JSON cannot hold NaN. The eigenvalues are
+    # "undefined" (null in JSON) and the verdict "inconclusive".
+    text = resources.files("games").joinpath("data", "three-party.toml").read_text(encoding="utf-8")
+    path = tmp_path / "xx.toml"
+    path.write_text(text.replace('"-C_H - 2*s"]', '"x^x - C_H - 2*s"]', 1), encoding="utf-8")
+    assert "x^x" in path.read_text(encoding="utf-8")
+    code, out, err = run(capsys, str(path), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    verdicts = [r["verdict"] for r in data["rest_points"]] + [c["verdict"] for c in data["corners"]]
+    assert "inconclusive" in verdicts
+
+
+def test_long_exact_fractions_print_as_decimals(capsys):
+    # Found by fuzzing: s = 1e-100 printed eigenvalues as fractions of 100 digits.
+    code, out, _ = run(capsys, "--builtin", "three-party", "--set", "s=1e-100")
+    assert code == 0 and "0000000000000000000000/" not in out and "-1e-100" in out

@@ -7,7 +7,7 @@ from fractions import Fraction
 import nashpy
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from games import Game, chicken, prisoners_dilemma, stag_hunt
@@ -222,3 +222,24 @@ def test_regression_fast_path_hands_near_ties_to_the_exact_enumeration(A, B):
     for e in exact:
         assert any(np.allclose(e.row, f.row, atol=1e-9) and np.allclose(e.col, f.col, atol=1e-9) for f in fast)
     assert stability(game, basin=False, method="fast").level == stability(game, basin=False).level
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 4).flatmap(lambda m: st.integers(2, 3).map(lambda n: (m, n))).flatmap(
+        lambda mn: st.tuples(*[st.lists(st.lists(st.integers(-3, 3), min_size=mn[1], max_size=mn[1]), min_size=mn[0], max_size=mn[0])] * 2)
+    ),
+    st.sampled_from([Fraction(5, 10**324), Fraction(1, 10**300), Fraction(3, 10**150), Fraction(10**90)]),
+)
+def test_equilibria_do_not_change_when_every_payoff_is_scaled(matrices, factor):
+    # Independent reference: multiplying all payoffs by a positive factor changes no best
+    # response, so the equilibrium strategies and the verdicts stay. Found by fuzzing: a factor
+    # like 5e-324 made exact integers beyond the floats that screen the bases (OverflowError).
+    A, B = matrices
+    plain = equilibria(Game(A, B))
+    scaled = Game(
+        np.array(A) * float(factor), np.array(B) * float(factor), exact=([[v * factor for v in r] for r in A], [[v * factor for v in r] for r in B])
+    )
+    found = equilibria(scaled)
+    assert sorted((e.row, e.col) for e in found) == sorted((e.row, e.col) for e in plain)
+    assert (found.degenerate, found.continuum) == (plain.degenerate, plain.continuum)

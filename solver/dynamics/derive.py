@@ -418,8 +418,8 @@ def _rest_points(model: Any, differences: Sequence[sympy.Expr], values: dict, dy
                     found.extend(RestPoint(r.corner, (), r.eigenvalues, r.verdict, kind, False, not state_dependent) for r in rows)
                     continue
                 for expressions, point in points:
-                    eig = np.linalg.eigvals(dynamics.jacobian(point))
-                    found.append(RestPoint(point, expressions, tuple(eig), verdict(eig), kind, True, not state_dependent))
+                    eig = _eigenvalues(dynamics.jacobian(point))
+                    found.append(RestPoint(point, expressions, tuple(eig), _verdict(eig), kind, True, not state_dependent))
     return found
 
 
@@ -546,6 +546,18 @@ def check_derivable(model: Any, source: str | None = None) -> None:
         raise UserInputError(f"{name}: {free} share variables (each population's strategies but one, summed); a symbolic derivation takes at most {MAX_SHARES}")
 
 
+def _eigenvalues(jacobian: npt.ArrayLike) -> np.ndarray:
+    """The Jacobian's eigenvalues, or NaNs where it is not finite (a payoff such as x^x has no
+    derivative at x = 0; LAPACK refuses NaN)."""
+    J = np.asarray(jacobian, dtype=float)
+    return np.linalg.eigvals(J) if np.all(np.isfinite(J)) else np.full(len(J), np.nan)
+
+
+def _verdict(eig: np.ndarray) -> str:
+    """:func:`verdict`, or ``inconclusive`` where the eigenvalues are not finite."""
+    return verdict(eig) if np.all(np.isfinite(eig)) else "inconclusive"
+
+
 def rest_point_faces(counts: Sequence[int]) -> int:
     """The faces of the product of simplices off the corners, where rest points are searched:
     Π(2ⁿ − 1) − Πn (every nonempty support per population, minus the pure profiles).
@@ -627,8 +639,8 @@ def _derive_simplices(model: Any, rest_points: bool) -> Derivation:
     for profile in product(*(range(n) for n in counts)):
         corner = _corner_point(profile, counts)
         if state_dependent:
-            eig = np.linalg.eigvals(numeric.jacobian(np.array(corner, dtype=float)))
-            judged = verdict(eig) if np.all(np.isfinite(eig)) else "inconclusive"
+            eig = _eigenvalues(numeric.jacobian(np.array(corner, dtype=float)))
+            judged = _verdict(eig)
             corners.append(CornerDerivation(corner, (), tuple(sympy.sympify(complex(e)) for e in eig), (), (), judged, profile))
             continue
         expressions = []
@@ -739,6 +751,6 @@ def _face_rest_points(numeric, counts, face, full_dimension, state_dependent, gr
         if any(np.allclose(y, other, atol=1e-7) for other in seen):
             continue
         seen.append(y)
-        eig = np.linalg.eigvals(numeric.jacobian(y))
-        found.append(RestPoint(tuple(float(v) for v in y), (), tuple(eig), verdict(eig), kind, False, not state_dependent))
+        eig = _eigenvalues(numeric.jacobian(y))
+        found.append(RestPoint(tuple(float(v) for v in y), (), tuple(eig), _verdict(eig), kind, False, not state_dependent))
     return found

@@ -319,9 +319,18 @@ def _prepared(A: npt.ArrayLike, B: npt.ArrayLike) -> tuple:
     b_int, b_scale = _integers(B)
     a_pos, b_pos = _positive(a_int), _positive(b_int)
     bt_pos = [list(col) for col in zip(*b_pos)]
-    a_f = np.array(a_pos, dtype=float)
-    bt_f = np.array(bt_pos, dtype=float)
-    return a_int, a_scale, b_int, b_scale, a_pos, bt_pos, a_f / a_f.max(), bt_f / bt_f.max()
+    return a_int, a_scale, b_int, b_scale, a_pos, bt_pos, _scaled(a_pos), _scaled(bt_pos)
+
+
+def _scaled(rows: list[list[int]]) -> np.ndarray:
+    """Positive integers as floats divided by their largest: through floats while they fit,
+    else by exact integer division (correctly rounded; a payoff given with 10³⁰⁰ in its
+    denominator makes integers beyond any float)."""
+    top = max(max(r) for r in rows)
+    if top.bit_length() < 1000:
+        f = np.array(rows, dtype=float)
+        return f / f.max()
+    return np.array([[v / top for v in r] for r in rows])
 
 
 def screened_extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike) -> ExactResult:
