@@ -39,6 +39,11 @@ from .errors import UserInputError
 __all__ = ["ThreeParty"]
 
 
+#: The largest parameter: beyond about 10¹¹ the replicator equations are so stiff that one
+#: trajectory did not finish in minutes (an accountability of 10¹² never ended).
+MAX_PARAMETER = 1e10
+
+
 def _pair(value: object, name: str) -> tuple[float, float]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = (value, value)
@@ -50,8 +55,8 @@ def _pair(value: object, name: str) -> tuple[float, float]:
     for v in (a, b):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             raise UserInputError(f"ThreeParty: {name} must hold finite numbers, got {value!r}")
-        if v < 0:
-            raise UserInputError(f"ThreeParty: {name} must be ≥ 0, got {v:g}")
+        if not 0 <= v <= MAX_PARAMETER:
+            raise UserInputError(f"ThreeParty: {name} must lie in [0, {MAX_PARAMETER:g}], got {v:g}")
         out.append(float(v))
     return out[0], out[1]
 
@@ -103,8 +108,8 @@ class ThreeParty:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise UserInputError(f"ThreeParty: {name} must be a finite number, got {value!r}")
-            if value < 0:
-                raise UserInputError(f"ThreeParty: {name} must be ≥ 0, got {value:g}")
+            if not 0 <= value <= MAX_PARAMETER:
+                raise UserInputError(f"ThreeParty: {name} must lie in [0, {MAX_PARAMETER:g}], got {value:g}")
             object.__setattr__(self, name, float(value))
         if not isinstance(self.dynamic, bool):
             raise UserInputError(f"ThreeParty: dynamic must be true or false, got {self.dynamic!r}")

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from games.game import rational
+
 from .network import EntryError, did_you_mean, in_range, out_of_range
 
 __all__ = ["MECHANISM_KINDS", "PRIMARY_PARAMETER", "STRATEGY_NAMES", "MechanismSpec"]
@@ -119,9 +121,13 @@ class MechanismSpec:
                     raise EntryError(None, key, f"must be a finite number, got {value!r}")
                 if not in_range(value):
                     raise EntryError(None, key, out_of_range(value))
-                if (value <= low if open_low else value < low) or (value >= high if open_high else value > high):
+                # the value as the games read it (a float of 16 digits is read as the nearest short
+                # fraction: 0.9999999999999999 is 1, outside a discount's (0, 1))
+                read = rational(value)
+                if (read <= low if open_low else read < low) or (read >= high if open_high else read > high):
                     span = f"≥ {low:g}" if high == _INF else f"in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
-                    raise EntryError(None, key, f"must be {span}, got {value:g}")
+                    shown = f"{value!r}, which reads as {read}" if read != value else f"{value:g}"
+                    raise EntryError(None, key, f"must be {span}, got {shown}")
                 clean[key] = float(value)
             elif key == "mutual_breach":
                 if not isinstance(value, bool):

@@ -206,7 +206,10 @@ def test_evolve_three_party(capsys, tmp_path):
     bad.write_text("[three_party]\nsubsdy = 1\n", encoding="utf-8")
     for args, message in (
         (("evolve", "three-party", "--params", str(bad)), f"{bad}: [three_party], field 'subsdy': unknown key (did you mean 'subsidy'?)"),
-        (("evolve", "three-party", "--subsidy", "-1"), "subsidy must be ≥ 0"),
+        (("evolve", "three-party", "--subsidy", "-1"), "subsidy must lie in [0, 1e+10], got -1"),
+        # found by fuzzing: an accountability of 1e12 made the equations too stiff to finish
+        (("evolve", "three-party", "--accountability", "1e12"), "accountability must lie in [0, 1e+10], got 1e+12"),
+        (("evolve", "three-party", "--t-end", "0"), "Invalid value for '--t-end'"),
         (("evolve", "three-party", "--start", "0,0.5,0.5"), "strictly inside"),
         (("evolve", "three-party", "--synergy", "6"), "expected 2 comma-separated numbers"),
     ):
@@ -453,3 +456,13 @@ def test_an_integer_of_5000_digits_is_one_line(capsys, tmp_path, command):
     args = {"analyze": ["analyze", str(path)], "sweep": ["sweep", str(path), "-o", str(tmp_path / "o.csv")], "evolve-model": ["evolve", "model", str(path)]}[command]
     code, _, err = run(capsys, *args)
     assert code == 2 and err.count("\n") == 1 and "an integer of more than 4,300 digits" in err
+
+
+def test_a_discount_that_reads_as_1_is_refused_naming_the_field(capsys, tmp_path):
+    # Found by fuzzing: 0.9999999999999999 passed the scenario's (0, 1) check, then the games
+    # read it as 1 (16 digits: float noise) and refused it without naming the file or field.
+    path = tmp_path / "d.toml"
+    path.write_text(two_links() + '[[mechanisms]]\nkind = "repeated_play"\ndiscount = 0.9999999999999999\n', encoding="utf-8")
+    code, _, err = run(capsys, "analyze", str(path), "--no-basin")
+    assert code == 2 and err.count("\n") == 1
+    assert "field 'discount': must be in (0, 1), got 0.9999999999999999, which reads as 1" in err

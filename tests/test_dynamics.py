@@ -50,7 +50,7 @@ class TestThreeParty:
         assert render_corner_table(table, "csv").splitlines()[0].startswith("equilibrium point,eigenvalues,verdict")
 
     def test_validation(self):
-        with pytest.raises(ValueError, match="subsidy must be ≥ 0"):
+        with pytest.raises(ValueError, match=r"subsidy must lie in \[0, 1e\+10\], got -1"):
             ThreeParty(subsidy=-1)
         with pytest.raises(ValueError, match="synergy must be a number or a pair"):
             ThreeParty(synergy=(1, 2, 3))
