@@ -248,20 +248,30 @@ def _robustness(network: RegionNetwork, work: Path, *, target: str, seed: int, s
     return robustness_blocks(network, result, made)
 
 
+def _md(text: str) -> str:
+    """Text for report.md: ``<``, ``>`` and ``&`` as entities, so that a name such as ``<a&b>``
+    is shown, not taken for an HTML tag by Markdown renderers.
+
+    >>> _md("<a&b> and R&D")
+    '&lt;a&amp;b&gt; and R&amp;D'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _blocks_md(blocks: list[tuple]) -> str:
     lines: list[str] = []
     for kind, *args in blocks:
         if kind == "title":
-            lines += [f"# {args[0]}", "", f"*{args[1]}*", ""]
+            lines += [f"# {_md(args[0])}", "", f"*{_md(args[1])}*", ""]
         elif kind == "section":
-            lines += [f"## {args[0]}", ""]
+            lines += [f"## {_md(args[0])}", ""]
         elif kind == "text":
-            lines += [args[0], ""]
+            lines += [_md(args[0]), ""]
         elif kind == "table":
             lines += [render(args[0], "markdown"), ""]
         elif kind == "figure":
             name, caption = args
-            lines += [f"![{caption}](figures/{name}.png)", "", f"*{caption}* ([PDF](figures/{name}.pdf))", ""]
+            lines += [f"![{_md(caption)}](figures/{name}.png)", "", f"*{_md(caption)}* ([PDF](figures/{name}.pdf))", ""]
     return "\n".join(lines)
 
 
