@@ -52,7 +52,7 @@ from scipy.stats import qmc
 
 from games.errors import UserInputError
 
-from .network import EntryError, did_you_mean, in_range, out_of_range
+from .network import MAX_MAGNITUDE, EntryError, did_you_mean, in_range, out_of_range
 
 __all__ = ["DISTRIBUTION_KINDS", "Distribution", "Quantity", "Uncertainty", "is_distribution"]
 
@@ -177,6 +177,13 @@ class Distribution:
                 if abs(math.fsum(w) - 1.0) > WEIGHT_TOLERANCE:
                     raise EntryError(None, "weights", f"must sum to 1, got {math.fsum(w):.10g}")
             object.__setattr__(self, "weights", w)
+        if kind != "choice":
+            # the samples are numbers of the scenario: within its range but for 10⁻⁹ of the mass
+            # at each end (a lognormal(0, 50) drew subsidies of 10¹⁰⁸ and negative bounds)
+            reach = self.ppf(np.array([1e-9, 1 - 1e-9]))
+            if not (np.all(np.isfinite(reach)) and np.all(np.abs(reach) <= MAX_MAGNITUDE)):
+                far = float(reach[np.argmax(np.abs(reach))])
+                raise EntryError(None, kind, f"reaches {far:.3g}; its samples must stay within |x| ≤ 10¹² (but for 10⁻⁹ of the mass at each end)")
 
     # -- construction from and to a scenario table ---------------------------------------
     @classmethod

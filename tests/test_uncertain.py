@@ -1,6 +1,7 @@
 """regions.uncertain and distributions in scenario files: laws, sampling, copula, errors, round trip."""
 
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -497,3 +498,15 @@ def test_uncertainty_pickles_and_empty_sample():
     again = pickle.loads(pickle.dumps(u))
     assert again == u and again.sample(16, 4).equals(u.sample(16, 4))
     assert Uncertainty(()).sample(3, 0).shape == (3, 0)
+
+
+@pytest.mark.parametrize(("table", "reach"), [({"lognormal": [0, 50]}, "1.74e+130"), ({"normal": [0, 5e11]}, "-3e+12")])
+def test_a_distribution_whose_samples_leave_the_number_range_is_refused(table, reach):
+    # Found by fuzzing: lognormal(0, 50) was accepted, and its samples (10¹⁰⁸ and beyond) gave
+    # subsidies of 10³⁵ with negative interval bounds. Reference: the lognormal's 1 − 10⁻⁹
+    # quantile is exp(50 · Φ⁻¹(1 − 10⁻⁹)) = exp(50 · 5.998) ≈ 1.74e130 (scipy.stats.lognorm).
+    import scipy.stats
+
+    assert f"{scipy.stats.lognorm(s=50).ppf(1 - 1e-9):.3g}" == "1.74e+130"
+    with pytest.raises(EntryError, match=f"reaches {re.escape(reach)}"):
+        Distribution.from_table(table)
