@@ -500,7 +500,7 @@ def test_uncertainty_pickles_and_empty_sample():
     assert Uncertainty(()).sample(3, 0).shape == (3, 0)
 
 
-@pytest.mark.parametrize(("table", "reach"), [({"lognormal": [0, 50]}, "1.74e+130"), ({"normal": [0, 5e11]}, "-3e+12")])
+@pytest.mark.parametrize(("table", "reach"), [({"lognormal": [0, 50]}, "1.74e+130"), ({"normal": [0, 5e11]}, "3e+12")])
 def test_a_distribution_whose_samples_leave_the_number_range_is_refused(table, reach):
     # Found by fuzzing: lognormal(0, 50) was accepted, and its samples (10¹⁰⁸ and beyond) gave
     # subsidies of 10³⁵ with negative interval bounds. Reference: the lognormal's 1 − 10⁻⁹
