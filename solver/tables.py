@@ -55,16 +55,17 @@ __all__ = [
 FORMATS = ("table", "markdown", "csv", "latex")
 
 
-def _number(value: float) -> str:
+def _number(value: float, *, snap: bool = True) -> str:
     """A number in a table: an integer as itself, anything else to 4 significant digits
-    (float noise below 1e-12 reads 0).
+    (float noise below 1e-12 reads 0, unless ``snap`` is False: payoffs read from exact values
+    carry no noise, and a payoff of 1e-100 is 1e-100).
 
-    >>> _number(5 / 3), _number(2.0), _number(-1e-17), _number(float("inf")), _number(1e100)
-    ('1.667', '2', '0', 'inf', '1e+100')
+    >>> _number(5 / 3), _number(2.0), _number(-1e-17), _number(float("inf")), _number(1e100), _number(1e-100, snap=False)
+    ('1.667', '2', '0', 'inf', '1e+100', '1e-100')
     """
     if value != value or abs(value) == float("inf"):
         return str(value)
-    if abs(value) < 1e-12:
+    if abs(value) < 1e-12 and (snap or value == 0):
         return "0"
     # Whole numbers as themselves up to 10¹⁵ (beyond, a float's digits are binary artefacts).
     return str(int(value)) if value == int(value) and abs(value) < 1e15 else f"{value:.4g}"
@@ -123,7 +124,7 @@ def equilibrium_rows(report: CooperationReport) -> list[dict]:
             "#": k,
             game.players[0]: format_strategy(e.row, game.strategies[0]),
             game.players[1]: format_strategy(e.col, game.strategies[1]),
-            "payoffs": f"({_number(e.payoffs[0])}, {_number(e.payoffs[1])})",
+            "payoffs": f"({_number(e.payoffs[0], snap=False)}, {_number(e.payoffs[1], snap=False)})",
             "cooperation": f"{e.cooperation:.3g}",
         }
         for k, e in enumerate(report.equilibria, 1)

@@ -466,3 +466,10 @@ def test_a_discount_that_reads_as_1_is_refused_naming_the_field(capsys, tmp_path
     code, _, err = run(capsys, "analyze", str(path), "--no-basin")
     assert code == 2 and err.count("\n") == 1
     assert "field 'discount': must be in (0, 1), got 0.9999999999999999, which reads as 1" in err
+
+
+def test_tiny_payoffs_are_printed_not_snapped_to_zero(capsys):
+    # Found by fuzzing: a prisoner's dilemma scaled by 1e-100 printed (D, D) with payoffs (0, 0)
+    # (the tables read |x| < 1e-12 as float noise; payoffs come from exact values, with none).
+    code, out, _ = run(capsys, "solve", "--row", "1e-100,0;2e-100,1e-100", "--col", "1e-100,2e-100;0,1e-100", "--no-basin")
+    assert code == 0 and "(1e-100, 1e-100)" in out
