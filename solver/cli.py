@@ -26,7 +26,7 @@ import sys
 from contextvars import ContextVar
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -87,7 +87,7 @@ NamesOption = Annotated[str, typer.Option("--names", help="Region names in figur
 FontOption = Annotated[str | None, typer.Option("--font", help="The font (family name or file) for Chinese text; default: an installed CJK font.")]
 BasinOption = Annotated[bool, typer.Option("--basin/--no-basin", help="Compute the replicator basin of cooperation.")]
 BasinSamplesOption = Annotated[
-    int, typer.Option("--basin-samples", min=8, help="Quasi-Monte-Carlo starts of each basin of a game larger than 2×2 (2×2: exact).")
+    int, typer.Option("--basin-samples", min=8, max=2**20, help="Quasi-Monte-Carlo starts of each basin of a game larger than 2×2 (2×2: exact).")
 ]
 
 
@@ -380,6 +380,22 @@ def _named(network: RegionNetwork, names: str, font: str | None = None) -> Regio
     return named
 
 
+def _pick_link(network: RegionNetwork, text: str) -> Any:
+    """The link named ``A-B`` (or ``A–B``, either order): every place of a hyphen is tried, so
+    ids holding hyphens work; a name that fits two links is refused, not guessed."""
+    dash = "–" if "–" in text else "-"  # an en dash, when given, is the one place to cut
+    cuts = [i for i, ch in enumerate(text) if ch == dash]
+    pairs = {frozenset((text[:i], text[i + 1 :])) for i in cuts}
+    found = [k for k in network.links if frozenset(k.between) in pairs]
+    distinct = list(dict.fromkeys(frozenset(k.between) for k in found))
+    if not found:
+        raise InputError(f"--link {text!r}: no such link in {network.name}")
+    if len(distinct) > 1:
+        shown = " and ".join("–".join(next(k.between for k in found if frozenset(k.between) == pair)) for pair in distinct)
+        raise InputError(f"--link {text!r}: fits {shown}; write it with an en dash between the two ids (A–B)")
+    return found[0]
+
+
 def _plot_game(scenario: str | None, row: str | None, col: str | None, link: str | None, mechanism: list[str], names: str = "latin") -> tuple:
     """The game to plot, its mechanisms, and the network (None for --row/--col)."""
     from games import Game as _Game
@@ -404,10 +420,7 @@ def _plot_game(scenario: str | None, row: str | None, col: str | None, link: str
     network = _named(_with_mechanisms(_load(scenario), mechanism), names)
     chosen = network.links[0] if network.links else None
     if link:
-        pair = set(link.replace("–", "-").split("-", 1))
-        chosen = next((k for k in network.links if set(k.between) == pair), None)
-        if chosen is None:
-            raise InputError(f"--link {link!r}: no such link in {network.name}")
+        chosen = _pick_link(network, link)
     if chosen is None:
         raise InputError(f"{scenario}: the scenario has no links")
     from .stack import to_mechanism
@@ -840,10 +853,7 @@ def _model_source(file: str | None, builtin: str | None, scenario: str | None, l
     network = _named(_load(scenario), names)
     if link is None:
         raise InputError(f"--scenario {scenario}: give --link A-B, one of {', '.join('-'.join(k.between) for k in network.links[:10])}")
-    pair = set(link.replace("–", "-").split("-", 1))
-    chosen = next((k for k in network.links if set(k.between) == pair), None)
-    if chosen is None:
-        raise InputError(f"--link {link!r}: no such link in {network.name}")
+    chosen = _pick_link(network, link)
     notes = [f"note: {label} is not a stage mechanism and is not part of this model" for label in left_out(network, chosen)]
     return link_model(network, chosen), notes
 
@@ -935,6 +945,8 @@ def evolve_model(
 
     if not (t_end > 0 and t_end < 1e6):
         raise InputError("--t-end must be a positive number below 1e6")
+    if out is not None:
+        _check_out_folder(out, force)  # before any work (a second run found the folder after it)
     from .plots.fonts import use_font
 
     with use_font(font):
@@ -1011,7 +1023,10 @@ def evolve_model(
         if robust is not None:
             print("\n" + robust_text[format.value])
     for note in notes:
-        print(note, file=sys.stderr if format in (ModelFormat.json, ModelFormat.latex) else sys.stdout)
+        if format in (ModelFormat.json, ModelFormat.latex):
+            _note(note)  # on stderr, once the command has succeeded
+        else:
+            print(note)
     if out is None and plot is None:
         return
     from .plots.model import phase_portrait, shares_over_time, sweep_figure

@@ -473,3 +473,32 @@ def test_tiny_payoffs_are_printed_not_snapped_to_zero(capsys):
     # (the tables read |x| < 1e-12 as float noise; payoffs come from exact values, with none).
     code, out, _ = run(capsys, "solve", "--row", "1e-100,0;2e-100,1e-100", "--col", "1e-100,2e-100;0,1e-100", "--no-basin")
     assert code == 0 and "(1e-100, 1e-100)" in out
+
+
+def test_a_link_name_that_fits_two_links_is_refused(capsys, tmp_path):
+    # Found by fuzzing: with ids x-y, z, x and y-z, --link x-y-z silently took x–y-z.
+    text = two_links()
+    for old, new in (('"a"', '"x-y"'), ('"b"', '"z"'), ('"c"', '"x"')):
+        text = text.replace(old, new)
+    text = text.replace('[[links]]\nbetween = ["z", "x"]', '[[regions]]\nid = "y-z"\nlevel = "county"\nparent = "p"\n[[links]]\nbetween = ["x", "y-z"]')
+    path = tmp_path / "h.toml"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "plot", "payoff-matrix", str(path), "--link", "x-y-z", "-o", str(tmp_path / "a.png"))
+    assert code == 2 and "fits x-y–z and x–y-z" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "plot", "payoff-matrix", str(path), "--link", "x-y–z", "-o", str(tmp_path / "a.png"))
+    assert code == 0, err
+
+
+def test_an_existing_out_folder_is_refused_before_the_derivation_and_its_notes(capsys, tmp_path):
+    # Found by fuzzing: a second `evolve model … -o d` printed its note, then the refusal.
+    out = tmp_path / "d"
+    args = ("evolve", "model", "--scenario", "yongkang-wuyi-jinyun", "--link", "wuyi-jinyun", "-o", str(out), "-f", "json")
+    assert run(capsys, *args)[0] == 0
+    code, _, err = run(capsys, *args)
+    assert code == 2 and err.count("\n") == 1 and "exists and is not empty" in err
+
+
+def test_basin_samples_are_bounded(capsys):
+    # Found by fuzzing: --basin-samples 10¹² asked for 8 TiB (MemoryError, exit 1).
+    code, _, err = run(capsys, "analyze", "gba-nev", "--basin-samples", "1000000000000")
+    assert code == 2 and "less than or equal to 1048576" in err and err.count("\n") == 1
