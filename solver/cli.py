@@ -86,8 +86,10 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 NamesOption = Annotated[str, typer.Option("--names", help="Region names in figures and tables: latin, zh (Chinese) or both.")]
 FontOption = Annotated[str | None, typer.Option("--font", help="The font (family name or file) for Chinese text; default: an installed CJK font.")]
 BasinOption = Annotated[bool, typer.Option("--basin/--no-basin", help="Compute the replicator basin of cooperation.")]
+#: The most quasi-Monte-Carlo starts of one basin (10¹² asked for 8 TiB).
+MAX_BASIN_SAMPLES = 2**20
 BasinSamplesOption = Annotated[
-    int, typer.Option("--basin-samples", min=8, max=2**20, help="Quasi-Monte-Carlo starts of each basin of a game larger than 2×2 (2×2: exact).")
+    int, typer.Option("--basin-samples", min=8, max=MAX_BASIN_SAMPLES, help="Quasi-Monte-Carlo starts of each basin of a game larger than 2×2 (2×2: exact).")
 ]
 
 

@@ -8,11 +8,12 @@ from games.game import MAX_PAYOFF
 from games.limits import MAX_NESTING
 from games.model import _LARGEST, _LARGEST_PAYOFF, _SMALLEST, MAX_MODEL_BYTES, MAX_PROFILES
 from games.nfg import _MAX_CHARS, MAX_NFG_BYTES, MAX_NFG_NUMBER, MAX_NFG_PROFILES, MIN_NFG_NUMBER
+from games.threeparty import MAX_PARAMETER as THREE_PARTY_MAX
 from regions.io import MAX_TABLE_BYTES
 from regions.network import MAX_MAGNITUDE, MIN_MAGNITUDE
 from regions.scenario import MAX_BYTES
 from regions.synthetic import MAX_REGIONS
-from solver.cli import LINE_LIMIT, MAX_SAMPLES, QUOTE_LIMIT
+from solver.cli import LINE_LIMIT, MAX_BASIN_SAMPLES, MAX_SAMPLES, QUOTE_LIMIT
 from solver.dynamics.derive import MAX_REST_FACES, MAX_SHARES
 from solver.sweep import MAX_POINTS
 from solver.terminal import DELAY
@@ -52,6 +53,8 @@ def test_every_limit_on_the_page_is_the_code_s():
         f"no line is longer than {LINE_LIMIT:,} characters",
         f"Work longer than {DELAY:g} seconds",
         f"regions 4 to {MAX_REGIONS:,}",
+        f"`--basin-samples` 8 to {MAX_BASIN_SAMPLES:,}",
+        f"the three-party game's parameters 0 to {_power(THREE_PARTY_MAX)}",
         f"at most {MAX_POINTS:,} points",
     ]
     missing = [text for text in expected if text not in PAGE]
