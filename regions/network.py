@@ -129,12 +129,21 @@ def out_of_range(value: float) -> str:
     >>> out_of_range(10**400)
     '10000000000… (401 digits) is out of range (0, or 10⁻¹⁰⁰ ≤ |x| ≤ 10¹²)'
     """
-    if isinstance(value, int) and abs(value) > 10**15:
-        digits = str(abs(value))
-        shown = f"{'-' if value < 0 else ''}{digits[:11]}… ({len(digits)} digits)"
-    else:
-        shown = f"{value:g}"
+    shown = whole_number(value) if isinstance(value, int) and abs(value) > 10**15 else f"{value:g}"
     return f"{shown} is out of range (0, or 10⁻¹⁰⁰ ≤ |x| ≤ 10¹²)"
+
+
+def whole_number(n: int) -> str:
+    """A whole number for a message: ``5,000,001``, or its first digits and its length when it
+    is huge (a TOML integer may have thousands of digits).
+
+    >>> whole_number(5_000_001), whole_number(-10**400)
+    ('5,000,001', '-10000000000… (401 digits)')
+    """
+    if abs(n) <= 10**15:
+        return f"{n:,}"
+    digits = str(abs(n))
+    return f"{'-' if n < 0 else ''}{digits[:11]}… ({len(digits)} digits)"
 
 
 def _number(value: Any, entry: str, name: str, *, minimum: float | None = None) -> float:

@@ -59,7 +59,7 @@ from games import MECHANISMS, Game, Mechanism, RepeatedPlay, apply, stage_payoff
 from games.errors import UserInputError
 from regions import EntryError, MechanismSpec, atomic_write, read_toml
 from regions.network import did_you_mean as did_you_mean_text
-from regions.network import in_range, out_of_range
+from regions.network import in_range, out_of_range, whole_number
 
 from .cooperation import LEVELS, stability
 from .design.batch import batch_apply, batch_minimal_strength, cost_at_cc
@@ -108,18 +108,6 @@ def _fail(source: str, where: str, message: str) -> SweepError:
     return SweepError(f"{source}: {where}: {message}" if where else f"{source}: {message}")
 
 
-def _count(n: int) -> str:
-    """A whole number for a message: ``1,000,000``, or its first digits and length when huge.
-
-    >>> _count(5_000_001), _count(-10**400)
-    ('5,000,001', '-10000000000… (401 digits)')
-    """
-    if abs(n) <= 10**15:
-        return f"{n:,}"
-    digits = str(abs(n))
-    return f"{'-' if n < 0 else ''}{digits[:11]}… ({len(digits)} digits)"
-
-
 def _axis(source: str, name: str, value: Any) -> int:
     """Check one parameter's values (a list, or a range ``{ from, to, points }``) without building
     them, and return how many there are: every number obeys the scenario files' range
@@ -151,10 +139,10 @@ def _axis(source: str, name: str, value: Any) -> int:
                 raise _fail(source, where, f"{key}: {out_of_range(v)}")
         points = value.get("points", 11)
         if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-            shown = _count(points) if isinstance(points, int) and not isinstance(points, bool) else repr(points)
+            shown = whole_number(points) if isinstance(points, int) and not isinstance(points, bool) else repr(points)
             raise _fail(source, where, f"points must be a whole number ≥ 1, got {shown}")
         if points > MAX_POINTS:
-            raise _fail(source, where, f"points = {_count(points)} is more than the limit of {MAX_POINTS:,} points")
+            raise _fail(source, where, f"points = {whole_number(points)} is more than the limit of {MAX_POINTS:,} points")
         lo, hi = value["from"], value["to"]
         if hi < lo or (hi == lo and points > 1):
             raise _fail(source, where, f"the range is empty (from {lo:g} to {hi:g})")
@@ -195,12 +183,12 @@ def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
     samples = head.get("samples", 0)
     seed = head.get("seed", 0)
     if mode == "random" and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
-        shown = _count(samples) if isinstance(samples, int) and not isinstance(samples, bool) else repr(samples)
+        shown = whole_number(samples) if isinstance(samples, int) and not isinstance(samples, bool) else repr(samples)
         raise _fail(source, "[sweep], field 'samples'", f"a random sweep needs samples ≥ 1, got {shown}")
     if mode == "random" and samples > MAX_POINTS:
-        raise _fail(source, "[sweep], field 'samples'", f"{_count(samples)} points is more than the limit of {MAX_POINTS:,}")
+        raise _fail(source, "[sweep], field 'samples'", f"{whole_number(samples)} points is more than the limit of {MAX_POINTS:,}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        shown = _count(seed) if isinstance(seed, int) and not isinstance(seed, bool) else repr(seed)
+        shown = whole_number(seed) if isinstance(seed, int) and not isinstance(seed, bool) else repr(seed)
         raise _fail(source, "[sweep], field 'seed'", f"must be a whole number ≥ 0, got {shown}")
     game_table = doc.get("game")
     if not isinstance(game_table, Mapping):
@@ -273,7 +261,7 @@ def parse_sweep(doc: Mapping[str, Any], source: str = "<spec>") -> SweepSpec:
     total = math.prod(sizes.values())  # Python ints: checked before any point is built
     if mode == "grid" and total > MAX_POINTS:
         product = " × ".join(f"{n:,}" for n in sizes.values())
-        raise _fail(source, "[parameters]", f"{product} = {_count(total)} points is more than the limit of {MAX_POINTS:,}")
+        raise _fail(source, "[parameters]", f"{product} = {whole_number(total)} points is more than the limit of {MAX_POINTS:,}")
     for name, value in raw.items():
         parameters[name] = _values(value)
         if name.split(".")[0] in MECHANISMS:
@@ -511,7 +499,7 @@ def run_sweep(
     Parameters
     ----------
     executor : {"serial", "processes", "dask"}
-        One core; all cores (``workers``, default ``os.cpu_count()``); or a ``dask.distributed``
+        One core; all cores (``workers``, default ``os.cpuwhole_number()``); or a ``dask.distributed``
         scheduler at ``scheduler`` (an address such as ``tcp://127.0.0.1:8786``).
     chunk_size : int
         Points per task; the chunks done are announced as a :func:`solver.progress.stage` (the
@@ -533,7 +521,7 @@ def run_sweep(
         elif executor == "processes":
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+            with ProcessPoolExecutor(max_workers=workers or os.cpuwhole_number()) as pool:
                 for frame in pool.map(evaluate, [spec] * len(chunks), chunks):
                     results.append(frame)
                     advance()
